@@ -1,0 +1,82 @@
+/// A handle to one variable (column) of a ``LinearModel``.
+public struct Variable: Hashable, Sendable {
+    public let index: Int
+    public init(index: Int) { self.index = index }
+}
+
+/// A handle to one constraint (row) of a ``LinearModel``.
+public struct ConstraintRef: Hashable, Sendable {
+    public let index: Int
+    public init(index: Int) { self.index = index }
+}
+
+/// `coefficient × variable`, one entry of a sparse linear expression.
+public struct Term: Sendable, Equatable {
+    public var variable: Variable
+    public var coefficient: Double
+    public init(_ variable: Variable, _ coefficient: Double) {
+        self.variable = variable
+        self.coefficient = coefficient
+    }
+}
+
+/// A column: its bounds (±infinity for none) and whether it is a 0/1 variable.
+public struct Column: Sendable, Equatable {
+    public var lower: Double
+    public var upper: Double
+    public var isBinary: Bool
+    public init(lower: Double = 0, upper: Double = .infinity, isBinary: Bool = false) {
+        self.lower = lower
+        self.upper = upper
+        self.isBinary = isBinary
+    }
+}
+
+/// A row: `lower ≤ Σ terms ≤ upper` (±infinity for a missing side).
+public struct Row: Sendable, Equatable {
+    public var terms: [Term]
+    public var lower: Double
+    public var upper: Double
+    public init(_ terms: [Term], lower: Double = -.infinity, upper: Double = .infinity) {
+        self.terms = terms
+        self.lower = lower
+        self.upper = upper
+    }
+}
+
+/// A linear (or mixed 0/1) program as plain values: columns, rows and an objective to minimize.
+///
+/// Building a model never calls into a solver; a backend checks it (``validate()``) before use.
+public struct LinearModel: Sendable {
+    public private(set) var columns: [Column] = []
+    public private(set) var rows: [Row] = []
+    /// Minimized.
+    public var objective: [Term] = []
+
+    public init() {}
+
+    public var variableCount: Int { columns.count }
+    public var constraintCount: Int { rows.count }
+
+    @discardableResult
+    public mutating func addVariable(lower: Double = 0, upper: Double = .infinity, binary: Bool = false) -> Variable {
+        columns.append(Column(lower: binary ? 0 : lower, upper: binary ? 1 : upper, isBinary: binary))
+        return Variable(index: columns.count - 1)
+    }
+
+    @discardableResult
+    public mutating func addConstraint(_ terms: [Term], lower: Double = -.infinity, upper: Double = .infinity) -> ConstraintRef {
+        rows.append(Row(terms, lower: lower, upper: upper))
+        return ConstraintRef(index: rows.count - 1)
+    }
+
+    @discardableResult
+    public mutating func addConstraint(_ terms: [Term], equalTo value: Double) -> ConstraintRef {
+        addConstraint(terms, lower: value, upper: value)
+    }
+
+    /// The value of `terms` at `values` (one value per variable).
+    public static func evaluate(_ terms: [Term], at values: [Double]) -> Double {
+        terms.reduce(0) { $0 + $1.coefficient * values[$1.variable.index] }
+    }
+}

@@ -1,0 +1,82 @@
+/// Why a model or a call was refused before it reached the solver.
+///
+/// GLPK calls `abort()` on an invalid argument, so every index, bound and number is checked
+/// in Swift first and refused with one of these.
+public enum LinearProgrammingError: Error, Equatable, Sendable {
+    case nonFiniteCoefficient(row: Int?, variable: Int, value: Double)
+    case nonFiniteBound(what: String, lower: Double, upper: Double)
+    case invertedBounds(what: String, lower: Double, upper: Double)
+    case variableOutOfRange(index: Int, count: Int)
+    case constraintOutOfRange(index: Int, count: Int)
+    case tooLarge(what: String, count: Int)
+    case wrongThread
+}
+
+extension LinearProgrammingError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .nonFiniteCoefficient(row, variable, value):
+            let place = row.map { "row \($0)" } ?? "the objective"
+            return "coefficient of variable \(variable) in \(place) is \(value); coefficients must be finite"
+        case let .nonFiniteBound(what, lower, upper):
+            return "\(what) has bounds [\(lower), \(upper)]; a lower bound must be finite or -infinity, an upper bound finite or +infinity"
+        case let .invertedBounds(what, lower, upper):
+            return "\(what) has lower bound \(lower) above its upper bound \(upper)"
+        case let .variableOutOfRange(index, count):
+            return "variable \(index) does not exist (the model has \(count) variables)"
+        case let .constraintOutOfRange(index, count):
+            return "constraint \(index) does not exist (the model has \(count) constraints)"
+        case let .tooLarge(what, count):
+            return "\(what) (\(count)) is more than the solver can index"
+        case .wrongThread:
+            return "a GLPK problem was used on a thread other than the one that created it"
+        }
+    }
+}
+
+extension LinearModel {
+    /// Checks every index, bound and coefficient; throws on the first problem.
+    public func validate() throws(LinearProgrammingError) {
+        for (j, column) in columns.enumerated() {
+            try Self.check(column, what: "variable \(j)")
+        }
+        for (i, row) in rows.enumerated() {
+            try Self.check(row, index: i, variableCount: columns.count)
+        }
+        try Self.checkObjective(objective, variableCount: columns.count)
+    }
+
+    static func check(_ column: Column, what: @autoclosure () -> String) throws(LinearProgrammingError) {
+        try checkBounds(lower: column.lower, upper: column.upper, what: what())
+    }
+
+    static func check(_ row: Row, index: Int, variableCount: Int) throws(LinearProgrammingError) {
+        try checkBounds(lower: row.lower, upper: row.upper, what: "constraint \(index)")
+        for term in row.terms {
+            guard term.variable.index >= 0, term.variable.index < variableCount else {
+                throw .variableOutOfRange(index: term.variable.index, count: variableCount)
+            }
+            guard term.coefficient.isFinite else {
+                throw .nonFiniteCoefficient(row: index, variable: term.variable.index, value: term.coefficient)
+            }
+        }
+    }
+
+    static func checkObjective(_ terms: [Term], variableCount: Int) throws(LinearProgrammingError) {
+        for term in terms {
+            guard term.variable.index >= 0, term.variable.index < variableCount else {
+                throw .variableOutOfRange(index: term.variable.index, count: variableCount)
+            }
+            guard term.coefficient.isFinite else {
+                throw .nonFiniteCoefficient(row: nil, variable: term.variable.index, value: term.coefficient)
+            }
+        }
+    }
+
+    static func checkBounds(lower: Double, upper: Double, what: @autoclosure () -> String) throws(LinearProgrammingError) {
+        guard !lower.isNaN, !upper.isNaN, lower != .infinity, upper != -.infinity else {
+            throw .nonFiniteBound(what: what(), lower: lower, upper: upper)
+        }
+        guard lower <= upper else { throw .invertedBounds(what: what(), lower: lower, upper: upper) }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Rebalancing
+
+/// Errors the commands report: each prints its lines on stderr and sets the exit code.
+enum CLIError: Error, LocalizedError {
+    case scenario(ScenarioError)
+    case strategy(StrategyError)
+    /// The plan exists but is not optimal (infeasible, time limit, solver failure).
+    case notOptimal(strategy: String, reason: String)
+
+    var errorDescription: String? {
+        switch self {
+        case .scenario(let error): error.lines.joined(separator: "\n")
+        case .strategy(let error): error.description
+        case .notOptimal(let strategy, let reason): "\(strategy): \(reason)"
+        }
+    }
+
+    /// 2 for bad input, 1 for a plan that could not be made.
+    var exitCode: ExitCode {
+        switch self {
+        case .scenario, .strategy: ExitCode(2)
+        case .notOptimal: ExitCode(1)
+        }
+    }
+}
+
+/// Runs a command body, turning ``CLIError``s into stderr lines and exit codes.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as CLIError {
+        Console.error(error.errorDescription ?? "\(error)")
+        throw error.exitCode
+    }
+}
+
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}

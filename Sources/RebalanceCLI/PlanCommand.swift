@@ -1,0 +1,36 @@
+import ArgumentParser
+import Rebalancing
+
+/// `rebalance plan FILE`: one strategy's trades and what they cost.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan the trades of one strategy."
+    )
+
+    @OptionGroup var scenario: ScenarioOptions
+    @OptionGroup var solver: SolverOptionGroup
+
+    @Option(help: "cash-only, full, tax-budget:B, tax-aware[:κ], band[:β], fifo or m1.")
+    var strategy: String = Strategy.defaultForPlan.name
+
+    @Option(help: "table or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        try reportingErrors {
+            let strategy = try parseStrategy(strategy)
+            let loaded = try scenario.load()
+            let household = Household(loaded)
+            let plan = Planner(options: solver.options).plan(household, strategy: strategy)
+            let report = PlanReport(plan, household: household)
+            switch format {
+            case .json: Console.output(report.json.pretty())
+            case .table: Console.output(TableRenderer.plan(report, household: household))
+            }
+            if !plan.status.isOptimal {
+                throw CLIError.notOptimal(strategy: strategy.name, reason: plan.status.description)
+            }
+        }
+    }
+}

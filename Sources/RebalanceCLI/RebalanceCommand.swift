@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `rebalance`: the root command.
+public struct RebalanceCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rebalance",
+        abstract: "Tax-aware portfolio rebalancing: trades that minimize drift against their tax cost.",
+        subcommands: [PlanCommand.self, ValidateCommand.self],
+        defaultSubcommand: nil
+    )
+
+    public init() {}
+}

@@ -1,0 +1,87 @@
+import Rebalancing
+
+/// Plain-text tables for people: trades grouped by account, lots with term and gain, the
+/// summary with drift as a percentage and money with thousands separators.
+enum TableRenderer {
+    static func plan(_ report: PlanReport, household: Household) -> String {
+        let scenario = household.scenario
+        var lines: [String] = []
+        let title = scenario.name.map { "\($0) — " } ?? ""
+        lines.append("\(title)plan under \(report.strategy.name), as of \(scenario.asOf): \(report.status.description)")
+        lines.append("")
+
+        for account in scenario.accounts {
+            lines.append("\(account.id) (\(account.type.rawValue))")
+            let trades = report.trades.filter { $0.account == account.id }
+            if trades.isEmpty { lines.append("  no trades") }
+            var rows: [[String]] = []
+            for trade in trades {
+                rows.append([
+                    "  " + trade.action.rawValue.uppercased(), trade.symbol, Money.formatShares(trade.shares) + " sh",
+                    "@ " + Money.format(trade.price), Money.format(trade.amount),
+                ])
+                for lot in trade.lots {
+                    let term = lot.isLongTerm ? "long-term" : "short-term"
+                    let kind = lot.gain >= 0 ? "gain" : "loss"
+                    let note = lot.isDisallowed ? " (wash sale: disallowed)" : ""
+                    let id = lot.id.map { " \($0)" } ?? ""
+                    rows.append([
+                        "", "  lot\(id) \(lot.acquired)", Money.formatShares(lot.shares) + " sh", term,
+                        "\(kind) \(Money.format(abs(lot.gain)))\(note)",
+                    ])
+                }
+            }
+            lines += align(rows, rightAligned: [2, 4])
+        }
+
+        let s = report.summary
+        lines.append("")
+        lines.append("Summary")
+        let tax = s.tax
+        lines += align(
+            [
+                ["  Drift", "\(Money.percent(s.driftBefore)) → \(Money.percent(s.driftAfter))"],
+                ["  Misallocated", "\(Money.format(s.misallocatedBefore)) → \(Money.format(s.misallocatedAfter))"],
+                ["  Turnover", Money.format(s.turnover)],
+                [
+                    "  Realized gains",
+                    "short-term \(Money.format(s.realizedShortTerm)), long-term \(Money.format(s.realizedLongTerm))",
+                ],
+                ["  Lot-level tax", Money.format(s.lotTax)],
+                [
+                    "  Net gains this year",
+                    "short-term \(Money.format(tax.netShortTerm)), long-term \(Money.format(tax.netLongTerm)) "
+                        + "(after earlier gains and the carryforward)",
+                ],
+                [
+                    "  Estimated tax",
+                    "\(signed(s.estimatedTax)) (this year's tax \(Money.format(tax.taxWithoutPlan)) → "
+                        + "\(Money.format(tax.taxWithPlan)))",
+                ],
+                ["  Cash after", s.cashAfter.map { "\($0.account) \(Money.format($0.amount))" }.joined(separator: ", ")],
+            ], rightAligned: [])
+        return lines.joined(separator: "\n")
+    }
+
+    static func signed(_ x: Double) -> String {
+        Money.cents(x) > 0 ? "+" + Money.format(x) : Money.format(x)
+    }
+
+    /// Pads columns to a common width; `rightAligned` lists the columns padded on the left.
+    static func align(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+        var widths: [Int] = []
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                if i >= widths.count { widths.append(0) }
+                widths[i] = max(widths[i], cell.count)
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                if i == row.count - 1 && !rightAligned.contains(i) { return cell }
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ")
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Yams
+
+/// A parsed scenario file before it is given meaning: the common tree of YAML and JSON.
+///
+/// Scalars keep their text so that a field wanting a string (a ticker such as `ON`, an id
+/// such as `1234`) gets what was written, and errors can quote it.
+indirect enum Document: Sendable {
+    case null
+    case bool(Bool, text: String)
+    case number(Double, text: String)
+    case string(String)
+    case list([Document])
+    case map([(key: String, value: Document)])
+
+    /// What kind of value this is, for error messages.
+    var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .list: "a list"
+        case .map: "a mapping"
+        }
+    }
+}
+
+/// Limits that keep a hostile file from exhausting memory or the stack.
+enum DocumentLimits {
+    /// Bytes in one scenario file.
+    static let maxFileBytes = 64 << 20
+    /// Values in one document once YAML aliases are expanded.
+    static let maxNodes = 5_000_000
+    /// Nesting of lists and mappings.
+    static let maxDepth = 200
+}
+
+enum DocumentError: Error {
+    case syntax(String)
+    case tooLarge(String)
+}
+
+extension Document {
+    /// Parses YAML (the core schema: `null`, `true`/`false`, numbers, else strings).
+    static func parseYAML(_ text: String) throws(DocumentError) -> Document {
+        try checkNesting(text)
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw .syntax(Self.describe(error))
+        } catch {
+            throw .syntax("\(error)")
+        }
+        guard let node else { return .null }
+        var budget = DocumentLimits.maxNodes
+        return try convert(node, depth: 0, budget: &budget)
+    }
+
+    /// Parses JSON.
+    static func parseJSON(_ data: Data) throws(DocumentError) -> Document {
+        if let text = String(data: data, encoding: .utf8) { try checkNesting(text) }
+        do {
+            return try JSONDecoder().decode(JSONNode.self, from: data).document
+        } catch let error as DecodingError {
+            switch error {
+            case .dataCorrupted(let context):
+                let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+                throw .syntax("invalid JSON: \(underlying ?? context.debugDescription)")
+            default:
+                throw .syntax("invalid JSON: \(error)")
+            }
+        } catch {
+            throw .syntax("invalid JSON: \(error)")
+        }
+    }
+
+    /// Refuses nesting deeper than the limit before any recursive parser sees it.
+    private static func checkNesting(_ text: String) throws(DocumentError) {
+        var depth = 0, deepest = 0
+        var inQuote: UInt8? = nil
+        var escaped = false
+        for byte in text.utf8 {
+            if let quote = inQuote {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") && quote == UInt8(ascii: "\"") { escaped = true }
+                else if byte == quote { inQuote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inQuote = byte
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            case UInt8(ascii: "\n"): if depth == 0 { inQuote = nil }
+            default: break
+            }
+        }
+        if deepest > DocumentLimits.maxDepth {
+            throw .tooLarge("lists and mappings nest \(deepest) deep; at most \(DocumentLimits.maxDepth) levels are read")
+        }
+    }
+
+    private static func convert(_ node: Node, depth: Int, budget: inout Int) throws(DocumentError) -> Document {
+        budget -= 1
+        guard budget >= 0 else {
+            throw .tooLarge("the document expands to more than \(DocumentLimits.maxNodes) values (YAML aliases?)")
+        }
+        guard depth <= DocumentLimits.maxDepth else {
+            throw .tooLarge("lists and mappings nest more than \(DocumentLimits.maxDepth) levels deep")
+        }
+        switch node {
+        case .scalar(let scalar):
+            return scalar.style == .plain ? resolvePlain(scalar.string) : .string(scalar.string)
+        case .sequence(let sequence):
+            var items: [Document] = []
+            for item in sequence { items.append(try convert(item, depth: depth + 1, budget: &budget)) }
+            return .list(items)
+        case .mapping(let mapping):
+            var pairs: [(key: String, value: Document)] = []
+            for (key, value) in mapping {
+                guard case .scalar(let k) = key else {
+                    throw .syntax("a mapping key at line \(key.mark?.line ?? 0) is not a plain value")
+                }
+                pairs.append((k.string, try convert(value, depth: depth + 1, budget: &budget)))
+            }
+            return .map(pairs)
+        case .alias:
+            throw .syntax("an unresolved YAML alias")
+        }
+    }
+
+    /// YAML 1.2 core schema resolution of a plain scalar.
+    static func resolvePlain(_ text: String) -> Document {
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true, text: text)
+        case "false", "False", "FALSE": return .bool(false, text: text)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .number(.infinity, text: text)
+        case "-.inf", "-.Inf", "-.INF": return .number(-.infinity, text: text)
+        case ".nan", ".NaN", ".NAN": return .number(.nan, text: text)
+        default: break
+        }
+        if isYAMLNumber(text), let value = Double(text) { return .number(value, text: text) }
+        return .string(text)
+    }
+
+    /// `[-+]?(digits)(.digits)?([eE][-+]?digits)?` or `[-+]?.digits…`: decimal numbers only,
+    /// so that `0x10`, `1_000` or `nan` stay strings.
+    private static func isYAMLNumber(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        var digits = 0, seenDot = false, seenExp = false, expDigits = 0, afterExp = false
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if seenExp { expDigits += 1 } else { digits += 1 }
+                afterExp = false
+            case UInt8(ascii: "."):
+                if seenDot || seenExp { return false }
+                seenDot = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                if seenExp || digits == 0 { return false }
+                seenExp = true
+                afterExp = true
+            case UInt8(ascii: "-"), UInt8(ascii: "+"):
+                if !afterExp { return false }
+                afterExp = false
+            default:
+                return false
+            }
+        }
+        return digits > 0 && (!seenExp || expDigits > 0)
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return "invalid YAML at line \(mark.line), column \(mark.column): \(problem)"
+        case let .reader(problem, offset, _, _):
+            return "invalid YAML text\(offset.map { " at byte \($0)" } ?? ""): \(problem)"
+        case let .duplicatedKeysInMapping(duplicates, _):
+            return "invalid YAML: duplicate keys \(duplicates.joined(separator: ", "))"
+        default:
+            return "invalid YAML: \(error)"
+        }
+    }
+}
+
+/// Decodes any JSON value into a ``Document``.
+private struct JSONNode: Decodable {
+    let document: Document
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        if var list = try? decoder.unkeyedContainer() {
+            var items: [Document] = []
+            while !list.isAtEnd { items.append(try list.decode(JSONNode.self).document) }
+            document = .list(items)
+        } else if let object = try? decoder.container(keyedBy: Key.self) {
+            // JSONDecoder does not keep key order; sort for stable messages.
+            let keys = object.allKeys.sorted { $0.stringValue < $1.stringValue }
+            var pairs: [(key: String, value: Document)] = []
+            for key in keys { pairs.append((key.stringValue, try object.decode(JSONNode.self, forKey: key).document)) }
+            document = .map(pairs)
+        } else {
+            let value = try decoder.singleValueContainer()
+            if value.decodeNil() {
+                document = .null
+            } else if let b = try? value.decode(Bool.self) {
+                document = .bool(b, text: b ? "true" : "false")
+            } else if let d = try? value.decode(Double.self) {
+                document = .number(d, text: "\(d)")
+            } else {
+                document = .string(try value.decode(String.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+/// The derived quantities of MODEL §2: groups, target weights, lots with their gains, terms,
+/// tax rates and look-back flags. Symbols and accounts are referred to by index.
+public struct Household: Sendable {
+    public struct LotInfo: Sendable {
+        public let account: Int
+        /// Index of the lot within its account.
+        public let index: Int
+        public let symbol: Int
+        public let shares: Double
+        public let price: Double
+        public let costBasis: Double
+        public let acquired: Day
+        public let isLongTerm: Bool
+        public let isTaxable: Bool
+        /// A loss lot of a symbol some account bought within 30 days: its loss would be disallowed.
+        public let isLookBack: Bool
+        /// r_l: the rate on this lot's gain (0 outside taxable accounts and for look-back losses).
+        public let rate: Double
+
+        /// g_l: gain per share if sold now.
+        public var gainPerShare: Double { price - costBasis / shares }
+        /// p·q_l: what selling the whole lot raises.
+        public var value: Double { price * shares }
+        /// Whether the wash-sale guard covers this lot (a taxable lot at a loss).
+        public var isGuardedLoss: Bool { isTaxable && gainPerShare < 0 }
+    }
+
+    public struct Group: Sendable {
+        public let name: String
+        /// Where errors about this group point.
+        public let path: String
+        public let accounts: [Int]
+        /// w_{G,s} by symbol index (only targeted symbols).
+        public let targets: [Int: Double]
+        /// Symbols the group targets or holds, ascending.
+        public let symbols: [Int]
+        /// V_G.
+        public let value: Double
+        /// I_G = V_G − Σ minCash.
+        public let investable: Double
+    }
+
+    public let scenario: Scenario
+    /// Every symbol held or targeted, sorted.
+    public let symbols: [String]
+    public let prices: [Double]
+    public let lots: [LotInfo]
+    /// Lot indices per account.
+    public let lotsByAccount: [[Int]]
+    public let groups: [Group]
+    /// The group of each account.
+    public let groupOfAccount: [Int]
+
+    /// Builds the derived quantities; the scenario must have passed validation (prices present).
+    public init(_ scenario: Scenario) {
+        self.scenario = scenario
+        let accounts = scenario.accounts
+        var symbolSet = Set<String>()
+        for account in accounts { for lot in account.lots { symbolSet.insert(lot.symbol) } }
+        let householdTargets = scenario.pie?.targetFractions ?? [:]
+        let ownTargets = accounts.map { $0.pie?.targetFractions }
+        symbolSet.formUnion(householdTargets.keys)
+        for t in ownTargets { symbolSet.formUnion(t?.keys ?? [:].keys) }
+        let symbols = symbolSet.sorted()
+        let symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, $0) })
+        self.symbols = symbols
+        self.prices = symbols.map { scenario.prices[$0] ?? .nan }
+
+        // Look-back: symbols with a lot acquired 30 days or fewer before asOf, in any account.
+        var recent = Set<String>()
+        for account in accounts {
+            for lot in account.lots where lot.acquired.days(to: scenario.asOf) <= 30 { recent.insert(lot.symbol) }
+        }
+
+        var lots: [LotInfo] = []
+        var lotsByAccount: [[Int]] = []
+        for (a, account) in accounts.enumerated() {
+            var indices: [Int] = []
+            for (l, lot) in account.lots.enumerated() {
+                let price = scenario.prices[lot.symbol] ?? .nan
+                let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
+                let isTaxable = account.type == .taxable
+                let loss = price - lot.costBasis / lot.shares < 0
+                let isLookBack = isTaxable && loss && recent.contains(lot.symbol)
+                let rate =
+                    !isTaxable || isLookBack
+                    ? 0 : (isLongTerm ? scenario.tax.longTermRate : scenario.tax.shortTermRate)
+                indices.append(lots.count)
+                lots.append(
+                    LotInfo(
+                        account: a, index: l, symbol: symbolIndex[lot.symbol]!, shares: lot.shares, price: price,
+                        costBasis: lot.costBasis, acquired: lot.acquired, isLongTerm: isLongTerm, isTaxable: isTaxable,
+                        isLookBack: isLookBack, rate: rate))
+            }
+            lotsByAccount.append(indices)
+        }
+        self.lots = lots
+        self.lotsByAccount = lotsByAccount
+
+        // Groups: the household (accounts without a pie), then each account with its own pie.
+        var groups: [Group] = []
+        var groupOfAccount = [Int](repeating: 0, count: accounts.count)
+        func makeGroup(name: String, path: String, members: [Int], targets: [String: Double]) -> Group {
+            var value = 0.0, reserve = 0.0
+            var held = Set<Int>()
+            for a in members {
+                value += accounts[a].cash + accounts[a].flow
+                reserve += accounts[a].minCash
+                for l in lotsByAccount[a] {
+                    value += lots[l].value
+                    held.insert(lots[l].symbol)
+                }
+            }
+            let indexed = Dictionary(uniqueKeysWithValues: targets.map { (symbolIndex[$0.key]!, $0.value) })
+            return Group(
+                name: name, path: path, accounts: members, targets: indexed,
+                symbols: held.union(indexed.keys).sorted(), value: value, investable: value - reserve)
+        }
+        let shared = accounts.indices.filter { accounts[$0].pie == nil }
+        if !shared.isEmpty {
+            for a in shared { groupOfAccount[a] = groups.count }
+            groups.append(
+                makeGroup(
+                    name: "the household pie" + (scenario.pie?.name.map { " (\($0))" } ?? ""), path: "pie",
+                    members: shared, targets: householdTargets))
+        }
+        for (a, account) in accounts.enumerated() {
+            guard let targets = ownTargets[a] else { continue }
+            groupOfAccount[a] = groups.count
+            groups.append(
+                makeGroup(
+                    name: "account \(account.id)" + (account.pie?.name.map { " (\($0))" } ?? ""),
+                    path: "accounts[\(a)].pie", members: [a], targets: targets))
+        }
+        self.groups = groups
+        self.groupOfAccount = groupOfAccount
+    }
+
+    /// What account `a` can spend at most: its cash, flow and everything it holds, less minCash.
+    public func maxSpend(account a: Int) -> Double {
+        let account = scenario.accounts[a]
+        return account.cash + account.flow - account.minCash + lotsByAccount[a].reduce(0) { $0 + lots[$1].value }
+    }
+
+    /// Σ_G I_G.
+    public var totalInvestable: Double { groups.reduce(0) { $0 + $1.investable } }
+}

@@ -1,0 +1,66 @@
+/// Rounding and formatting of money and shares: only ever at output.
+public enum Money {
+    /// Rounded to cents, without negative zero.
+    public static func cents(_ x: Double) -> Double {
+        let r = (x * 100).rounded() / 100
+        return r == 0 ? 0 : r
+    }
+
+    /// Rounded to 6 decimals, without negative zero.
+    public static func shares(_ x: Double) -> Double {
+        let r = (x * 1e6).rounded() / 1e6
+        return r == 0 ? 0 : r
+    }
+
+    /// `$1,234.56`, `-$12.00`.
+    public static func format(_ x: Double) -> String {
+        guard x.isFinite, abs(x) < 9e15 else { return "$\(x)" }
+        let cents = Int64((abs(x) * 100).rounded())
+        let negative = x < 0 && cents != 0
+        return (negative ? "-$" : "$") + grouped(cents / 100) + "." + pad(Int(cents % 100), 2)
+    }
+
+    /// A plain decimal with `places` digits: `1234.50`.
+    public static func fixed(_ x: Double, places: Int) -> String {
+        guard x.isFinite, abs(x) * pow10(places) < 9e15 else { return "\(x)" }
+        var scale: Int64 = 1
+        for _ in 0..<places { scale *= 10 }
+        let units = Int64((abs(x) * Double(scale)).rounded())
+        let negative = x < 0 && units != 0
+        let whole = String(units / scale)
+        let fraction = places > 0 ? "." + pad(Int(units % scale), places) : ""
+        return (negative ? "-" : "") + whole + fraction
+    }
+
+    /// Shares with up to 6 decimals, trailing zeros dropped: `3.5`, `14.56`, `10`.
+    public static func formatShares(_ x: Double) -> String {
+        var s = fixed(x, places: 6)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
+    /// `12.34%` of a fraction.
+    public static func percent(_ fraction: Double, places: Int = 2) -> String {
+        fixed(fraction * 100, places: places) + "%"
+    }
+
+    private static func pow10(_ n: Int) -> Double {
+        (0..<n).reduce(1.0) { r, _ in r * 10 }
+    }
+
+    static func grouped(_ n: Int64) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+
+    static func pad(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+}

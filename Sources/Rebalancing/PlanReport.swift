@@ -1,0 +1,153 @@
+import LinearProgramming
+
+/// Everything a person or a program reads about a plan, recomputed from its trades: the trades
+/// with the lots they sell, drift before and after, turnover, realized gains, lot tax, the tax
+/// estimate and the cash left.
+public struct PlanReport: Sendable {
+    public struct SoldLot: Sendable {
+        public let id: String?
+        public let acquired: Day
+        public let shares: Double
+        /// g_l·x_l.
+        public let gain: Double
+        public let isLongTerm: Bool
+        /// A loss whose deduction the 30-day look-back disallows.
+        public let isDisallowed: Bool
+    }
+
+    public struct Trade: Sendable {
+        public enum Action: String, Sendable { case buy, sell }
+        public let account: String
+        public let symbol: String
+        public let action: Action
+        public let shares: Double
+        public let amount: Double
+        public let price: Double
+        /// The lots sold, for a sell.
+        public let lots: [SoldLot]
+    }
+
+    public struct Summary: Sendable {
+        public let misallocatedBefore: Double
+        public let misallocatedAfter: Double
+        public let driftBefore: Double
+        public let driftAfter: Double
+        public let turnover: Double
+        /// Gains realized in taxable accounts by term (losses negative, disallowed ones included).
+        public let realizedShortTerm: Double
+        public let realizedLongTerm: Double
+        /// Σ r_l g_l x_l.
+        public let lotTax: Double
+        public let tax: TaxEstimate
+        /// Cash each account holds after the plan, minCash included (by account id order).
+        public let cashAfter: [(account: String, amount: Double)]
+        public var estimatedTax: Double { tax.incremental }
+    }
+
+    public let plan: Plan
+    public let trades: [Trade]
+    public let summary: Summary
+
+    public var strategy: Strategy { plan.strategy }
+    public var status: TerminationStatus { plan.status }
+
+    public init(_ plan: Plan, household: Household) {
+        self.plan = plan
+        let scenario = household.scenario
+        let measure = PlanMeasures(household)
+
+        var trades: [Trade] = []
+        var realizedST = 0.0, realizedLT = 0.0, planST = 0.0, planLT = 0.0, lotTax = 0.0
+        for (a, account) in scenario.accounts.enumerated() {
+            var soldBySymbol: [Int: [Int]] = [:]
+            for l in household.lotsByAccount[a] where plan.sharesSold[l] > 0 {
+                soldBySymbol[household.lots[l].symbol, default: []].append(l)
+            }
+            for s in soldBySymbol.keys.sorted() {
+                var shares = 0.0
+                var lots: [SoldLot] = []
+                for l in soldBySymbol[s]! {
+                    let lot = household.lots[l]
+                    let x = plan.sharesSold[l]
+                    let gain = lot.gainPerShare * x
+                    shares += x
+                    lotTax += lot.rate * gain
+                    if lot.isTaxable {
+                        if lot.isLongTerm { realizedLT += gain } else { realizedST += gain }
+                        let counted = lot.isLookBack ? 0 : gain
+                        if lot.isLongTerm { planLT += counted } else { planST += counted }
+                    }
+                    lots.append(
+                        SoldLot(
+                            id: account.lots[lot.index].id, acquired: lot.acquired, shares: x, gain: gain,
+                            isLongTerm: lot.isLongTerm, isDisallowed: lot.isLookBack))
+                }
+                let price = household.prices[s]
+                trades.append(
+                    Trade(
+                        account: account.id, symbol: household.symbols[s], action: .sell, shares: shares,
+                        amount: shares * price, price: price, lots: lots))
+            }
+            for purchase in plan.purchases.filter({ $0.account == a }).sorted(by: { $0.symbol < $1.symbol }) {
+                let price = household.prices[purchase.symbol]
+                trades.append(
+                    Trade(
+                        account: account.id, symbol: household.symbols[purchase.symbol], action: .buy,
+                        shares: purchase.amount / price, amount: purchase.amount, price: price, lots: []))
+            }
+        }
+        self.trades = trades
+
+        let before = measure.misallocation(sharesSold: nil, purchases: [])
+        let after = measure.misallocation(sharesSold: plan.sharesSold, purchases: plan.purchases)
+        let total = household.totalInvestable
+        let cash = measure.cashAfter(sharesSold: plan.sharesSold, purchases: plan.purchases)
+        summary = Summary(
+            misallocatedBefore: before, misallocatedAfter: after,
+            driftBefore: before / total, driftAfter: after / total,
+            turnover: trades.reduce(0) { $0 + $1.amount },
+            realizedShortTerm: realizedST, realizedLongTerm: realizedLT, lotTax: lotTax,
+            tax: TaxEstimate(scenario.tax, planShortTerm: planST, planLongTerm: planLT),
+            cashAfter: scenario.accounts.indices.map { (scenario.accounts[$0].id, cash[$0]) })
+    }
+}
+
+/// Misallocation and cash recomputed from trades alone (MODEL §2–3), independent of the model.
+public struct PlanMeasures: Sendable {
+    public let household: Household
+
+    public init(_ household: Household) { self.household = household }
+
+    /// Cash in each account after the trades: cash + flow + sells − buys.
+    public func cashAfter(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> [Double] {
+        var cash = household.scenario.accounts.map { $0.cash + $0.flow }
+        if let sharesSold {
+            for (l, lot) in household.lots.enumerated() { cash[lot.account] += lot.price * sharesSold[l] }
+        }
+        for p in purchases { cash[p.account] -= p.amount }
+        return cash
+    }
+
+    /// D = Σ_G ½(Σ_s |dev_{G,s}| + Σ_a |e_a|), with e_a the cash above minCash (negative when a
+    /// withdrawal is not yet raised; it counts as misallocated too).
+    public func misallocation(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> Double {
+        let accounts = household.scenario.accounts
+        var holdings = [[Int: Double]](repeating: [:], count: household.groups.count)
+        for (l, lot) in household.lots.enumerated() {
+            let remaining = lot.shares - (sharesSold?[l] ?? 0)
+            holdings[household.groupOfAccount[lot.account]][lot.symbol, default: 0] += lot.price * remaining
+        }
+        for p in purchases { holdings[household.groupOfAccount[p.account]][p.symbol, default: 0] += p.amount }
+        let cash = cashAfter(sharesSold: sharesSold, purchases: purchases)
+        var total = 0.0
+        for (g, group) in household.groups.enumerated() {
+            var sum = 0.0
+            for s in Set(group.symbols).union(holdings[g].keys) {
+                sum += abs((holdings[g][s] ?? 0) - (group.targets[s] ?? 0) * group.investable)
+            }
+            for a in group.accounts { sum += abs(cash[a] - accounts[a].minCash) }
+            total += sum / 2
+        }
+        return total
+    }
+}

@@ -1,0 +1,172 @@
+import LinearProgramming
+
+/// The program of MODEL §3 for one household and one optimizing strategy, as plain values,
+/// with a handle to every variable.
+///
+/// Money is in dollars throughout: a sell is modeled by the dollars it raises, v_l = p·x_l, so
+/// that every matrix entry is ±1 (apart from the binaries' bounds) and the objective's tax
+/// coefficients are rates × gain fractions.
+struct RebalanceModel {
+    struct Purchase {
+        let account: Int
+        let symbol: Int
+        let variable: Variable
+    }
+
+    /// A symbol where the wash-sale guard can bind: bought somewhere, held at a loss in a taxable account.
+    struct GuardCandidate {
+        let symbol: Int
+        let purchases: [Int]
+        let lossLots: [Int]
+    }
+
+    private(set) var model = LinearModel()
+    let household: Household
+    /// v_l: dollars raised from lot l (household lot order).
+    private(set) var sells: [Variable] = []
+    private(set) var purchases: [Purchase] = []
+    /// e_a.
+    private(set) var excessCash: [Variable] = []
+    private(set) var guardCandidates: [GuardCandidate] = []
+
+    /// D, LotTax, Turn and (for bands) D_β as linear expressions.
+    private(set) var misallocation: [Term] = []
+    private(set) var lotTax: [Term] = []
+    private(set) var turnover: [Term] = []
+    private(set) var bandMisallocation: [Term] = []
+
+    /// The objectives to minimize in order (MODEL §4).
+    private(set) var stages: [[Term]] = []
+
+    init(_ household: Household, strategy: Strategy.Kind) {
+        self.household = household
+        let scenario = household.scenario
+        let accounts = scenario.accounts
+
+        // Sells, with cash-only's cap folded into the bounds where it is zero.
+        var sellCap = [Double?](repeating: nil, count: accounts.count)
+        if case .cashOnly = strategy {
+            for (a, account) in accounts.enumerated() {
+                sellCap[a] = max(0, account.minCash - account.cash - account.flow)
+            }
+        }
+        for lot in household.lots {
+            let upper = sellCap[lot.account] == 0 ? 0 : lot.value
+            sells.append(model.addVariable(lower: 0, upper: upper))
+        }
+
+        // Buys: only of symbols the account's group targets.
+        for a in accounts.indices {
+            let group = household.groups[household.groupOfAccount[a]]
+            let cap = max(0, household.maxSpend(account: a))
+            for s in group.targets.keys.sorted() where group.targets[s]! > 0 {
+                purchases.append(Purchase(account: a, symbol: s, variable: model.addVariable(lower: 0, upper: cap)))
+            }
+        }
+
+        // Cash: e_a − Σ v + Σ y = cash + flow − minCash.
+        for (a, account) in accounts.enumerated() {
+            let e = model.addVariable(lower: 0)
+            excessCash.append(e)
+            var terms = [Term(e, 1)]
+            for l in household.lotsByAccount[a] { terms.append(Term(sells[l], -1)) }
+            for p in purchases where p.account == a { terms.append(Term(p.variable, 1)) }
+            model.addConstraint(terms, equalTo: account.cash + account.flow - account.minCash)
+            if let cap = sellCap[a], cap > 0 {
+                model.addConstraint(household.lotsByAccount[a].map { Term(sells[$0], 1) }, upper: cap)
+            }
+        }
+
+        // Deviations: Σ p(q − x) + Σ y − w·I = d⁺ − d⁻ for each group and symbol it targets or holds.
+        let bandPoints: Double? = if case .band(let points) = strategy { points } else { nil }
+        for (g, group) in household.groups.enumerated() {
+            var lotsOf: [Int: [Int]] = [:]
+            for a in group.accounts { for l in household.lotsByAccount[a] { lotsOf[household.lots[l].symbol, default: []].append(l) } }
+            for s in group.symbols {
+                let plus = model.addVariable(lower: 0)
+                let minus = model.addVariable(lower: 0)
+                var terms = [Term(plus, -1), Term(minus, 1)]
+                var held = 0.0
+                for l in lotsOf[s] ?? [] {
+                    terms.append(Term(sells[l], -1))
+                    held += household.lots[l].value
+                }
+                for p in purchases where p.symbol == s && household.groupOfAccount[p.account] == g {
+                    terms.append(Term(p.variable, 1))
+                }
+                model.addConstraint(terms, equalTo: (group.targets[s] ?? 0) * group.investable - held)
+                misallocation += [Term(plus, 0.5), Term(minus, 0.5)]
+                if let bandPoints {
+                    // t ≥ d± − b: the part of the deviation outside the band.
+                    let band = bandPoints / 100 * group.investable
+                    let outside = model.addVariable(lower: 0)
+                    model.addConstraint([Term(outside, 1), Term(plus, -1)], lower: -band)
+                    model.addConstraint([Term(outside, 1), Term(minus, -1)], lower: -band)
+                    bandMisallocation.append(Term(outside, 0.5))
+                }
+            }
+        }
+        for e in excessCash {
+            misallocation.append(Term(e, 0.5))
+            bandMisallocation.append(Term(e, 0.5))
+        }
+
+        // LotTax = Σ r_l g_l x_l = Σ r_l (g_l / p) v_l;  Turn = Σ v + Σ y.
+        for (l, lot) in household.lots.enumerated() {
+            let coefficient = lot.rate * lot.gainPerShare / lot.price
+            if coefficient != 0 { lotTax.append(Term(sells[l], coefficient)) }
+            turnover.append(Term(sells[l], 1))
+        }
+        turnover += purchases.map { Term($0.variable, 1) }
+
+        switch strategy {
+        case .cashOnly, .full:
+            stages = [misallocation, lotTax, turnover]
+        case .taxBudget(let budget):
+            model.addConstraint(lotTax, upper: budget)
+            stages = [misallocation, lotTax, turnover]
+        case .taxAware(let kappa):
+            stages = [misallocation.map { Term($0.variable, kappa * $0.coefficient) } + lotTax, turnover]
+        case .band:
+            stages = [bandMisallocation, lotTax, misallocation, turnover]
+        case .fifo, .m1:
+            stages = []
+        }
+
+        // Wash-sale guard candidates.
+        for s in household.symbols.indices {
+            let buying = purchases.indices.filter { purchases[$0].symbol == s }
+            let losses = household.lots.indices.filter { household.lots[$0].symbol == s && household.lots[$0].isGuardedLoss }
+            if !buying.isEmpty && !losses.isEmpty {
+                guardCandidates.append(GuardCandidate(symbol: s, purchases: buying, lossLots: losses))
+            }
+        }
+    }
+
+    /// The guard rows for one symbol: y ≤ M·z for every purchase, v_l ≤ p·q_l·(1 − z) for every loss lot.
+    func guardRows(_ candidate: GuardCandidate, binary z: Variable) -> [Row] {
+        var rows: [Row] = []
+        for p in candidate.purchases {
+            let purchase = purchases[p]
+            let bigM = max(0, household.maxSpend(account: purchase.account))
+            rows.append(Row([Term(purchase.variable, 1), Term(z, -bigM)], upper: 0))
+        }
+        for l in candidate.lossLots {
+            let cap = household.lots[l].value
+            rows.append(Row([Term(sells[l], 1), Term(z, cap)], upper: cap))
+        }
+        return rows
+    }
+
+    /// Candidates (not yet guarded) that `values` both buys and sells at a loss.
+    func conflicts(in values: [Double], excluding guarded: Set<Int>) -> [GuardCandidate] {
+        guardCandidates.filter { candidate in
+            !guarded.contains(candidate.symbol)
+                && candidate.purchases.contains { values[purchases[$0].variable.index] > Self.tradeEpsilon }
+                && candidate.lossLots.contains { values[sells[$0].index] > Self.tradeEpsilon }
+        }
+    }
+
+    /// Dollars below which a solver value is numerical noise rather than a trade.
+    static let tradeEpsilon = 1e-6
+}

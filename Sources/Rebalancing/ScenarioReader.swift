@@ -1,0 +1,307 @@
+import Foundation
+
+/// Gives a ``Document`` the meaning of MODEL §1, collecting every problem with its field path
+/// instead of stopping at the first.
+struct ScenarioReader {
+    private(set) var issues: [ScenarioIssue] = []
+
+    /// The deepest pie nesting read.
+    static let maxPieDepth = 32
+
+    mutating func report(_ path: String, _ message: String) {
+        issues.append(ScenarioIssue(path: path, message: message))
+    }
+
+    /// Reads the whole scenario; nil when a required part is missing or unusable.
+    mutating func scenario(_ document: Document) -> Scenario? {
+        guard let top = fields(document, "", allowed: ["name", "asOf", "tax", "prices", "pie", "accounts", "strategies"])
+        else { return nil }
+        let name = string(top, "name", required: false)
+        let asOf = date(top, "asOf")
+        var tax = TaxSettings()
+        if let document = top["tax"] { tax = taxSettings(document, "tax") }
+        var prices: [String: Double]?
+        if let document = top["prices"] { prices = priceTable(document, "prices") } else { report("prices", "is required") }
+        var householdPie: Pie?
+        if let document = top["pie"] { householdPie = pie(document, "pie", depth: 1, isSlice: false)?.pie }
+        var accounts: [Account] = []
+        if let list = list(top, "accounts") {
+            if list.isEmpty { report("accounts", "must list at least one account") }
+            for (i, item) in list.enumerated() {
+                if let account = account(item, "accounts[\(i)]") { accounts.append(account) }
+            }
+        }
+        var strategies: [Strategy]?
+        if let list = list(top, "strategies", required: false) {
+            strategies = []
+            for (i, item) in list.enumerated() {
+                let path = "strategies[\(i)]"
+                guard let text = scalarText(item, path) else { continue }
+                do throws(StrategyError) {
+                    strategies?.append(try Strategy(parsing: text))
+                } catch {
+                    report(path, error.description)
+                }
+            }
+        }
+        guard let asOf, let prices else { return nil }
+        return Scenario(
+            name: name, asOf: asOf, tax: tax, prices: prices, pie: householdPie, accounts: accounts, strategies: strategies)
+    }
+
+    // MARK: Parts
+
+    private mutating func taxSettings(_ document: Document, _ path: String) -> TaxSettings {
+        var tax = TaxSettings()
+        guard
+            let f = fields(
+                document, path,
+                allowed: ["shortTermRate", "longTermRate", "realizedThisYear", "carryforwardLoss", "ordinaryOffsetLimit"])
+        else { return tax }
+        if let r = number(f, "shortTermRate", rule: .fraction) { tax.shortTermRate = r }
+        if let r = number(f, "longTermRate", rule: .fraction) { tax.longTermRate = r }
+        if let d = f["realizedThisYear"] { tax.realizedThisYear = termAmounts(d, f.path("realizedThisYear"), rule: .any) }
+        if let d = f["carryforwardLoss"] {
+            tax.carryforwardLoss = termAmounts(d, f.path("carryforwardLoss"), rule: .nonNegative)
+        }
+        if let l = number(f, "ordinaryOffsetLimit", rule: .nonNegative) { tax.ordinaryOffsetLimit = l }
+        return tax
+    }
+
+    private mutating func termAmounts(_ document: Document, _ path: String, rule: NumberRule) -> TermAmounts {
+        guard let f = fields(document, path, allowed: ["shortTerm", "longTerm"]) else { return TermAmounts() }
+        return TermAmounts(
+            shortTerm: number(f, "shortTerm", rule: rule) ?? 0, longTerm: number(f, "longTerm", rule: rule) ?? 0)
+    }
+
+    private mutating func priceTable(_ document: Document, _ path: String) -> [String: Double] {
+        guard case .map(let pairs) = document else {
+            report(path, "must be a mapping of symbol to price, got \(document.kindName)")
+            return [:]
+        }
+        var prices: [String: Double] = [:]
+        for (symbol, value) in pairs {
+            let p = "\(path).\(symbol)"
+            if prices[symbol] != nil {
+                report(p, "appears twice")
+                continue
+            }
+            if let price = number(value, p, rule: .positive) { prices[symbol] = price }
+        }
+        return prices
+    }
+
+    /// A pie (or, when `isSlice`, a sub-pie slice with its weight).
+    private mutating func pie(_ document: Document, _ path: String, depth: Int, isSlice: Bool) -> (pie: Pie, weight: Double?)? {
+        guard depth <= Self.maxPieDepth else {
+            report(path, "pies nest more than \(Self.maxPieDepth) levels deep")
+            return nil
+        }
+        let allowed = isSlice ? ["name", "weight", "slices"] : ["name", "slices"]
+        guard let f = fields(document, path, allowed: allowed) else { return nil }
+        let name = string(f, "name", required: false)
+        let weight = isSlice ? number(f, "weight", rule: .positive, required: true) : nil
+        guard let items = list(f, "slices") else { return nil }
+        let slicesPath = f.path("slices")
+        if items.isEmpty {
+            report(slicesPath, "a pie needs at least one slice")
+            return nil
+        }
+        var slices: [Slice] = []
+        var complete = true
+        for (i, item) in items.enumerated() {
+            let p = "\(slicesPath)[\(i)]"
+            if let slice = slice(item, p, depth: depth) { slices.append(slice) } else { complete = false }
+        }
+        if complete {
+            let sum = slices.reduce(0) { $0 + $1.weight }
+            if abs(sum - 100) > 0.01 {
+                report(slicesPath, "weights must sum to 100, got \(Self.format(sum))")
+            }
+        }
+        guard complete, !isSlice || weight != nil else { return nil }
+        return (Pie(name: name, slices: slices), weight)
+    }
+
+    private mutating func slice(_ document: Document, _ path: String, depth: Int) -> Slice? {
+        guard case .map(let pairs) = document else {
+            report(path, "must be a mapping with symbol and weight, or a sub-pie with slices, got \(document.kindName)")
+            return nil
+        }
+        let keys = Set(pairs.map(\.key))
+        switch (keys.contains("symbol"), keys.contains("slices")) {
+        case (true, true):
+            report(path, "a slice has either symbol (a leaf) or slices (a sub-pie), not both")
+            return nil
+        case (false, false):
+            report(path, "a slice needs symbol (a leaf) or slices (a sub-pie)")
+            return nil
+        case (true, false):
+            guard let f = fields(document, path, allowed: ["symbol", "weight"]) else { return nil }
+            let symbol = string(f, "symbol")
+            let weight = number(f, "weight", rule: .positive, required: true)
+            guard let symbol, let weight else { return nil }
+            return Slice(weight: weight, content: .symbol(symbol))
+        case (false, true):
+            guard let (inner, weight) = pie(document, path, depth: depth + 1, isSlice: true), let weight else { return nil }
+            return Slice(weight: weight, content: .pie(inner))
+        }
+    }
+
+    private mutating func account(_ document: Document, _ path: String) -> Account? {
+        guard let f = fields(document, path, allowed: ["id", "type", "cash", "flow", "minCash", "lots", "pie"])
+        else { return nil }
+        let id = string(f, "id")
+        var type: AccountType?
+        if let text = string(f, "type") {
+            type = AccountType(rawValue: text)
+            if type == nil {
+                report(f.path("type"), "must be taxable, taxDeferred or taxExempt, got \"\(text)\"")
+            }
+        }
+        let cash = number(f, "cash", rule: .nonNegative) ?? 0
+        let flow = number(f, "flow", rule: .any) ?? 0
+        let minCash = number(f, "minCash", rule: .nonNegative) ?? 0
+        var lots: [Lot] = []
+        if let items = list(f, "lots", required: false) {
+            for (i, item) in items.enumerated() {
+                if let lot = lot(item, "\(f.path("lots"))[\(i)]") { lots.append(lot) }
+            }
+        }
+        var ownPie: Pie?
+        if let document = f["pie"] { ownPie = pie(document, f.path("pie"), depth: 1, isSlice: false)?.pie }
+        guard let id, let type else { return nil }
+        return Account(id: id, type: type, cash: cash, flow: flow, minCash: minCash, lots: lots, pie: ownPie)
+    }
+
+    private mutating func lot(_ document: Document, _ path: String) -> Lot? {
+        guard let f = fields(document, path, allowed: ["id", "symbol", "shares", "costBasis", "acquired"]) else {
+            return nil
+        }
+        let id = string(f, "id", required: false)
+        let symbol = string(f, "symbol")
+        let shares = number(f, "shares", rule: .positive, required: true)
+        let costBasis = number(f, "costBasis", rule: .nonNegative, required: true)
+        let acquired = date(f, "acquired")
+        guard let symbol, let shares, let costBasis, let acquired else { return nil }
+        return Lot(id: id, symbol: symbol, shares: shares, costBasis: costBasis, acquired: acquired)
+    }
+
+    // MARK: Fields
+
+    struct Fields {
+        let base: String
+        let values: [String: Document]
+        subscript(key: String) -> Document? { values[key] }
+        func path(_ key: String) -> String { base.isEmpty ? key : "\(base).\(key)" }
+    }
+
+    /// A mapping's fields; reports a non-mapping, unknown keys and repeated keys.
+    mutating func fields(_ document: Document, _ path: String, allowed: [String]) -> Fields? {
+        guard case .map(let pairs) = document else {
+            report(path.isEmpty ? "(top level)" : path, "must be a mapping, got \(document.kindName)")
+            return nil
+        }
+        var values: [String: Document] = [:]
+        for (key, value) in pairs {
+            let p = path.isEmpty ? key : "\(path).\(key)"
+            if !allowed.contains(key) {
+                report(p, "unknown key; expected one of \(allowed.joined(separator: ", "))")
+            } else if values[key] != nil {
+                report(p, "appears twice")
+            } else {
+                values[key] = value
+            }
+        }
+        return Fields(base: path, values: values)
+    }
+
+    mutating func list(_ f: Fields, _ key: String, required: Bool = true) -> [Document]? {
+        guard let value = f[key] else {
+            if required { report(f.path(key), "is required") }
+            return nil
+        }
+        guard case .list(let items) = value else {
+            report(f.path(key), "must be a list, got \(value.kindName)")
+            return nil
+        }
+        return items
+    }
+
+    mutating func string(_ f: Fields, _ key: String, required: Bool = true) -> String? {
+        guard let value = f[key] else {
+            if required { report(f.path(key), "is required") }
+            return nil
+        }
+        guard let text = scalarText(value, f.path(key)) else { return nil }
+        if text.trimmedSpaces.isEmpty {
+            report(f.path(key), "must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    /// The text of a scalar (a ticker written `ON` or an id written `1234` is text too).
+    mutating func scalarText(_ value: Document, _ path: String) -> String? {
+        switch value {
+        case .string(let s): return s
+        case .number(_, let text), .bool(_, let text): return text
+        default:
+            report(path, "must be a string, got \(value.kindName)")
+            return nil
+        }
+    }
+
+    mutating func date(_ f: Fields, _ key: String) -> Day? {
+        guard let value = f[key] else {
+            report(f.path(key), "is required")
+            return nil
+        }
+        guard let text = scalarText(value, f.path(key)) else { return nil }
+        guard let day = Day(text) else {
+            report(f.path(key), "must be a date written YYYY-MM-DD, got \"\(text)\"")
+            return nil
+        }
+        return day
+    }
+
+    enum NumberRule {
+        case any, positive, nonNegative, fraction
+    }
+
+    mutating func number(_ f: Fields, _ key: String, rule: NumberRule, required: Bool = false) -> Double? {
+        guard let value = f[key] else {
+            if required { report(f.path(key), "is required") }
+            return nil
+        }
+        return number(value, f.path(key), rule: rule)
+    }
+
+    mutating func number(_ value: Document, _ path: String, rule: NumberRule) -> Double? {
+        guard case .number(let x, let text) = value else {
+            let shown: String
+            if case .string(let s) = value { shown = " \"\(s)\"" } else { shown = "" }
+            report(path, "must be a number, got \(value.kindName)\(shown)")
+            return nil
+        }
+        guard x.isFinite else {
+            report(path, "must be a finite number, got \(text)")
+            return nil
+        }
+        switch rule {
+        case .any: return x
+        case .positive where x > 0: return x
+        case .nonNegative where x >= 0: return x
+        case .fraction where (0...1).contains(x): return x
+        case .positive: report(path, "must be > 0, got \(text)")
+        case .nonNegative: report(path, "must be ≥ 0, got \(text)")
+        case .fraction: report(path, "must be a fraction between 0 and 1, got \(text)")
+        }
+        return nil
+    }
+
+    static func format(_ x: Double) -> String {
+        let rounded = (x * 1e6).rounded() / 1e6
+        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : "\(rounded)"
+    }
+}

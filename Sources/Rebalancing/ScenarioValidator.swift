@@ -1,0 +1,93 @@
+/// The checks of MODEL §1 that relate one field to another: prices for every held or targeted
+/// symbol, dates against `asOf`, unique ids, pie coverage, withdrawals the account can raise and
+/// groups with something to invest.
+enum ScenarioValidator {
+    /// `complete` is false when the reader already dropped fields it could not read: the checks
+    /// that add up an account or a group are then skipped rather than misled.
+    static func issues(in scenario: Scenario, complete: Bool = true) -> [ScenarioIssue] {
+        var issues: [ScenarioIssue] = []
+        func report(_ path: String, _ message: String) { issues.append(ScenarioIssue(path: path, message: message)) }
+
+        if let pie = scenario.pie { checkPrices(pie, "pie", scenario.prices, report) }
+
+        var accountIndex: [String: Int] = [:]
+        var lotIDs: [String: String] = [:]
+        for (a, account) in scenario.accounts.enumerated() {
+            let path = "accounts[\(a)]"
+            if let first = accountIndex[account.id] {
+                report("\(path).id", "duplicate account id \"\(account.id)\" (also accounts[\(first)])")
+            } else {
+                accountIndex[account.id] = a
+            }
+            if let pie = account.pie { checkPrices(pie, "\(path).pie", scenario.prices, report) }
+            if complete, account.pie == nil, scenario.pie == nil {
+                report(path, "is covered by no pie: give it its own pie or give the scenario a top-level pie")
+            }
+            var holdings = 0.0
+            var priced = true
+            for (l, lot) in account.lots.enumerated() {
+                let lotPath = "\(path).lots[\(l)]"
+                if let price = scenario.prices[lot.symbol] {
+                    holdings += price * lot.shares
+                } else {
+                    priced = false
+                    report("\(lotPath).symbol", "no price for \"\(lot.symbol)\" in prices")
+                }
+                if lot.acquired > scenario.asOf {
+                    report("\(lotPath).acquired", "\(lot.acquired) is after asOf \(scenario.asOf)")
+                }
+                if let id = lot.id {
+                    if let first = lotIDs[id] {
+                        report("\(lotPath).id", "duplicate lot id \"\(id)\" (also \(first))")
+                    } else {
+                        lotIDs[id] = lotPath
+                    }
+                }
+            }
+            guard complete, priced, holdings.isFinite else {
+                if complete, priced { report(path, "the market value of the lots is too large to compute") }
+                continue
+            }
+            let available = account.cash + account.flow + holdings
+            if available < account.minCash {
+                if account.flow < 0 {
+                    report(
+                        "\(path).flow",
+                        "the withdrawal of \(money(-account.flow)) is more than the account can raise: "
+                            + "cash \(money(account.cash)) + holdings \(money(holdings)) − minCash \(money(account.minCash)) "
+                            + "= \(money(account.cash + holdings - account.minCash))")
+                } else {
+                    report(
+                        "\(path).minCash",
+                        "\(money(account.minCash)) is more than the account's cash and holdings (\(money(available)))")
+                }
+            }
+        }
+
+        // Every group must have something to invest (I_G > 0); skip when prices are missing.
+        guard complete, issues.isEmpty else { return issues }
+        let household = Household(scenario)
+        for group in household.groups where !(group.investable > 0) {
+            report(
+                group.path,
+                "\(group.name) has \(money(group.investable)) to invest after minCash; it must be more than $0.00")
+        }
+        return issues
+    }
+
+    private static func checkPrices(
+        _ pie: Pie, _ path: String, _ prices: [String: Double], _ report: (String, String) -> Void
+    ) {
+        for (i, slice) in pie.slices.enumerated() {
+            let slicePath = "\(path).slices[\(i)]"
+            switch slice.content {
+            case .symbol(let symbol):
+                if prices[symbol] == nil { report("\(slicePath).symbol", "no price for \"\(symbol)\" in prices") }
+            case .pie(let inner):
+                checkPrices(inner, slicePath, prices, report)
+            }
+        }
+    }
+
+    static func money(_ x: Double) -> String { Money.format(x) }
+}

@@ -1,0 +1,35 @@
+/// The tax a plan's sells add this year (MODEL §5): not optimized, computed exactly from the
+/// realized gains, this year's earlier gains, the carryforward and the ordinary-offset limit.
+public struct TaxEstimate: Sendable, Equatable {
+    /// planST, planLT: gains realized by the plan in taxable accounts, look-back losses as 0.
+    public let planShortTerm: Double
+    public let planLongTerm: Double
+    /// S and L: this year's net short- and long-term gains with the plan.
+    public let netShortTerm: Double
+    public let netLongTerm: Double
+    public let taxWithPlan: Double
+    public let taxWithoutPlan: Double
+
+    /// `estimatedTax`: the plan's incremental tax.
+    public var incremental: Double { taxWithPlan - taxWithoutPlan }
+
+    public init(_ settings: TaxSettings, planShortTerm: Double, planLongTerm: Double) {
+        self.planShortTerm = planShortTerm
+        self.planLongTerm = planLongTerm
+        let s0 = settings.realizedThisYear.shortTerm - settings.carryforwardLoss.shortTerm
+        let l0 = settings.realizedThisYear.longTerm - settings.carryforwardLoss.longTerm
+        netShortTerm = s0 + planShortTerm
+        netLongTerm = l0 + planLongTerm
+        taxWithPlan = Self.tax(shortTerm: netShortTerm, longTerm: netLongTerm, settings)
+        taxWithoutPlan = Self.tax(shortTerm: s0, longTerm: l0, settings)
+    }
+
+    /// Tax(S, L) of MODEL §5.
+    public static func tax(shortTerm s: Double, longTerm l: Double, _ settings: TaxSettings) -> Double {
+        let rST = settings.shortTermRate, rLT = settings.longTermRate
+        if s + l < 0 { return -rST * min(settings.ordinaryOffsetLimit, -(s + l)) }
+        if s >= 0 && l >= 0 { return rST * s + rLT * l }
+        if s < 0 { return rLT * (s + l) }  // S < 0 ≤ L, S + L ≥ 0
+        return rST * (s + l)  // L < 0 ≤ S, S + L ≥ 0
+    }
+}

@@ -1,0 +1,2 @@
+import RebalanceCLI
+RebalanceCommand.main()
