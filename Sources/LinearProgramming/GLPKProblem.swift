@@ -117,6 +117,15 @@ public final class GLPKProblem: SolverSession {
         installObjective(Self.merged(terms))
     }
 
+    public func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
+        try checkThread()
+        guard constraint.index >= 0, constraint.index < constraintCount else {
+            throw .constraintOutOfRange(index: constraint.index, count: constraintCount)
+        }
+        try LinearModel.checkBounds(lower: lower, upper: upper, what: "constraint \(constraint.index)")
+        setRowBounds(Int32(constraint.index + 1), lower: lower, upper: upper)
+    }
+
     // MARK: Solving
 
     public func solve() -> Solution {

@@ -16,6 +16,7 @@ public protocol SolverSession: AnyObject {
     func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable
     func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef
     func setObjective(_ terms: [Term]) throws(LinearProgrammingError)
+    func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError)
     func solve() -> Solution
 }
 

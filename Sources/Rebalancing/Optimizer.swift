@@ -1,7 +1,12 @@
 import LinearProgramming
 
-/// Solves a strategy's stages in order (MODEL §4), each later stage keeping every earlier
-/// stage's value within `0.01 + 1e-7·Σ I_G` of its optimum.
+/// Solves a strategy's stages in order (MODEL §4): each later stage keeps every earlier stage's
+/// value within `0.01 + 1e-7·Σ I_G` of its optimum.
+///
+/// That tolerance is the most a later stage may give up, not a budget to spend: a turnover stage
+/// allowed the whole of it would leave a cent of a deposit unspent and pick dust lots. Stages are
+/// therefore held to a far tighter margin (`1e-7 + 1e-9·Σ I_G`), and relaxed to MODEL's tolerance
+/// only if the tight margin makes a stage fail numerically.
 ///
 /// The wash-sale guard is added lazily: each stage is solved without the guards not yet
 /// needed; a symbol that the solution both buys and sells at a loss gets its binary and the
@@ -11,6 +16,15 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     public let solver: Solver
 
     public init(solver: Solver) { self.solver = solver }
+
+    /// MODEL §4's tolerance: how far a later stage may let an earlier stage's value rise.
+    public static func stageTolerance(_ household: Household) -> Double {
+        0.01 + 1e-7 * household.totalInvestable
+    }
+
+    static func tightTolerance(_ household: Household) -> Double {
+        1e-7 + 1e-9 * household.totalInvestable
+    }
 
     public func plan(_ household: Household, strategy: Strategy) -> Plan {
         let built = RebalanceModel(household, strategy: strategy.kind)
@@ -27,45 +41,64 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
         let household = built.household
         let session = try solver.makeSession(built.model)
-        let tolerance = 0.01 + 1e-7 * household.totalInvestable
         var guarded = Set<Int>()
         var solution = Solution(status: .infeasible)
-        var driftRow: ConstraintRef?
+        /// Each earlier stage's row and optimum.
+        var stageRows: [(row: ConstraintRef, optimum: Double)] = []
         var marginal: Double?
 
         for (k, objective) in built.stages.enumerated() {
             if k > 0 {
-                let row = try session.addConstraint(Row(built.stages[k - 1], upper: solution.objectiveValue + tolerance))
-                if k == 1 { driftRow = row }
+                let optimum = solution.objectiveValue
+                let row = try session.addConstraint(
+                    Row(built.stages[k - 1], upper: optimum + Self.tightTolerance(household)))
+                stageRows.append((row, optimum))
             }
             try session.setObjective(objective)
-            while true {
-                solution = session.solve()
-                guard solution.status.isOptimal else {
-                    let partial = solution.status == .timeLimit(feasible: true) && !solution.values.isEmpty
-                    return partial
-                        ? extract(built, solution, strategy: strategy, marginal: nil)
-                        : .none(strategy, household, status: solution.status)
+            solution = try solveGuarded(built, session, guarded: &guarded)
+            if !solution.status.isOptimal && k > 0 {
+                // Give the earlier stages MODEL's whole tolerance and try once more.
+                for (row, optimum) in stageRows {
+                    try session.setBounds(row, lower: -.infinity, upper: optimum + Self.stageTolerance(household))
                 }
-                let conflicts = built.conflicts(in: solution.values, excluding: guarded)
-                if conflicts.isEmpty { break }
-                for candidate in conflicts {
-                    let z = try session.addVariable(Column(lower: 0, upper: 1, isBinary: true))
-                    for row in built.guardRows(candidate, binary: z) { _ = try session.addConstraint(row) }
-                    guarded.insert(candidate.symbol)
-                }
+                solution = try solveGuarded(built, session, guarded: &guarded)
+            }
+            guard solution.status.isOptimal else {
+                let partial = solution.status == .timeLimit(feasible: true) && !solution.values.isEmpty
+                return partial
+                    ? extract(built, solution, strategy: strategy, marginal: nil)
+                    : .none(strategy, household, status: solution.status)
             }
             // In the tax stage, the dual of the drift row prices one more dollar of drift in tax.
-            if k == 1, let driftRow, built.stages[1] == built.lotTax {
-                marginal = solution.dual(driftRow)
+            if k == 1, built.stages[1] == built.lotTax, let drift = stageRows.first {
+                marginal = solution.dual(drift.row)
             }
         }
         return extract(built, solution, strategy: strategy, marginal: marginal)
     }
 
+    /// Solves the loaded stage, adding the binary of every symbol the solution both buys and
+    /// sells at a loss, until no guard is broken.
+    private func solveGuarded(
+        _ built: RebalanceModel, _ session: Solver.Session, guarded: inout Set<Int>
+    ) throws(LinearProgrammingError) -> Solution {
+        while true {
+            let solution = session.solve()
+            guard solution.status.isOptimal else { return solution }
+            let conflicts = built.conflicts(in: solution.values, excluding: guarded)
+            if conflicts.isEmpty { return solution }
+            for candidate in conflicts {
+                let z = try session.addVariable(Column(lower: 0, upper: 1, isBinary: true))
+                for row in built.guardRows(candidate, binary: z) { _ = try session.addConstraint(row) }
+                guarded.insert(candidate.symbol)
+            }
+        }
+    }
+
     private func extract(_ built: RebalanceModel, _ solution: Solution, strategy: Strategy, marginal: Double?) -> Plan {
         let household = built.household
-        let epsilon = RebalanceModel.tradeEpsilon
+        // Below half a cent a value is solver noise, not a trade: it would print as $0.00.
+        let epsilon = 0.005
         var shares = [Double](repeating: 0, count: household.lots.count)
         for (l, lot) in household.lots.enumerated() {
             let dollars = solution[built.sells[l]]
