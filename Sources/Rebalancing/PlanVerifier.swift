@@ -1,0 +1,75 @@
+/// An independent check of a plan against MODEL §3–4, from the scenario and the trades alone
+/// (it shares nothing with the model builder): lots sell no more than they hold, only targeted
+/// symbols are bought, cash never falls below minCash, the wash-sale guard holds, and the
+/// strategy's own constraint (cash-only's sell cap, tax-budget's budget) is met.
+public struct PlanVerifier: Sendable {
+    public let household: Household
+
+    /// Dollars of slack allowed for rounding: a cent, or 1e-7 of what is invested if larger.
+    public var tolerance: Double { max(0.01, 1e-7 * household.totalInvestable) }
+
+    public init(_ household: Household) { self.household = household }
+
+    /// Every broken rule, one sentence each; empty for a valid plan.
+    public func violations(of plan: Plan) -> [String] {
+        var problems: [String] = []
+        let scenario = household.scenario
+        let accounts = scenario.accounts
+        guard plan.sharesSold.count == household.lots.count else {
+            return ["the plan has \(plan.sharesSold.count) lot sales for \(household.lots.count) lots"]
+        }
+        let tol = tolerance
+
+        var sold = [Double](repeating: 0, count: accounts.count)
+        var lossSold = Set<Int>()
+        var lotTax = 0.0
+        for (l, lot) in household.lots.enumerated() {
+            let x = plan.sharesSold[l]
+            let where_ = "\(accounts[lot.account].id) lot \(lot.index) (\(household.symbols[lot.symbol]))"
+            if !x.isFinite || x < 0 { problems.append("\(where_): sells \(x) shares") }
+            if x > lot.shares * (1 + 1e-12) { problems.append("\(where_): sells \(x) shares of \(lot.shares) held") }
+            sold[lot.account] += x * lot.price
+            lotTax += lot.rate * lot.gainPerShare * x
+            if x > 0 && lot.isTaxable && lot.gainPerShare < 0 { lossSold.insert(lot.symbol) }
+        }
+
+        var bought = [Double](repeating: 0, count: accounts.count)
+        var boughtSymbols = Set<Int>()
+        for purchase in plan.purchases {
+            let account = accounts[purchase.account]
+            let symbol = household.symbols[purchase.symbol]
+            let group = household.groups[household.groupOfAccount[purchase.account]]
+            if !purchase.amount.isFinite || purchase.amount < 0 {
+                problems.append("\(account.id): buys \(purchase.amount) dollars of \(symbol)")
+            }
+            if (group.targets[purchase.symbol] ?? 0) <= 0 {
+                problems.append("\(account.id): buys \(symbol), which its pie does not target")
+            }
+            bought[purchase.account] += purchase.amount
+            if purchase.amount > 0 { boughtSymbols.insert(purchase.symbol) }
+        }
+
+        for (a, account) in accounts.enumerated() {
+            let cashAfter = account.cash + account.flow + sold[a] - bought[a]
+            if cashAfter < account.minCash - tol {
+                problems.append(
+                    "\(account.id): cash after trading \(Money.format(cashAfter)) is below minCash \(Money.format(account.minCash))")
+            }
+            if case .cashOnly = plan.strategy.kind {
+                let need = max(0, account.minCash - account.cash - account.flow)
+                if sold[a] > need + tol {
+                    problems.append("\(account.id): cash-only sells \(Money.format(sold[a])) but needs only \(Money.format(need))")
+                }
+            }
+        }
+
+        for s in lossSold.intersection(boughtSymbols).sorted() {
+            problems.append("wash sale: \(household.symbols[s]) is bought while a taxable lot of it is sold at a loss")
+        }
+
+        if case .taxBudget(let budget) = plan.strategy.kind, lotTax > budget + tol {
+            problems.append("lot tax \(Money.format(lotTax)) is over the budget \(Money.format(budget))")
+        }
+        return problems
+    }
+}

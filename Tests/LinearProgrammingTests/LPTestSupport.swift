@@ -1,0 +1,88 @@
+import Dispatch
+import Foundation
+import Testing
+
+@testable import LinearProgramming
+
+// Shared helpers for the LinearProgramming tests.
+//
+// Every test that touches a GLPKProblem is synchronous on purpose: GLPK keeps its state per
+// thread, and a synchronous test function runs start to finish on one thread, so each problem
+// is created, solved and deleted on the same thread.
+
+/// Absolute tolerance for comparing solver output with hand-computed values.
+let tolerance = 1e-7
+
+func close(_ a: Double, _ b: Double, tol: Double = tolerance) -> Bool {
+    abs(a - b) <= tol * max(1, abs(b))
+}
+
+func close(_ a: [Double], _ b: [Double], tol: Double = tolerance) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { close($0, $1, tol: tol) }
+}
+
+/// Solves `model` with a fresh GLPK problem on the calling thread.
+func solve(_ model: LinearModel, options: SolverOptions = SolverOptions()) throws -> Solution {
+    try GLPKSolver(options: options).solve(model)
+}
+
+/// The error `body` throws, or nil when it returns normally.
+func caught<T>(_ body: () throws(LinearProgrammingError) -> T) -> LinearProgrammingError? {
+    do {
+        _ = try body()
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// Whether `values` satisfy every bound and row of `model` (and 0/1 for binaries) within `tol`.
+func satisfies(_ model: LinearModel, _ values: [Double], tol: Double = 1e-7) -> Bool {
+    guard values.count == model.variableCount else { return false }
+    for (column, value) in zip(model.columns, values) {
+        if value < column.lower - tol || value > column.upper + tol { return false }
+        if column.isBinary && min(abs(value), abs(value - 1)) > tol { return false }
+    }
+    for row in model.rows {
+        let activity = LinearModel.evaluate(row.terms, at: values)
+        if activity < row.lower - tol || activity > row.upper + tol { return false }
+    }
+    return true
+}
+
+/// Lets a value cross into a `@Sendable` closure when the test itself guarantees the access is safe.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Thread-safe collector for results produced on worker threads.
+final class Collector<Element>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Element] = []
+
+    func append(_ element: Element) {
+        lock.lock()
+        storage.append(element)
+        lock.unlock()
+    }
+
+    var elements: [Element] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}
+
+/// Runs `body` on `count` brand-new threads (never the calling one) and waits for all of them.
+func runOnNewThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    for index in 0..<count {
+        let thread = Thread {
+            body(index)
+            done.signal()
+        }
+        thread.start()
+    }
+    for _ in 0..<count { done.wait() }
+}
