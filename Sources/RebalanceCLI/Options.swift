@@ -32,7 +32,22 @@ struct SolverOptionGroup: ParsableArguments {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
+    case table, json, csv, markdown, html
+
+    /// Refuses a format the command does not offer.
+    static func check(_ format: OutputFormat, allowed: [OutputFormat]) throws {
+        guard allowed.contains(format) else {
+            throw ValidationError(
+                "--format \(format.rawValue) is not offered here; use \(allowed.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+}
+
+/// The scenario's display name: its `name`, else the file's base name.
+func displayName(_ scenario: Scenario, file: String) -> String {
+    if let name = scenario.name { return name }
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    return base.split(separator: ".").dropLast().joined(separator: ".")
 }
 
 func parseStrategy(_ text: String) throws -> Strategy {

@@ -14,8 +14,12 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "cash-only, full, tax-budget:B, tax-aware[:κ], band[:β], fifo or m1.")
     var strategy: String = Strategy.defaultForPlan.name
 
-    @Option(help: "table or json.")
+    @Option(help: "table, json or csv.")
     var format: OutputFormat = .table
+
+    func validate() throws {
+        try OutputFormat.check(format, allowed: [.table, .json, .csv])
+    }
 
     func run() throws {
         try reportingErrors {
@@ -26,7 +30,8 @@ struct PlanCommand: ParsableCommand {
             let report = PlanReport(plan, household: household)
             switch format {
             case .json: Console.output(report.json.pretty())
-            case .table: Console.output(TableRenderer.plan(report, household: household))
+            case .csv: Console.output(CSVRenderer.trades([report], withStrategy: false))
+            case .table, .markdown, .html: Console.output(TableRenderer.plan(report, household: household))
             }
             if !plan.status.isOptimal {
                 throw CLIError.notOptimal(strategy: strategy.name, reason: plan.status.description)

@@ -5,7 +5,7 @@ import LinearProgramming
 ///
 /// That tolerance is the most a later stage may give up, not a budget to spend: a turnover stage
 /// allowed the whole of it would leave a cent of a deposit unspent and pick dust lots. Stages are
-/// therefore held to a far tighter margin (`1e-7 + 1e-9·Σ I_G`), and relaxed to MODEL's tolerance
+/// therefore held to a far tighter margin (`1e-6 + 1e-11·Σ I_G`), and relaxed to MODEL's tolerance
 /// only if the tight margin makes a stage fail numerically.
 ///
 /// The wash-sale guard is added lazily: each stage is solved without the guards not yet
@@ -23,7 +23,7 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     }
 
     static func tightTolerance(_ household: Household) -> Double {
-        1e-7 + 1e-9 * household.totalInvestable
+        1e-6 + 1e-11 * household.totalInvestable
     }
 
     public func plan(_ household: Household, strategy: Strategy) -> Plan {

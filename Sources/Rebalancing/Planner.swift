@@ -9,8 +9,11 @@ public struct Planner: Sendable {
 
     public func plan(_ household: Household, strategy: Strategy) -> Plan {
         switch strategy.kind {
-        case .fifo, .m1:
-            return .none(strategy, household, status: .numericalFailure("baselines are not built yet"))
+        case .fifo:
+            let full = Optimizer(options: options).plan(household, strategy: Strategy(name: "full", kind: .full))
+            return Baselines.fifo(household, full: full, strategy: strategy)
+        case .m1:
+            return Baselines.m1(household, strategy: strategy)
         default:
             return Optimizer(options: options).plan(household, strategy: strategy)
         }

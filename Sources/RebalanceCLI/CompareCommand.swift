@@ -1,0 +1,60 @@
+import ArgumentParser
+import Rebalancing
+
+/// `rebalance compare FILE`: several strategies side by side.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare strategies and baselines: which rebalance is worth its tax?"
+    )
+
+    @OptionGroup var scenario: ScenarioOptions
+    @OptionGroup var solver: SolverOptionGroup
+
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated strategies (default: the scenario's strategies, else cash-only,band:5,tax-aware:0.10,full).",
+            valueName: "S1,S2,..."))
+    var strategies: String?
+
+    @Option(help: "table, json, csv, markdown or html.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        try OutputFormat.check(format, allowed: [.table, .json, .csv, .markdown, .html])
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let requested = try strategies.map(parseStrategies)
+            let loaded = try scenario.load()
+            let household = Household(loaded)
+            let comparison = Comparison(
+                household, name: displayName(loaded, file: scenario.file),
+                strategies: requested ?? loaded.strategies ?? Strategy.defaultForCompare,
+                planner: Planner(options: solver.options))
+            switch format {
+            case .table: Console.output(CompareRenderer.table(comparison))
+            case .json: Console.output(comparison.json.pretty())
+            case .csv: Console.output(CSVRenderer.trades(comparison.reports, withStrategy: true))
+            case .markdown: Console.output(CompareRenderer.markdown(comparison))
+            case .html: Console.output(HTMLReport.compare(comparison))
+            }
+        }
+    }
+}
+
+func parseStrategies(_ list: String) throws -> [Strategy] {
+    let names = list.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+    guard !names.isEmpty else { throw ValidationError("--strategies needs at least one strategy") }
+    return try names.map(parseStrategy)
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

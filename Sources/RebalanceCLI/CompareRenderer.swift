@@ -1,0 +1,81 @@
+import Rebalancing
+
+/// The comparison as a text table or Markdown.
+enum CompareRenderer {
+    static let headers = [
+        "Strategy", "Trades", "Turnover", "Drift before → after", "ST gains", "LT gains", "Lot tax", "Est. tax",
+        "Cash left",
+    ]
+
+    static func rows(_ comparison: Comparison) -> [[String]] {
+        comparison.reports.map { r in
+            guard r.plan.hasTrades else {
+                return [r.strategy.name, r.status.name + ": " + r.status.description]
+            }
+            let s = r.summary
+            return [
+                r.strategy.name + (r.status.isOptimal ? "" : " (\(r.status.name))"),
+                String(r.trades.count),
+                Money.format(s.turnover),
+                "\(Money.percent(s.driftBefore)) → \(Money.percent(s.driftAfter))",
+                Money.format(s.realizedShortTerm),
+                Money.format(s.realizedLongTerm),
+                Money.format(s.lotTax),
+                Money.format(s.estimatedTax),
+                Money.format(s.cashAfter.reduce(0) { $0 + $1.amount }),
+            ]
+        }
+    }
+
+    static func savingsLine(_ comparison: Comparison) -> String? {
+        guard let savings = comparison.savings else { return nil }
+        let drift = Money.percent(savings.full.summary.driftAfter)
+        let lot = savings.lotTax, estimated = savings.estimatedTax
+        if Money.cents(lot) == 0 && Money.cents(estimated) == 0 {
+            return "At the same drift (\(drift)), full and the fifo baseline pay the same tax."
+        }
+        return "At the same drift (\(drift)), full pays \(Money.format(lot)) less lot-level tax than the fifo baseline "
+            + "(\(Money.format(estimated)) less estimated tax this year)."
+    }
+
+    static func table(_ comparison: Comparison) -> String {
+        let household = comparison.household
+        var lines = [
+            "\(comparison.name) — \(household.scenario.accounts.count) accounts, "
+                + "\(Money.format(household.totalInvestable)) to invest, as of \(household.scenario.asOf)",
+            "",
+        ]
+        let body = rows(comparison)
+        let right: Set<Int> = [1, 2, 4, 5, 6, 7, 8]
+        let full = body.filter { $0.count == headers.count }
+        let aligned = TableRenderer.align([headers] + full, rightAligned: right)
+        lines.append(aligned[0])
+        lines.append(String(repeating: "─", count: aligned[0].count))
+        var next = 1
+        for row in body {
+            if row.count == headers.count {
+                lines.append(aligned[next])
+                next += 1
+            } else {
+                lines.append(row.joined(separator: "  "))
+            }
+        }
+        if let savings = savingsLine(comparison) {
+            lines += ["", savings]
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func markdown(_ comparison: Comparison) -> String {
+        func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        var lines = ["## \(escape(comparison.name))", ""]
+        lines.append("| " + headers.joined(separator: " | ") + " |")
+        lines.append("|" + headers.indices.map { $0 == 0 ? " --- " : " ---: " }.joined(separator: "|") + "|")
+        for row in rows(comparison) {
+            let cells = row.count == headers.count ? row : row + Array(repeating: "", count: headers.count - row.count)
+            lines.append("| " + cells.map(escape).joined(separator: " | ") + " |")
+        }
+        if let savings = savingsLine(comparison) { lines += ["", savings] }
+        return lines.joined(separator: "\n")
+    }
+}

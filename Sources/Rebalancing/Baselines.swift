@@ -1,0 +1,161 @@
+/// The two baselines of MODEL §4. They are not optimized, but obey every constraint of §3,
+/// the wash-sale guard included.
+enum Baselines {
+    /// `fifo`: the `full` plan's trades, account by account and symbol by symbol, with every
+    /// sale taking the oldest lots first. It reaches exactly `full`'s drift, so the two differ
+    /// only in the lots sold. A symbol the plan buys anywhere never has a taxable lot sold at a
+    /// loss (full's own sales of it prove there are enough other lots).
+    static func fifo(_ household: Household, full: Plan, strategy: Strategy) -> Plan {
+        guard full.hasTrades else { return .none(strategy, household, status: full.status) }
+        let bought = Set(full.purchases.filter { $0.amount > 0 }.map(\.symbol))
+        var dollars: [Key: Double] = [:]
+        for (l, lot) in household.lots.enumerated() where full.sharesSold[l] > 0 {
+            dollars[Key(account: lot.account, symbol: lot.symbol), default: 0] += full.sharesSold[l] * lot.price
+        }
+        var shares = [Double](repeating: 0, count: household.lots.count)
+        for (key, amount) in dollars {
+            let lots = household.lotsByAccount[key.account].filter {
+                let lot = household.lots[$0]
+                return lot.symbol == key.symbol && !(lot.isGuardedLoss && bought.contains(key.symbol))
+            }.sorted { (household.lots[$0].acquired, $0) < (household.lots[$1].acquired, $1) }
+            take(amount, from: lots, household, into: &shares)
+        }
+        return Plan(strategy: strategy, status: full.status, sharesSold: shares, purchases: full.purchases)
+    }
+
+    /// `m1`: M1 Finance's rules, account by account, each account holding its group's pie:
+    /// 1. every slice above its target (w·I_a) is sold down to it, lots taken in M1's order —
+    ///    short-term losses, long-term losses, long-term gains, short-term gains (largest loss
+    ///    and smallest gain per share first within each);
+    /// 2. the account's cash (cash + flow + sales − minCash) then buys the most relatively
+    ///    underweight slices first: the lowest holding/target ratio is raised until it meets the
+    ///    next, and so on, until the cash runs out or every slice is on target;
+    /// 3. wash-sale guard: a symbol bought anywhere has none of its taxable loss lots sold; if an
+    ///    account cannot otherwise raise a withdrawal, it sells such lots and the symbol is then
+    ///    bought nowhere.
+    static func m1(_ household: Household, strategy: Strategy) -> Plan {
+        let accounts = household.scenario.accounts
+        var shares = [Double](repeating: 0, count: household.lots.count)
+
+        // Targets and holdings per account.
+        var target: [[Int: Double]] = []
+        var holding: [[Int: Double]] = []
+        var toBuy = Set<Int>()
+        for a in accounts.indices {
+            let group = household.groups[household.groupOfAccount[a]]
+            let investable = household.maxSpend(account: a)
+            var held: [Int: Double] = [:]
+            for l in household.lotsByAccount[a] { held[household.lots[l].symbol, default: 0] += household.lots[l].value }
+            let wanted = group.targets.mapValues { $0 * investable }
+            for (s, t) in wanted where (held[s] ?? 0) < t - 0.005 { toBuy.insert(s) }
+            target.append(wanted)
+            holding.append(held)
+        }
+
+        // 1. Sell overweight slices down to target.
+        var cash = [Double](repeating: 0, count: accounts.count)
+        for (a, account) in accounts.enumerated() {
+            cash[a] = account.cash + account.flow - account.minCash
+            for s in holding[a].keys.sorted() {
+                let excess = (holding[a][s] ?? 0) - (target[a][s] ?? 0)
+                guard excess > 0.005 else { continue }
+                let lots = m1Order(household.lotsByAccount[a].filter {
+                    let lot = household.lots[$0]
+                    return lot.symbol == s && !(lot.isGuardedLoss && toBuy.contains(s))
+                }, household)
+                let raised = take(excess, from: lots, household, into: &shares)
+                cash[a] += raised
+                holding[a][s, default: 0] -= raised
+            }
+            // A withdrawal not yet raised: sell the most overweight remaining slices, keeping
+            // the guard while any other lot is left.
+            while cash[a] < -0.005 {
+                let remaining = household.lotsByAccount[a].filter { shares[$0] < household.lots[$0].shares }
+                let unguarded = remaining.filter {
+                    !(household.lots[$0].isGuardedLoss && toBuy.contains(household.lots[$0].symbol))
+                }
+                let pool = unguarded.isEmpty ? remaining : unguarded
+                guard !pool.isEmpty else { break }
+                let ratio = { (s: Int) in (holding[a][s] ?? 0) / max(target[a][s] ?? 0, 1e-9) }
+                let s = pool.map { household.lots[$0].symbol }.max { (ratio($0), -$0) < (ratio($1), -$1) }!
+                if unguarded.isEmpty { toBuy.remove(s) }  // selling its losses: s is bought nowhere
+                let lots = m1Order(pool.filter { household.lots[$0].symbol == s }, household)
+                let raised = take(-cash[a], from: lots, household, into: &shares, remainingOnly: true)
+                cash[a] += raised
+                holding[a][s, default: 0] -= raised
+            }
+        }
+        // What may be bought: every targeted symbol none of whose taxable loss lots was sold.
+        var blocked = Set<Int>()
+        for (l, lot) in household.lots.enumerated() where shares[l] > 0 && lot.isGuardedLoss {
+            blocked.insert(lot.symbol)
+        }
+
+        // 2. Cash buys the most relatively underweight slices first (water-filling).
+        var purchases: [Plan.Purchase] = []
+        for a in accounts.indices where cash[a] > 0.005 {
+            let slices = target[a].keys.filter { !blocked.contains($0) && target[a][$0]! > 0 }.sorted()
+            let amounts = waterFill(
+                cash: cash[a], targets: slices.map { target[a][$0]! }, holdings: slices.map { holding[a][$0] ?? 0 })
+            for (s, amount) in zip(slices, amounts) where amount > 0.005 {
+                purchases.append(Plan.Purchase(account: a, symbol: s, amount: amount))
+            }
+        }
+        return Plan(strategy: strategy, status: .optimal, sharesSold: shares, purchases: purchases)
+    }
+
+    /// Dollars to buy of each slice: raise the lowest holding/target ratio to the next until
+    /// `cash` is spent or every ratio reaches 1.
+    static func waterFill(cash: Double, targets: [Double], holdings: [Double]) -> [Double] {
+        guard !targets.isEmpty, cash > 0 else { return targets.map { _ in 0 } }
+        // Spend(λ) = Σ max(0, λ·t − h) is increasing in λ; find λ ≤ 1 with Spend(λ) = cash.
+        func spend(_ level: Double) -> Double {
+            zip(targets, holdings).reduce(0) { $0 + max(0, level * $1.0 - $1.1) }
+        }
+        var level = 1.0
+        if spend(1) > cash {
+            var low = 0.0, high = 1.0
+            for _ in 0..<100 {
+                let mid = (low + high) / 2
+                if spend(mid) > cash { high = mid } else { low = mid }
+            }
+            level = low
+        }
+        return zip(targets, holdings).map { max(0, level * $0.0 - $0.1) }
+    }
+
+    /// M1's lot order: short-term losses, long-term losses, long-term gains, short-term gains.
+    static func m1Order(_ lots: [Int], _ household: Household) -> [Int] {
+        func rank(_ l: Int) -> (Int, Double, Int) {
+            let lot = household.lots[l]
+            let g = lot.gainPerShare
+            let bucket = g < 0 ? (lot.isLongTerm ? 1 : 0) : (lot.isLongTerm ? 2 : 3)
+            return (bucket, g, l)
+        }
+        return lots.sorted { rank($0) < rank($1) }
+    }
+
+    /// Sells up to `dollars` from `lots` in order; returns the dollars raised.
+    @discardableResult
+    static func take(
+        _ dollars: Double, from lots: [Int], _ household: Household, into shares: inout [Double],
+        remainingOnly: Bool = false
+    ) -> Double {
+        var left = dollars
+        for l in lots where left > 0 {
+            let lot = household.lots[l]
+            let available = lot.shares - (remainingOnly ? shares[l] : 0)
+            let x = min(available, left / lot.price)
+            guard x > 0 else { continue }
+            shares[l] += x
+            left -= x * lot.price
+            if left < 1e-9 { left = 0 }
+        }
+        return dollars - left
+    }
+
+    struct Key: Hashable {
+        let account: Int
+        let symbol: Int
+    }
+}

@@ -1,0 +1,57 @@
+import LinearProgramming
+
+/// Several strategies' plans for one household, side by side, with what the optimizer's `full`
+/// saves against the `fifo` baseline at the same drift.
+public struct Comparison: Sendable {
+    public struct Savings: Sendable {
+        public let full: PlanReport
+        public let fifo: PlanReport
+        public var lotTax: Double { fifo.summary.lotTax - full.summary.lotTax }
+        public var estimatedTax: Double { fifo.summary.estimatedTax - full.summary.estimatedTax }
+    }
+
+    public let household: Household
+    public let name: String
+    public let reports: [PlanReport]
+    /// Nil when `full` has no plan (it always has one for a valid scenario).
+    public let savings: Savings?
+
+    public init(_ household: Household, name: String, strategies: [Strategy], planner: Planner = Planner()) {
+        self.household = household
+        self.name = name
+        var plans: [String: Plan] = [:]
+        var reports: [PlanReport] = []
+        for strategy in strategies {
+            let plan: Plan
+            switch strategy.kind {
+            case .fifo:
+                // fifo is full's trades with other lots: reuse full's plan when it was made.
+                let full = plans["full"] ?? planner.plan(household, strategy: Strategy(name: "full", kind: .full))
+                plans["full"] = full
+                plan = Baselines.fifo(household, full: full, strategy: strategy)
+            case .full where plans["full"] != nil:
+                plan = Plan(
+                    strategy: strategy, status: plans["full"]!.status, sharesSold: plans["full"]!.sharesSold,
+                    purchases: plans["full"]!.purchases, marginalTaxPerDollar: plans["full"]!.marginalTaxPerDollar)
+            default:
+                plan = planner.plan(household, strategy: strategy)
+            }
+            if strategy.kind == .full { plans["full"] = plan }
+            reports.append(PlanReport(plan, household: household))
+        }
+        self.reports = reports
+
+        let full = plans["full"] ?? planner.plan(household, strategy: Strategy(name: "full", kind: .full))
+        if full.hasTrades {
+            let fifo = Baselines.fifo(household, full: full, strategy: Strategy(name: "fifo", kind: .fifo))
+            savings = Savings(full: PlanReport(full, household: household), fifo: PlanReport(fifo, household: household))
+        } else {
+            savings = nil
+        }
+    }
+
+    /// `{"scenario": NAME, "plans": [PLAN, ...]}` (MODEL §6).
+    public var json: JSONValue {
+        .object([("scenario", .string(name)), ("plans", .array(reports.map(\.json)))])
+    }
+}
