@@ -5,4 +5,8 @@ enum HTMLReport {
     static func compare(_ comparison: Comparison) -> String {
         "<!doctype html><title>\(comparison.name)</title><p>HTML report pending</p>"
     }
+
+    static func frontier(_ frontier: Frontier) -> String {
+        "<!doctype html><title>\(frontier.name)</title><p>HTML report pending</p>"
+    }
 }

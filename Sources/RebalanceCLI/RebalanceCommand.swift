@@ -5,7 +5,9 @@ public struct RebalanceCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "rebalance",
         abstract: "Tax-aware portfolio rebalancing: trades that minimize drift against their tax cost.",
-        subcommands: [PlanCommand.self, CompareCommand.self, ValidateCommand.self],
+        subcommands: [
+            PlanCommand.self, CompareCommand.self, TaxCostCommand.self, FrontierCommand.self, ValidateCommand.self,
+        ],
         defaultSubcommand: nil
     )
 

@@ -71,7 +71,7 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
             }
             // In the tax stage, the dual of the drift row prices one more dollar of drift in tax.
             if k == 1, built.stages[1] == built.lotTax, let drift = stageRows.first {
-                marginal = solution.dual(drift.row)
+                marginal = -solution.dual(drift.row)
             }
         }
         return extract(built, solution, strategy: strategy, marginal: marginal)

@@ -20,8 +20,9 @@ public struct Plan: Sendable {
     /// x_l: shares sold from each lot, in household lot order (all zero when there is no plan).
     public var sharesSold: [Double]
     public var purchases: [Purchase]
-    /// The dual value of the drift stage in the tax stage: the lot tax saved per dollar of
-    /// misallocation allowed (or paid per dollar removed), when the strategy has such a stage.
+    /// Lot tax paid for the last dollar of misallocation removed (the negated dual of the
+    /// drift stage's row in the tax stage): also what one more dollar of drift left in place
+    /// would save. Nil when the strategy has no drift-then-tax stages.
     public var marginalTaxPerDollar: Double?
 
     public init(
