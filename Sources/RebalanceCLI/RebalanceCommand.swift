@@ -6,7 +6,8 @@ public struct RebalanceCommand: ParsableCommand {
         commandName: "rebalance",
         abstract: "Tax-aware portfolio rebalancing: trades that minimize drift against their tax cost.",
         subcommands: [
-            PlanCommand.self, CompareCommand.self, TaxCostCommand.self, FrontierCommand.self, ValidateCommand.self,
+            PlanCommand.self, CompareCommand.self, TaxCostCommand.self, FrontierCommand.self, BatchCommand.self,
+            GenerateCommand.self, ValidateCommand.self,
         ],
         defaultSubcommand: nil
     )

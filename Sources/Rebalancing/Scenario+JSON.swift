@@ -1,0 +1,83 @@
+/// A scenario written back as MODEL §1's JSON (used by `generate`).
+extension Scenario {
+    public var json: JSONValue {
+        var fields: [(String, JSONValue)] = []
+        if let name { fields.append(("name", .string(name))) }
+        fields.append(("asOf", .string(asOf.description)))
+        fields.append(("tax", tax.json))
+        fields.append(("prices", .object(prices.keys.sorted().map { ($0, .number(Self.number(prices[$0]!))) })))
+        if let pie { fields.append(("pie", pie.json(weight: nil))) }
+        fields.append(("accounts", .array(accounts.map(\.json))))
+        if let strategies { fields.append(("strategies", .array(strategies.map { .string($0.name) }))) }
+        return .object(fields)
+    }
+
+    /// Shortest text that reads back as the same Double.
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
+}
+
+extension TaxSettings {
+    var json: JSONValue {
+        func pair(_ t: TermAmounts) -> JSONValue {
+            .object([("shortTerm", .number(Scenario.number(t.shortTerm))), ("longTerm", .number(Scenario.number(t.longTerm)))])
+        }
+        return .object([
+            ("shortTermRate", .number(Scenario.number(shortTermRate))),
+            ("longTermRate", .number(Scenario.number(longTermRate))),
+            ("realizedThisYear", pair(realizedThisYear)),
+            ("carryforwardLoss", pair(carryforwardLoss)),
+            ("ordinaryOffsetLimit", .number(Scenario.number(ordinaryOffsetLimit))),
+        ])
+    }
+}
+
+extension Pie {
+    func json(weight: Double?) -> JSONValue {
+        var fields: [(String, JSONValue)] = []
+        if let name { fields.append(("name", .string(name))) }
+        if let weight { fields.append(("weight", .number(Scenario.number(weight)))) }
+        fields.append(
+            (
+                "slices",
+                .array(
+                    slices.map { slice in
+                        switch slice.content {
+                        case .symbol(let symbol):
+                            .object([("symbol", .string(symbol)), ("weight", .number(Scenario.number(slice.weight)))])
+                        case .pie(let inner):
+                            inner.json(weight: slice.weight)
+                        }
+                    })
+            ))
+        return .object(fields)
+    }
+}
+
+extension Account {
+    var json: JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("id", .string(id)), ("type", .string(type.rawValue)), ("cash", .number(Scenario.number(cash))),
+        ]
+        if flow != 0 { fields.append(("flow", .number(Scenario.number(flow)))) }
+        if minCash != 0 { fields.append(("minCash", .number(Scenario.number(minCash)))) }
+        if let pie { fields.append(("pie", pie.json(weight: nil))) }
+        fields.append(
+            (
+                "lots",
+                .array(
+                    lots.map { lot in
+                        var f: [(String, JSONValue)] = []
+                        if let id = lot.id { f.append(("id", .string(id))) }
+                        f += [
+                            ("symbol", .string(lot.symbol)), ("shares", .number(Scenario.number(lot.shares))),
+                            ("costBasis", .number(Scenario.number(lot.costBasis))),
+                            ("acquired", .string(lot.acquired.description)),
+                        ]
+                        return .object(f)
+                    })
+            ))
+        return .object(fields)
+    }
+}
