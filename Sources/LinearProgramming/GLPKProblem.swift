@@ -43,7 +43,12 @@ public final class GLPKProblem: SolverSession {
         try model.validate()
         try Self.checkCount(model.variableCount, "the number of variables")
         try Self.checkCount(model.constraintCount, "the number of constraints")
-        let entries = model.rows.reduce(0) { $0 + $1.terms.count }
+        // Merge repeated terms (and check their sums) before GLPK sees anything.
+        var mergedRows: [[Term]] = []
+        mergedRows.reserveCapacity(model.constraintCount)
+        for (i, row) in model.rows.enumerated() { mergedRows.append(try Self.checkedMerge(row.terms, row: i)) }
+        let objective = try Self.checkedMerge(model.objective, row: nil)
+        let entries = mergedRows.reduce(0) { $0 + $1.count }
         try Self.checkCount(entries, "the number of matrix entries")
 
         self.options = options
@@ -69,7 +74,7 @@ public final class GLPKProblem: SolverSession {
         ar.reserveCapacity(entries + 1)
         for (i, row) in model.rows.enumerated() {
             setRowBounds(Int32(i + 1), lower: row.lower, upper: row.upper)
-            for term in Self.merged(row.terms) {
+            for term in mergedRows[i] {
                 ia.append(Int32(i + 1))
                 ja.append(Int32(term.variable.index + 1))
                 ar.append(term.coefficient)
@@ -77,7 +82,7 @@ public final class GLPKProblem: SolverSession {
         }
         constraintCount = model.constraintCount
         glp_load_matrix(problem, Int32(ia.count - 1), ia, ja, ar)
-        installObjective(Self.merged(model.objective))
+        installObjective(objective)
     }
 
     deinit {
@@ -102,7 +107,7 @@ public final class GLPKProblem: SolverSession {
         try Self.checkCount(constraintCount + 1, "the number of constraints")
         let i = glp_add_rows(problem, 1)
         setRowBounds(i, lower: row.lower, upper: row.upper)
-        let terms = Self.merged(row.terms)
+        let terms = try Self.checkedMerge(row.terms, row: constraintCount)
         let indices = [Int32(0)] + terms.map { Int32($0.variable.index + 1) }
         let values = [0.0] + terms.map(\.coefficient)
         glp_set_mat_row(problem, i, Int32(terms.count), indices, values)
@@ -114,7 +119,7 @@ public final class GLPKProblem: SolverSession {
         try checkThread()
         try LinearModel.checkObjective(terms, variableCount: variableCount)
         for j in objectiveColumns { glp_set_obj_coef(problem, j, 0) }
-        installObjective(Self.merged(terms))
+        installObjective(try Self.checkedMerge(terms, row: nil))
     }
 
     public func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
@@ -133,10 +138,17 @@ public final class GLPKProblem: SolverSession {
             return Solution(status: .numericalFailure(LinearProgrammingError.wrongThread.description))
         }
         let relaxation = solveLP()
-        guard !binaryColumns.isEmpty, relaxation.status == .optimal else {
-            // An infeasible or unbounded relaxation settles the MIP too.
+        guard !binaryColumns.isEmpty, relaxation.status != .infeasible else {
+            // An infeasible relaxation settles the MIP too.
             return relaxation
         }
+        if relaxation.status == .unbounded {
+            // Unbounded only if some choice of the 0/1 variables is: enumerate when few.
+            return binaryColumns.count <= Self.enumerationLimit
+                ? enumerate()
+                : Solution(status: .numericalFailure("the LP relaxation is unbounded; too many 0/1 variables to decide"))
+        }
+        guard relaxation.status == .optimal else { return relaxation }
         return solveMIP()
     }
 
@@ -176,8 +188,20 @@ public final class GLPKProblem: SolverSession {
             return Solution(status: .unbounded)
         default:
             if glp_get_prim_stat(problem) == GLP_NOFEAS { return Solution(status: .infeasible) }
-            if glp_get_dual_stat(problem) == GLP_NOFEAS { return Solution(status: .unbounded) }
-            return Solution(status: .numericalFailure("the simplex method ended without a definite status"))
+            // The dual simplex may stop on dual infeasibility without knowing whether any primal
+            // point exists: the primal simplex decides.
+            parm.meth = GLP_PRIMAL
+            guard glp_simplex(problem, &parm) == 0 else {
+                return Solution(status: .numericalFailure("the simplex method ended without a definite status"))
+            }
+            switch glp_get_status(problem) {
+            case GLP_OPT: return extractLP(status: .optimal)
+            case GLP_NOFEAS: return Solution(status: .infeasible)
+            case GLP_UNBND: return Solution(status: .unbounded)
+            default:
+                if glp_get_prim_stat(problem) == GLP_NOFEAS { return Solution(status: .infeasible) }
+                return Solution(status: .numericalFailure("the simplex method ended without a definite status"))
+            }
         }
     }
 
@@ -195,7 +219,7 @@ public final class GLPKProblem: SolverSession {
             return Solution(status: .numericalFailure(GLPKReturnCode.sentence(for: code)))
         }
         // GLPK said "no integer solution", or its answer did not verify: check by another route.
-        return secondOpinion()
+        return secondOpinion(firstSaidInfeasible: code == GLP_ENOPFS || mipStatus == GLP_NOFEAS)
     }
 
     private func intopt(presolve: Bool) -> (code: Int32, status: Int32) {
@@ -226,30 +250,41 @@ public final class GLPKProblem: SolverSession {
         }
         defer { for j in binaryColumns { glp_set_col_kind(problem, j, GLP_BV) } }
         let solution = solveLP()
-        return solution.status == .optimal || solution.status == .infeasible ? solution : nil
+        switch solution.status {
+        case .optimal, .infeasible, .unbounded: return solution
+        default: return nil
+        }
     }
 
     /// Decides a MIP whose first answer was "infeasible" or did not verify: by enumeration when
     /// there are few 0/1 variables, else by GLPK's MIP presolver, whose answer is verified too.
-    private func secondOpinion() -> Solution {
-        let count = binaryColumns.count
-        if count <= 10 {
-            var best: Solution?
-            for mask in 0..<(1 << count) {
-                let choice = (0..<count).map { mask & (1 << $0) != 0 }
-                if let solution = solveFixed(choice), solution.status == .optimal,
-                    best.map({ solution.objectiveValue < $0.objectiveValue - 1e-9 }) ?? true
-                {
-                    best = solution
-                }
-            }
-            return best ?? Solution(status: .infeasible)
-        }
+    private func secondOpinion(firstSaidInfeasible: Bool) -> Solution {
+        if binaryColumns.count <= Self.enumerationLimit { return enumerate() }
         let (code, mipStatus) = intopt(presolve: true)
         if code == 0, mipStatus == GLP_OPT, let verified = verify(status: .optimal) { return verified }
         if (code == 0 || code == GLP_ENOPFS), mipStatus == GLP_NOFEAS { return Solution(status: .infeasible) }
         if code == GLP_ETMLIM { return Solution(status: .timeLimit(feasible: false)) }
+        // The second route claimed a solution that does not verify: the first verdict stands.
+        if firstSaidInfeasible, code == 0, mipStatus == GLP_OPT { return Solution(status: .infeasible) }
         return Solution(status: .numericalFailure("branch and bound gave an answer that did not verify"))
+    }
+
+    /// Binaries decided by trying every choice (at most 2^enumerationLimit LPs).
+    static let enumerationLimit = 10
+
+    /// The best of the LPs with every choice of the 0/1 variables fixed.
+    private func enumerate() -> Solution {
+        let count = binaryColumns.count
+        var best: Solution?
+        for mask in 0..<(1 << count) {
+            let choice = (0..<count).map { mask & (1 << $0) != 0 }
+            guard let solution = solveFixed(choice) else { continue }
+            if solution.status == .unbounded { return Solution(status: .unbounded) }
+            if solution.status == .optimal, best.map({ solution.objectiveValue < $0.objectiveValue - 1e-9 }) ?? true {
+                best = solution
+            }
+        }
+        return best ?? Solution(status: .infeasible)
     }
 
     private func extractLP(status: TerminationStatus) -> Solution {
@@ -310,6 +345,15 @@ public final class GLPKProblem: SolverSession {
     }
 
     /// Sums the coefficients of repeated variables and drops zeros: GLPK refuses duplicates.
+    /// The sums are checked again: two large finite terms can add up to infinity.
+    static func checkedMerge(_ terms: [Term], row: Int?) throws(LinearProgrammingError) -> [Term] {
+        let out = merged(terms)
+        for term in out where !LinearModel.isAcceptable(term.coefficient) {
+            throw .coefficientOutOfRange(row: row, variable: term.variable.index, value: term.coefficient)
+        }
+        return out
+    }
+
     static func merged(_ terms: [Term]) -> [Term] {
         var sorted = terms.sorted { $0.variable.index < $1.variable.index }
         var out: [Term] = []

@@ -4,6 +4,9 @@
 /// in Swift first and refused with one of these.
 public enum LinearProgrammingError: Error, Equatable, Sendable {
     case nonFiniteCoefficient(row: Int?, variable: Int, value: Double)
+    /// Finite, but too large or too small for GLPK's scaling (which aborts on such data).
+    case coefficientOutOfRange(row: Int?, variable: Int, value: Double)
+    case boundOutOfRange(what: String, value: Double)
     case nonFiniteBound(what: String, lower: Double, upper: Double)
     case invertedBounds(what: String, lower: Double, upper: Double)
     case variableOutOfRange(index: Int, count: Int)
@@ -18,6 +21,12 @@ extension LinearProgrammingError: CustomStringConvertible {
         case let .nonFiniteCoefficient(row, variable, value):
             let place = row.map { "row \($0)" } ?? "the objective"
             return "coefficient of variable \(variable) in \(place) is \(value); coefficients must be finite"
+        case let .coefficientOutOfRange(row, variable, value):
+            let place = row.map { "row \($0)" } ?? "the objective"
+            return "coefficient of variable \(variable) in \(place) is \(value); coefficients must be 0 or between "
+                + "\(LinearModel.smallestCoefficient) and \(LinearModel.largestMagnitude) in magnitude"
+        case let .boundOutOfRange(what, value):
+            return "\(what) has the bound \(value); finite bounds must be at most \(LinearModel.largestMagnitude) in magnitude"
         case let .nonFiniteBound(what, lower, upper):
             return "\(what) has bounds [\(lower), \(upper)]; a lower bound must be finite or -infinity, an upper bound finite or +infinity"
         case let .invertedBounds(what, lower, upper):
@@ -59,6 +68,9 @@ extension LinearModel {
             guard term.coefficient.isFinite else {
                 throw .nonFiniteCoefficient(row: index, variable: term.variable.index, value: term.coefficient)
             }
+            guard isAcceptable(term.coefficient) else {
+                throw .coefficientOutOfRange(row: index, variable: term.variable.index, value: term.coefficient)
+            }
         }
     }
 
@@ -70,6 +82,9 @@ extension LinearModel {
             guard term.coefficient.isFinite else {
                 throw .nonFiniteCoefficient(row: nil, variable: term.variable.index, value: term.coefficient)
             }
+            guard isAcceptable(term.coefficient) else {
+                throw .coefficientOutOfRange(row: nil, variable: term.variable.index, value: term.coefficient)
+            }
         }
     }
 
@@ -78,5 +93,17 @@ extension LinearModel {
             throw .nonFiniteBound(what: what(), lower: lower, upper: upper)
         }
         guard lower <= upper else { throw .invertedBounds(what: what(), lower: lower, upper: upper) }
+        for bound in [lower, upper] where bound.isFinite && abs(bound) > largestMagnitude {
+            throw .boundOutOfRange(what: what(), value: bound)
+        }
+    }
+
+    /// GLPK's scaling aborts the process on coefficients near 1e±200; these limits keep far away.
+    public static let largestMagnitude = 1e20
+    public static let smallestCoefficient = 1e-20
+
+    /// Zero, or finite with a magnitude GLPK can scale.
+    static func isAcceptable(_ coefficient: Double) -> Bool {
+        coefficient == 0 || (abs(coefficient) >= smallestCoefficient && abs(coefficient) <= largestMagnitude)
     }
 }

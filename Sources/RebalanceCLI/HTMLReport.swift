@@ -1,12 +1,300 @@
 import Rebalancing
 
-/// Self-contained HTML reports (inline SVG, no network).
+/// Self-contained HTML reports: one file with an inline style sheet and inline SVG charts, no
+/// script and nothing fetched from the network. Every piece of text from the scenario is escaped.
+///
+/// The pieces live in extensions: markup helpers (`HTMLReport+Markup`), the allocation of each
+/// group before and after a plan (`HTMLReport+Allocation`) and the SVG charts (`HTMLReport+Charts`).
 enum HTMLReport {
+    /// `compare --format html`: per group, donuts of the allocation before and after the
+    /// recommended plan beside the target; then the strategies side by side.
     static func compare(_ comparison: Comparison) -> String {
-        "<!doctype html><title>\(comparison.name)</title><p>HTML report pending</p>"
+        compare(comparison, frontier: nil)
     }
 
+    /// The compare page, followed by the tax–drift frontier when one is given.
+    static func compare(_ comparison: Comparison, frontier: Frontier?) -> String {
+        let household = comparison.household
+        let chosen = recommended(comparison.reports)
+        var sections = allocations(household, plan: chosen?.plan).map { allocationSection($0, household: household) }
+        if let chosen { sections.append(tradesSection(chosen, household: household)) }
+        sections.append(comparisonSection(comparison, recommended: chosen))
+        if let frontier { sections.append(frontierSection(frontier)) }
+        return page(
+            title: comparison.name, subtitle: subtitle(household) + " · " + afterNote(chosen), sections: sections)
+    }
+
+    /// `frontier --format html`: drift after against lot tax for budgets from $0 to a full rebalance.
     static func frontier(_ frontier: Frontier) -> String {
-        "<!doctype html><title>\(frontier.name)</title><p>HTML report pending</p>"
+        page(
+            title: frontier.name, subtitle: subtitle(frontier.household) + " · tax against drift",
+            sections: [frontierSection(frontier)])
+    }
+
+    // MARK: Header
+
+    /// `As of 2026-11-20 · 3 accounts · $99,000.00 to invest`.
+    static func subtitle(_ household: Household) -> String {
+        let count = household.scenario.accounts.count
+        return escape(
+            "As of \(household.scenario.asOf) · \(count) account\(count == 1 ? "" : "s") · "
+                + "\(Money.format(household.totalInvestable)) to invest")
+    }
+
+    /// Which plan the "after" charts show, and why.
+    static func afterNote(_ chosen: PlanReport?) -> String {
+        guard let chosen else { return "no strategy found a plan, so only the current allocation is shown" }
+        let reason: String
+        switch chosen.strategy.kind {
+        case .taxAware: reason = "the recommended strategy"
+        case .full: reason = "no tax-aware plan was compared"
+        default: reason = "neither tax-aware nor full was compared"
+        }
+        return "“after” is the plan of " + element("strong", [], escape(chosen.strategy.name)) + " (\(reason))"
+    }
+
+    // MARK: Allocation
+
+    /// One group: the before and after donuts, and a legend table with target, before and after.
+    static func allocationSection(_ allocation: Allocation, household: Household) -> String {
+        let group = allocation.group
+        let accounts = group.accounts.map { a in
+            let account = household.scenario.accounts[a]
+            return "\(account.id) (\(typeName(account.type)))"
+        }
+        var facts = [
+            "Account\(accounts.count == 1 ? "" : "s"): " + accounts.joined(separator: ", "),
+            "\(Money.format(group.investable)) to invest",
+        ]
+        for a in group.accounts {
+            let account = household.scenario.accounts[a]
+            if account.flow > 0 { facts.append("\(Money.format(account.flow)) deposited to \(account.id)") }
+            if account.flow < 0 { facts.append("\(Money.format(-account.flow)) withdrawn from \(account.id)") }
+        }
+        if allocation.reserve > 0 { facts.append("\(Money.format(allocation.reserve)) cash reserve set aside") }
+        var note = facts.joined(separator: " · ") + ". The thin outer ring is the target."
+        if let cash = allocation.lines.last, Money.cents(cash.before) < 0 {
+            note += " \(Money.format(-cash.before)) must still be raised in cash: the table counts it as negative "
+                + "cash, the before ring shows only what is held."
+        }
+
+        let target = allocation.lines.map { line in
+            Slice(value: line.target, color: color(symbol: line.symbol), tooltip: "\(line.label) target")
+        }
+        func slices(_ pick: (Allocation.Line) -> Double) -> [Slice] {
+            allocation.lines.map { line in
+                let value = pick(line)
+                return Slice(
+                    value: value, color: color(symbol: line.symbol),
+                    tooltip: "\(line.label): \(Money.format(value)) (\(share(value, of: group)))")
+            }
+        }
+        var pies = [
+            svgPie(
+                slices: slices(\.before), target: target, title: "Before",
+                subtitle: "drift " + Money.percent(allocation.driftBefore, places: 1))
+        ]
+        if let driftAfter = allocation.driftAfter {
+            pies.append(
+                svgPie(
+                    slices: slices { $0.after ?? 0 }, target: target, title: "After",
+                    subtitle: "drift " + Money.percent(driftAfter, places: 1)))
+        }
+        let charts = element(
+            "div", [("class", "charts")], element("div", [("class", "pies")], pies.joined()),
+            allocationTable(allocation))
+        return section(capitalized(group.name), note: escape(note), charts)
+    }
+
+    /// Symbol, target, before, after and the net trade, in percent of the group's investable value.
+    static func allocationTable(_ allocation: Allocation) -> String {
+        let group = allocation.group
+        let hasAfter = allocation.driftAfter != nil
+        func figure(_ value: Double) -> String {
+            escape(share(value, of: group)) + element("span", [("class", "amount")], escape(Money.format(value)))
+        }
+        var rows: [Row] = []
+        for line in allocation.lines {
+            let isCash = line.symbol == nil
+            if isCash && Money.cents(line.before) == 0 && Money.cents(line.after ?? 0) == 0 { continue }
+            var cells = [
+                Cell(markup: swatch(color(symbol: line.symbol), line.label)),
+                .text(isCash ? "—" : share(line.target, of: group), numeric: true),
+                Cell(markup: figure(line.before), numeric: true),
+            ]
+            if let after = line.after {
+                cells.append(Cell(markup: figure(after), numeric: true))
+                cells.append(.text(Money.cents(after - line.before) == 0 ? "—" : signedMoney(after - line.before), numeric: true))
+            }
+            rows.append(Row(cells: cells))
+        }
+        var total = [
+            Cell.text("Total"), .text("100%", numeric: true),
+            Cell(markup: figure(group.investable), numeric: true),
+        ]
+        if hasAfter { total += [Cell(markup: figure(group.investable), numeric: true), .text("")] }
+        rows.append(Row(cells: total, className: "total"))
+        let headers = ["Holding", "Target", "Before", hasAfter ? "After" : nil, hasAfter ? "Change" : nil]
+        return table(headers: headers.compactMap { $0 }, numericColumns: [1, 2, 3, 4], rows: rows, className: "legend")
+    }
+
+    /// `12.3%` of the group's investable value.
+    static func share(_ value: Double, of group: Household.Group) -> String {
+        Money.percent(value / group.investable, places: 1)
+    }
+
+    static func typeName(_ type: AccountType) -> String {
+        switch type {
+        case .taxable: "taxable"
+        case .taxDeferred: "tax-deferred"
+        case .taxExempt: "tax-exempt"
+        }
+    }
+
+    // MARK: Trades
+
+    /// The recommended plan's trades, with the gains a sale realizes in a taxable account.
+    static func tradesSection(_ report: PlanReport, household: Household) -> String {
+        let types = Dictionary(household.scenario.accounts.map { ($0.id, $0.type) }, uniquingKeysWith: { a, _ in a })
+        let rows = report.trades.map { trade in
+            Row(cells: [
+                .text(trade.account), .text(trade.action == .buy ? "Buy" : "Sell"),
+                Cell(markup: swatch(color(symbol: household.symbols.firstIndex(of: trade.symbol)), trade.symbol)),
+                .text(Money.formatShares(trade.shares), numeric: true), .text(Money.format(trade.price), numeric: true),
+                .text(Money.format(trade.amount), numeric: true),
+                .text(trade.action == .sell ? taxNote(trade, type: types[trade.account] ?? .taxable) : ""),
+            ])
+        }
+        let s = report.summary
+        let note = escape(
+            "\(report.trades.count) trade\(report.trades.count == 1 ? "" : "s"), \(Money.format(s.turnover)) traded; "
+                + "lot-level tax \(Money.format(s.lotTax)), estimated tax this year \(signedMoney(s.estimatedTax)).")
+        let body =
+            report.trades.isEmpty
+            ? element("p", [], "No trades: the household is already as close to target as this strategy wants.")
+            : table(
+                headers: ["Account", "Action", "Symbol", "Shares", "Price", "Amount", "Tax"],
+                numericColumns: [3, 4, 5], rows: rows)
+        return section("The plan of \(report.strategy.name)", note: note, body)
+    }
+
+    /// `long-term gain $1,200.00; short-term loss $80.00`, or why a sale is not taxed.
+    static func taxNote(_ trade: PlanReport.Trade, type: AccountType) -> String {
+        guard type == .taxable else { return "none (\(typeName(type)))" }
+        var parts: [String] = []
+        for longTerm in [true, false] {
+            let lots = trade.lots.filter { $0.isLongTerm == longTerm }
+            guard !lots.isEmpty else { continue }
+            let gain = lots.reduce(0) { $0 + $1.gain }
+            let kind = gain >= 0 ? "gain" : "loss"
+            parts.append("\(longTerm ? "long" : "short")-term \(kind) \(Money.format(abs(gain)))")
+        }
+        if trade.lots.contains(where: \.isDisallowed) { parts.append("wash-sale loss disallowed") }
+        return parts.joined(separator: "; ")
+    }
+
+    // MARK: Comparison
+
+    /// CompareRenderer's table (a plan-less strategy is one row saying why), the savings of full
+    /// against fifo, and what each strategy means.
+    static func comparisonSection(_ comparison: Comparison, recommended chosen: PlanReport?) -> String {
+        let headers = CompareRenderer.headers
+        let rows = zip(comparison.reports, CompareRenderer.rows(comparison)).map { report, cells -> Row in
+            guard cells.count == headers.count else {
+                let why = cells.dropFirst().joined(separator: " ")
+                return Row(
+                    cells: [.text(cells[0]), Cell(markup: escape("no plan — " + why), columns: headers.count - 1)],
+                    className: "infeasible")
+            }
+            let row = cells.enumerated().map { i, text in Cell.text(text, numeric: i > 0) }
+            let isChosen = chosen.map { $0.strategy == report.strategy } ?? false
+            return Row(cells: row, className: isChosen ? "recommended" : nil)
+        }
+        var parts = [table(headers: headers, numericColumns: Set(1..<headers.count), rows: rows)]
+        if let savings = CompareRenderer.savingsLine(comparison) {
+            parts.append(element("p", [("class", "savings")], escape(savings)))
+        }
+        parts.append(strategyGlossary(comparison.reports.map(\.strategy)))
+        return section(
+            "Strategies compared",
+            note: "Drift is the share of the money that is not where the target wants it. Lot tax weighs each "
+                + "realized gain by its rate; the estimated tax is what this year’s bill changes by."
+                + (chosen == nil ? "" : " The highlighted row is the plan the charts above show."),
+            parts.joined(separator: "\n"))
+    }
+
+    /// One line per strategy: what it does.
+    static func strategyGlossary(_ strategies: [Strategy]) -> String {
+        var seen = Set<String>()
+        let items = strategies.filter { seen.insert($0.name).inserted }.map { strategy in
+            element("dt", [], escape(strategy.name)) + element("dd", [], escape(meaning(strategy.kind)))
+        }
+        return element("dl", [("class", "strategies")], items.joined())
+    }
+
+    static func meaning(_ kind: Strategy.Kind) -> String {
+        switch kind {
+        case .cashOnly:
+            "invests cash and deposits in what is underweight; sells only what a withdrawal or the cash reserve needs."
+        case .full: "rebalances all the way to target, picking the lots that cost the least tax."
+        case .taxBudget(let budget): "gets as close to target as a lot-level tax of at most \(Money.format(budget)) allows."
+        case .taxAware(let kappa):
+            "pays tax only where it buys accuracy: \(Money.format(kappa)) of tax is worth one misallocated dollar put back."
+        case .band(let points):
+            "leaves a holding alone within \(Money.formatShares(points)) percentage points of target; fixes the rest at least tax."
+        case .fifo: "baseline: the full rebalance, selling the oldest lots first."
+        case .m1: "baseline: M1 Finance’s rules (cash to the most underweight slices; sells losses before gains)."
+        }
+    }
+
+    // MARK: Frontier
+
+    /// The line plot of drift after against lot tax, and the table of points.
+    static func frontierSection(_ frontier: Frontier) -> String {
+        let planned = frontier.points.filter { $0.report.plan.hasTrades }
+        let points = planned.map { point in
+            let s = point.report.summary
+            return PlotPoint(
+                x: s.lotTax, y: s.driftAfter,
+                tooltip: "budget \(Money.format(point.taxBudget)): lot tax \(Money.format(s.lotTax)), "
+                    + "drift \(Money.percent(s.driftAfter))")
+        }
+        let driftBefore = frontier.full.summary.driftBefore
+        let plot = svgLinePlot(
+            points: points, xLabel: "Lot-level tax paid ($)", yLabel: "Drift after (%)",
+            reference: Reference(y: driftBefore, label: "drift now \(Money.percent(driftBefore))"),
+            xTick: moneyTick, yTick: percentTick)
+
+        var note = "Each point is the best plan whose lot-level tax stays within a budget, from $0 up to what a full "
+            + "rebalance pays (\(Money.format(frontier.full.summary.lotTax)))."
+        if let first = planned.first, let last = planned.last {
+            note += " Drift goes from \(Money.percent(first.report.summary.driftAfter)) at "
+                + "\(Money.format(first.report.summary.lotTax)) of tax to \(Money.percent(last.report.summary.driftAfter)) at "
+                + "\(Money.format(last.report.summary.lotTax))."
+        }
+        let figure = planned.isEmpty ? element("p", [], "No budget gave a plan, so there is nothing to plot.") : plot
+        return section("Tax against drift", note: escape(note), figure, frontierTable(frontier))
+    }
+
+    /// FrontierCommand's table: budget, lot tax, estimated tax, drift after, turnover.
+    static func frontierTable(_ frontier: Frontier) -> String {
+        let headers = ["Tax budget", "Lot tax", "Est. tax", "Drift after", "Turnover"]
+        let rows = frontier.points.map { point -> Row in
+            let r = point.report
+            guard r.plan.hasTrades else {
+                return Row(
+                    cells: [
+                        .text(Money.format(point.taxBudget), numeric: true),
+                        Cell(markup: escape("no plan — \(r.status.name): \(r.status.description)"), columns: 4),
+                    ], className: "infeasible")
+            }
+            let s = r.summary
+            return Row(cells: [
+                .text(Money.format(point.taxBudget), numeric: true), .text(Money.format(s.lotTax), numeric: true),
+                .text(Money.format(s.estimatedTax), numeric: true), .text(Money.percent(s.driftAfter), numeric: true),
+                .text(Money.format(s.turnover), numeric: true),
+            ])
+        }
+        return table(headers: headers, numericColumns: [0, 1, 2, 3, 4], rows: rows)
     }
 }

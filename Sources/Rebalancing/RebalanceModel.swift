@@ -114,7 +114,8 @@ struct RebalanceModel {
         // LotTax = Σ r_l g_l x_l = Σ r_l (g_l / p) v_l;  Turn = Σ v + Σ y.
         for (l, lot) in household.lots.enumerated() {
             let coefficient = lot.rate * lot.gainPerShare / lot.price
-            if coefficient != 0 { lotTax.append(Term(sells[l], coefficient)) }
+            // Below 1e-12 of tax per dollar sold is nothing, and GLPK cannot scale such values.
+            if abs(coefficient) >= 1e-12 { lotTax.append(Term(sells[l], coefficient)) }
             turnover.append(Term(sells[l], 1))
         }
         turnover += purchases.map { Term($0.variable, 1) }

@@ -288,6 +288,10 @@ struct ScenarioReader {
             report(path, "must be a finite number, got \(text)")
             return nil
         }
+        guard abs(x) <= Self.largestNumber else {
+            report(path, "must be at most 1e12 in magnitude, got \(text)")
+            return nil
+        }
         switch rule {
         case .any: return x
         case .positive where x > 0: return x
@@ -299,6 +303,9 @@ struct ScenarioReader {
         }
         return nil
     }
+
+    /// The largest magnitude any number may have (a trillion dollars or shares).
+    static let largestNumber = 1e12
 
     static func format(_ x: Double) -> String {
         let rounded = (x * 1e6).rounded() / 1e6

@@ -44,8 +44,9 @@ enum ScenarioValidator {
                     }
                 }
             }
-            guard complete, priced, holdings.isFinite else {
-                if complete, priced { report(path, "the market value of the lots is too large to compute") }
+            guard complete, priced else { continue }
+            guard holdings <= Self.largestValue else {
+                report(path, "the lots are worth \(money(holdings)); values above $1e15 are not supported")
                 continue
             }
             let available = account.cash + account.flow + holdings
@@ -90,4 +91,7 @@ enum ScenarioValidator {
     }
 
     static func money(_ x: Double) -> String { Money.format(x) }
+
+    /// The most an account's lots may be worth: keeps every model value in GLPK's range.
+    static let largestValue = 1e15
 }

@@ -26,13 +26,20 @@ func solve(_ model: LinearModel, options: SolverOptions = SolverOptions()) throw
     try GLPKSolver(options: options).solve(model)
 }
 
-/// The error `body` throws, or nil when it returns normally.
-func caught<T>(_ body: () throws(LinearProgrammingError) -> T) -> LinearProgrammingError? {
+/// The error `body` throws, or nil when it returns normally. Every API of the module throws
+/// only `LinearProgrammingError`; anything else is recorded as an issue.
+func caught<T>(
+    _ body: () throws -> T,
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> LinearProgrammingError? {
     do {
         _ = try body()
         return nil
-    } catch {
+    } catch let error as LinearProgrammingError {
         return error
+    } catch {
+        Issue.record("unexpected error type: \(error)", sourceLocation: sourceLocation)
+        return nil
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 @Suite("Statuses")
 struct StatusTests {
     enum Case: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case contradictoryRows, rowAgainstBound, contradictoryEqualities, cancelledRow
+        case contradictoryRows, rowAgainstBound, contradictoryEqualities, cancelledRow, infeasibleWithImprovingRay
         case rayAlongRow, freeVariableNoRows, rayAlongEquality
 
         var testDescription: String { rawValue }
@@ -26,11 +26,20 @@ struct StatusTests {
                 model.addConstraint([Term(x, 1)], lower: 2)
                 model.objective = [Term(x, 1)]
             case .contradictoryEqualities:
-                // x + y = 1 and x + y = 2, both free.
+                // x + y = 1 and x + y = 2, both free. (Its dual is infeasible too: the x and y
+                // columns need u + v = 1 and u + v = 0. "Unbounded" would still be wrong: no
+                // point satisfies the rows, so nothing can be improved without limit.)
                 let x = model.addVariable(lower: -.infinity), y = model.addVariable(lower: -.infinity)
                 model.addConstraint([Term(x, 1), Term(y, 1)], equalTo: 1)
                 model.addConstraint([Term(x, 1), Term(y, 1)], equalTo: 2)
                 model.objective = [Term(x, 1)]
+            case .infeasibleWithImprovingRay:
+                // x − y ≥ 1 and x − y ≤ 0 cannot both hold. (The direction (1, 1) keeps x − y and
+                // lowers −x − y, so the dual is infeasible too; still no point satisfies the rows.)
+                let x = model.addVariable(), y = model.addVariable()
+                model.addConstraint([Term(x, 1), Term(y, -1)], lower: 1)
+                model.addConstraint([Term(x, 1), Term(y, -1)], upper: 0)
+                model.objective = [Term(x, -1), Term(y, -1)]
             case .cancelledRow:
                 // x − x ≥ 1 is 0 ≥ 1.
                 let x = model.addVariable()
@@ -56,7 +65,9 @@ struct StatusTests {
 
         var expected: TerminationStatus {
             switch self {
-            case .contradictoryRows, .rowAgainstBound, .contradictoryEqualities, .cancelledRow: .infeasible
+            case .contradictoryRows, .rowAgainstBound, .contradictoryEqualities, .cancelledRow,
+                .infeasibleWithImprovingRay:
+                .infeasible
             case .rayAlongRow, .freeVariableNoRows, .rayAlongEquality: .unbounded
             }
         }
@@ -123,6 +134,9 @@ struct StatusTests {
         .variableOutOfRange(index: 99, count: 2),
         .constraintOutOfRange(index: 5, count: 1),
         .tooLarge(what: "the number of variables", count: 3_000_000_000),
+        .coefficientOutOfRange(row: 2, variable: 1, value: 1e300),
+        .coefficientOutOfRange(row: nil, variable: 0, value: 1e-300),
+        .boundOutOfRange(what: "variable 3", value: 1e30),
         .wrongThread,
     ]
 
@@ -135,6 +149,11 @@ struct StatusTests {
         case .nonFiniteCoefficient(let row, let variable, _):
             #expect(text.contains("variable \(variable)"))
             #expect(text.contains(row.map { "row \($0)" } ?? "objective"))
+        case .coefficientOutOfRange(let row, let variable, _):
+            #expect(text.contains("variable \(variable)"))
+            #expect(text.contains(row.map { "row \($0)" } ?? "objective"))
+        case .boundOutOfRange(let what, _):
+            #expect(text.contains(what))
         case .nonFiniteBound(let what, _, _), .invertedBounds(let what, _, _), .tooLarge(let what, _):
             #expect(text.contains(what))
         case .variableOutOfRange(let index, let count), .constraintOutOfRange(let index, let count):
