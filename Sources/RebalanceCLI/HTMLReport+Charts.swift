@@ -130,12 +130,15 @@ extension HTMLReport {
     /// `xTick` and `yTick` format a tick value given the step between ticks.
     static func svgLinePlot(
         points: [PlotPoint], xLabel: String, yLabel: String, reference: Reference? = nil,
-        xTick: (Double, Double) -> String, yTick: (Double, Double) -> String
+        xTick: (Double, Double) -> String, yTick: (Double, Double) -> String,
+        xMinimumSpan: Double = 1, yMinimumSpan: Double = 0.01
     ) -> String {
         let width = 1040.0, height = 400.0
         let left = 78.0, right = 40.0, top = 20.0, bottom = 58.0
-        let xs = Axis(values: points.map(\.x) + [0])
-        let ys = Axis(values: points.map(\.y) + [0] + (reference.map { [$0.y] } ?? []))
+        let xs = Axis(values: points.map(\.x) + [0], minimumSpan: xMinimumSpan)
+        // Room above the reference line for its label.
+        let headroom = reference.map { [$0.y * 1.05] } ?? []
+        let ys = Axis(values: points.map(\.y) + [0] + headroom, minimumSpan: yMinimumSpan)
         func px(_ x: Double) -> Double { left + (x - xs.low) / (xs.high - xs.low) * (width - left - right) }
         func py(_ y: Double) -> Double { height - bottom - (y - ys.low) / (ys.high - ys.low) * (height - top - bottom) }
 
@@ -201,16 +204,17 @@ extension HTMLReport {
             "line", [("x1", n(x1)), ("y1", n(y1)), ("x2", n(x2)), ("y2", n(y2)), ("stroke", color), ("stroke-width", "1")])
     }
 
-    /// A linear axis over some values: rounded ends and about five ticks at 1, 2 or 5 × 10^k.
+    /// A linear axis over some values: rounded ends and about five ticks at 1, 2 or 5 × 10^k,
+    /// spanning at least `minimumSpan` (when all values are equal).
     struct Axis {
         let low: Double
         let high: Double
         let step: Double
 
-        init(values: [Double]) {
+        init(values: [Double], minimumSpan: Double = 1) {
             let finite = values.filter(\.isFinite)
             var low = finite.min() ?? 0, high = finite.max() ?? 1
-            if high - low < 1e-9 { high = low + max(abs(low) * 0.1, 0.01) }
+            if high - low < minimumSpan { high = low + minimumSpan }
             let raw = (high - low) / 5
             let magnitude = pow(10, floor(log10(raw)))
             let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw * 0.999 } ?? 10 * magnitude
@@ -235,10 +239,9 @@ extension HTMLReport {
 
     /// A percentage tick with as few decimals as the step needs.
     static func percentTick(_ fraction: Double, step: Double) -> String {
+        func isWhole(_ x: Double) -> Bool { abs(x - x.rounded()) < 1e-6 }
         var places = 0
-        while places < 4 && abs(step * 100 * pow(10, Double(places)) - (step * 100 * pow(10, Double(places))).rounded()) > 1e-6 {
-            places += 1
-        }
+        while places < 4 && !isWhole(step * 100 * pow(10, Double(places))) { places += 1 }
         return Money.percent(fraction, places: places)
     }
 }

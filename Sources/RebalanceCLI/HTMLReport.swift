@@ -124,7 +124,8 @@ enum HTMLReport {
             ]
             if let after = line.after {
                 cells.append(Cell(markup: figure(after), numeric: true))
-                cells.append(.text(Money.cents(after - line.before) == 0 ? "—" : signedMoney(after - line.before), numeric: true))
+                let change = after - line.before
+                cells.append(.text(Money.cents(change) == 0 ? "—" : signedMoney(change), numeric: true))
             }
             rows.append(Row(cells: cells))
         }
@@ -263,17 +264,29 @@ enum HTMLReport {
         let plot = svgLinePlot(
             points: points, xLabel: "Lot-level tax paid ($)", yLabel: "Drift after (%)",
             reference: Reference(y: driftBefore, label: "drift now \(Money.percent(driftBefore))"),
-            xTick: moneyTick, yTick: percentTick)
-
-        var note = "Each point is the best plan whose lot-level tax stays within a budget, from $0 up to what a full "
-            + "rebalance pays (\(Money.format(frontier.full.summary.lotTax)))."
-        if let first = planned.first, let last = planned.last {
-            note += " Drift goes from \(Money.percent(first.report.summary.driftAfter)) at "
-                + "\(Money.format(first.report.summary.lotTax)) of tax to \(Money.percent(last.report.summary.driftAfter)) at "
-                + "\(Money.format(last.report.summary.lotTax))."
-        }
+            xTick: moneyTick, yTick: percentTick, xMinimumSpan: 10, yMinimumSpan: 0.05)
         let figure = planned.isEmpty ? element("p", [], "No budget gave a plan, so there is nothing to plot.") : plot
-        return section("Tax against drift", note: escape(note), figure, frontierTable(frontier))
+        return section("Tax against drift", note: escape(frontierNote(frontier)), figure, frontierTable(frontier))
+    }
+
+    /// What the plot shows: the range of budgets and how far drift falls along it, or why there
+    /// is no trade-off to see.
+    static func frontierNote(_ frontier: Frontier) -> String {
+        let planned = frontier.points.filter { $0.report.plan.hasTrades }.map(\.report.summary)
+        let fullTax = frontier.full.summary.lotTax
+        guard let first = planned.first, let last = planned.last else {
+            return "No tax budget gave a plan."
+        }
+        func at(_ s: PlanReport.Summary) -> String {
+            "\(Money.percent(s.driftAfter)) at \(Money.format(s.lotTax)) of lot-level tax"
+        }
+        if Money.cents(fullTax) <= 0 {
+            let why = Money.cents(fullTax) < 0 ? "saves \(Money.format(-fullTax)) of lot-level tax" : "costs no lot-level tax"
+            return "A full rebalance already \(why), so every budget from $0 up gives the same plan: "
+                + "drift \(at(last)). There is no trade-off here."
+        }
+        return "Each point is the best plan whose lot-level tax stays within a budget, from $0 up to what a full "
+            + "rebalance pays (\(Money.format(fullTax))). Drift goes from \(at(first)) to \(at(last))."
     }
 
     /// FrontierCommand's table: budget, lot tax, estimated tax, drift after, turnover.

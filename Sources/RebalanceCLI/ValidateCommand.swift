@@ -15,9 +15,10 @@ struct ValidateCommand: ParsableCommand {
             let loaded = try scenario.load()
             let household = Household(loaded)
             let lots = household.lots.count
+            func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
             Console.output(
-                "\(scenario.file): valid — \(loaded.accounts.count) accounts, \(lots) lots, "
-                    + "\(household.symbols.count) symbols, \(household.groups.count) groups")
+                "\(scenario.file): valid — \(count(loaded.accounts.count, "account")), \(count(lots, "lot")), "
+                    + "\(count(household.symbols.count, "symbol")), \(count(household.groups.count, "group"))")
         }
     }
 }

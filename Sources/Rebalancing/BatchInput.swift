@@ -99,25 +99,28 @@ public final class BatchInput {
 /// Reads a file handle line by line in large blocks.
 final class LineReader {
     private let handle: FileHandle
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
+    private var start = 0
     private var atEnd = false
 
     init(_ handle: FileHandle) { self.handle = handle }
 
     func nextLine() throws -> String? {
         while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
-                return String(decoding: line, as: UTF8.self)
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                defer { start = newline + 1 }
+                return String(decoding: buffer[start..<newline], as: UTF8.self)
             }
             if atEnd {
-                guard !buffer.isEmpty else { return nil }
-                defer { buffer.removeAll() }
-                return String(decoding: buffer, as: UTF8.self)
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                return String(decoding: buffer[start...], as: UTF8.self)
             }
+            // Keep the unread tail, then read another block.
+            buffer.removeFirst(start)
+            start = 0
             let block = try handle.read(upToCount: 1 << 20) ?? Data()
-            if block.isEmpty { atEnd = true } else { buffer.append(block) }
+            if block.isEmpty { atEnd = true } else { buffer.append(contentsOf: block) }
         }
     }
 }

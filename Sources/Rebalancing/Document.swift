@@ -58,22 +58,9 @@ extension Document {
         return try convert(node, depth: 0, budget: &budget)
     }
 
-    /// Parses JSON.
+    /// Parses JSON (strictly: RFC 8259).
     static func parseJSON(_ data: Data) throws(DocumentError) -> Document {
-        if let text = String(data: data, encoding: .utf8) { try checkNesting(text) }
-        do {
-            return try JSONDecoder().decode(JSONNode.self, from: data).document
-        } catch let error as DecodingError {
-            switch error {
-            case .dataCorrupted(let context):
-                let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-                throw .syntax("invalid JSON: \(underlying ?? context.debugDescription)")
-            default:
-                throw .syntax("invalid JSON: \(error)")
-            }
-        } catch {
-            throw .syntax("invalid JSON: \(error)")
-        }
+        try JSONParser.parse([UInt8](data))
     }
 
     /// Refuses nesting deeper than the limit before any recursive parser sees it.
@@ -184,43 +171,6 @@ extension Document {
             return "invalid YAML: duplicate keys \(duplicates.joined(separator: ", "))"
         default:
             return "invalid YAML: \(error)"
-        }
-    }
-}
-
-/// Decodes any JSON value into a ``Document``.
-private struct JSONNode: Decodable {
-    let document: Document
-
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-        if var list = try? decoder.unkeyedContainer() {
-            var items: [Document] = []
-            while !list.isAtEnd { items.append(try list.decode(JSONNode.self).document) }
-            document = .list(items)
-        } else if let object = try? decoder.container(keyedBy: Key.self) {
-            // JSONDecoder does not keep key order; sort for stable messages.
-            let keys = object.allKeys.sorted { $0.stringValue < $1.stringValue }
-            var pairs: [(key: String, value: Document)] = []
-            for key in keys { pairs.append((key.stringValue, try object.decode(JSONNode.self, forKey: key).document)) }
-            document = .map(pairs)
-        } else {
-            let value = try decoder.singleValueContainer()
-            if value.decodeNil() {
-                document = .null
-            } else if let b = try? value.decode(Bool.self) {
-                document = .bool(b, text: b ? "true" : "false")
-            } else if let d = try? value.decode(Double.self) {
-                document = .number(d, text: "\(d)")
-            } else {
-                document = .string(try value.decode(String.self))
-            }
         }
     }
 }

@@ -63,7 +63,7 @@ public enum ScenarioLoader {
         let scenario = reader.scenario(document)
         var issues = reader.issues
         if let scenario {
-            issues += ScenarioValidator.issues(in: scenario, complete: issues.isEmpty)
+            issues += ScenarioValidator.issues(in: scenario, complete: !reader.lossy, paths: reader.paths)
         }
         guard let scenario, issues.isEmpty else {
             throw .invalid(file: source, issues: issues.isEmpty ? [ScenarioIssue(path: "", message: "unusable")] : issues)

@@ -4,12 +4,18 @@ import Foundation
 /// instead of stopping at the first.
 struct ScenarioReader {
     private(set) var issues: [ScenarioIssue] = []
+    /// Whether a value was dropped or defaulted because it could not be read (an unknown key
+    /// drops nothing): checks that add values up are then skipped rather than misled.
+    private(set) var lossy = false
+    /// Where each account and lot kept came from in the file, for error paths.
+    private(set) var paths = ScenarioPaths()
 
     /// The deepest pie nesting read.
     static let maxPieDepth = 32
 
-    mutating func report(_ path: String, _ message: String) {
+    mutating func report(_ path: String, _ message: String, dropsNothing: Bool = false) {
         issues.append(ScenarioIssue(path: path, message: message))
+        if !dropsNothing { lossy = true }
     }
 
     /// Reads the whole scenario; nil when a required part is missing or unusable.
@@ -28,7 +34,13 @@ struct ScenarioReader {
         if let list = list(top, "accounts") {
             if list.isEmpty { report("accounts", "must list at least one account") }
             for (i, item) in list.enumerated() {
-                if let account = account(item, "accounts[\(i)]") { accounts.append(account) }
+                let before = paths.lots.count
+                if let account = account(item, "accounts[\(i)]") {
+                    accounts.append(account)
+                    paths.accounts.append(i)
+                } else {
+                    paths.lots.removeSubrange(before...)
+                }
             }
         }
         var strategies: [Strategy]?
@@ -163,11 +175,16 @@ struct ScenarioReader {
         let flow = number(f, "flow", rule: .any) ?? 0
         let minCash = number(f, "minCash", rule: .nonNegative) ?? 0
         var lots: [Lot] = []
+        var lotSources: [Int] = []
         if let items = list(f, "lots", required: false) {
             for (i, item) in items.enumerated() {
-                if let lot = lot(item, "\(f.path("lots"))[\(i)]") { lots.append(lot) }
+                if let lot = lot(item, "\(f.path("lots"))[\(i)]") {
+                    lots.append(lot)
+                    lotSources.append(i)
+                }
             }
         }
+        paths.lots.append(lotSources)
         var ownPie: Pie?
         if let document = f["pie"] { ownPie = pie(document, f.path("pie"), depth: 1, isSlice: false)?.pie }
         guard let id, let type else { return nil }
@@ -206,7 +223,7 @@ struct ScenarioReader {
         for (key, value) in pairs {
             let p = path.isEmpty ? key : "\(path).\(key)"
             if !allowed.contains(key) {
-                report(p, "unknown key; expected one of \(allowed.joined(separator: ", "))")
+                report(p, "unknown key; expected one of \(allowed.joined(separator: ", "))", dropsNothing: true)
             } else if values[key] != nil {
                 report(p, "appears twice")
             } else {
@@ -310,5 +327,22 @@ struct ScenarioReader {
     static func format(_ x: Double) -> String {
         let rounded = (x * 1e6).rounded() / 1e6
         return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : "\(rounded)"
+    }
+}
+
+/// Maps the accounts and lots a reader kept back to their places in the file.
+struct ScenarioPaths {
+    /// The file index of each account kept.
+    var accounts: [Int] = []
+    /// The file index of each lot kept, per account kept.
+    var lots: [[Int]] = []
+
+    func account(_ a: Int) -> String {
+        "accounts[\(a < accounts.count ? accounts[a] : a)]"
+    }
+
+    func lot(_ a: Int, _ l: Int) -> String {
+        let index = a < lots.count && l < lots[a].count ? lots[a][l] : l
+        return "\(account(a)).lots[\(index)]"
     }
 }

@@ -4,7 +4,7 @@
 enum ScenarioValidator {
     /// `complete` is false when the reader already dropped fields it could not read: the checks
     /// that add up an account or a group are then skipped rather than misled.
-    static func issues(in scenario: Scenario, complete: Bool = true) -> [ScenarioIssue] {
+    static func issues(in scenario: Scenario, complete: Bool = true, paths: ScenarioPaths = ScenarioPaths()) -> [ScenarioIssue] {
         var issues: [ScenarioIssue] = []
         func report(_ path: String, _ message: String) { issues.append(ScenarioIssue(path: path, message: message)) }
 
@@ -13,9 +13,9 @@ enum ScenarioValidator {
         var accountIndex: [String: Int] = [:]
         var lotIDs: [String: String] = [:]
         for (a, account) in scenario.accounts.enumerated() {
-            let path = "accounts[\(a)]"
+            let path = paths.account(a)
             if let first = accountIndex[account.id] {
-                report("\(path).id", "duplicate account id \"\(account.id)\" (also accounts[\(first)])")
+                report("\(path).id", "duplicate account id \"\(account.id)\" (also \(paths.account(first)))")
             } else {
                 accountIndex[account.id] = a
             }
@@ -26,7 +26,7 @@ enum ScenarioValidator {
             var holdings = 0.0
             var priced = true
             for (l, lot) in account.lots.enumerated() {
-                let lotPath = "\(path).lots[\(l)]"
+                let lotPath = paths.lot(a, l)
                 if let price = scenario.prices[lot.symbol] {
                     holdings += price * lot.shares
                 } else {

@@ -1,0 +1,186 @@
+/// A strict JSON (RFC 8259) parser straight into a ``Document``: keeps key order, duplicate
+/// keys (the reader refuses them) and every number's text; refuses nesting past the limit.
+/// Much faster than `JSONDecoder` for this untyped tree, which matters for batches.
+struct JSONParser {
+    private let bytes: [UInt8]
+    private var i = 0
+
+    static func parse(_ bytes: [UInt8]) throws(DocumentError) -> Document {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipSpace()
+        let value = try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.i == bytes.count else { throw parser.error("unexpected text after the end of the JSON value") }
+        return value
+    }
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    private func error(_ message: String) -> DocumentError {
+        // Report a line and column, counted up to the failure.
+        var line = 1, column = 1
+        for b in bytes[..<min(i, bytes.count)] {
+            if b == UInt8(ascii: "\n") { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 }
+        }
+        return .syntax("invalid JSON at line \(line), column \(column): \(message)")
+    }
+
+    private mutating func skipSpace() {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+    }
+
+    private mutating func value(depth: Int) throws(DocumentError) -> Document {
+        guard depth <= DocumentLimits.maxDepth else {
+            throw .tooLarge("lists and mappings nest more than \(DocumentLimits.maxDepth) levels deep")
+        }
+        guard i < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true, text: "true")
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false, text: "false")
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        default: return try number()
+        }
+    }
+
+    private mutating func literal(_ word: String) throws(DocumentError) {
+        for b in word.utf8 {
+            guard i < bytes.count, bytes[i] == b else { throw error("unexpected character") }
+            i += 1
+        }
+    }
+
+    private mutating func object(depth: Int) throws(DocumentError) -> Document {
+        i += 1
+        var pairs: [(key: String, value: Document)] = []
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .map(pairs) }
+        while true {
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key in quotes") }
+            let key = try string()
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
+            i += 1
+            skipSpace()
+            pairs.append((key, try value(depth: depth + 1)))
+            skipSpace()
+            guard i < bytes.count else { throw error("unexpected end of input in an object") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .map(pairs) }
+            throw error("expected ',' or '}' in an object")
+        }
+    }
+
+    private mutating func array(depth: Int) throws(DocumentError) -> Document {
+        i += 1
+        var items: [Document] = []
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .list(items) }
+        while true {
+            skipSpace()
+            items.append(try value(depth: depth + 1))
+            skipSpace()
+            guard i < bytes.count else { throw error("unexpected end of input in an array") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; return .list(items) }
+            throw error("expected ',' or ']' in an array")
+        }
+    }
+
+    private mutating func string() throws(DocumentError) -> String {
+        i += 1
+        let start = i
+        // Fast path: no escapes.
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+            defer { i += 1 }
+            return String(decoding: bytes[start..<i], as: UTF8.self)
+        }
+        var out = Array(bytes[start..<i])
+        while true {
+            guard i < bytes.count else { throw error("unterminated string") }
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") { i += 1; break }
+            guard b >= 0x20 else { throw error("control character in a string") }
+            if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { throw error("unterminated escape") }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                        throw error("unpaired surrogate in a string")
+                    }
+                    i += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in a string") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                out += Array(String(Character(u)).utf8)
+            default:
+                throw error("invalid escape")
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private mutating func hex4() throws(DocumentError) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw error("invalid \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[i]
+            let d: UInt8
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = b - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = b - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = b - UInt8(ascii: "A") + 10
+            default: throw error("invalid \\u escape")
+            }
+            v = v << 4 | UInt32(d)
+            i += 1
+        }
+        return v
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    private mutating func number() throws(DocumentError) -> Document {
+        let start = i
+        func digits() -> Int {
+            let s = i
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - s
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < bytes.count else { throw error("unexpected end of input") }
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+        } else if digits() == 0 {
+            throw error("unexpected character")
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw error("expected digits after '.'") }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { throw error("expected digits in the exponent") }
+        }
+        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        guard let value = Double(text) else { throw error("invalid number") }
+        return .number(value, text: text)
+    }
+}
