@@ -153,6 +153,8 @@ public final class GLPKProblem: SolverSession {
     }
 
     private func solveLP() -> Solution {
+        // Rescaled before every solve: rows and binaries added since must be scaled too
+        // (keeping the first factors let a guard row pass a $0.02 wash-sale purchase).
         glp_scale_prob(problem, GLP_SF_AUTO)
         var parm = glp_smcp()
         glp_init_smcp(&parm)

@@ -67,7 +67,7 @@ enum CompareRenderer {
     }
 
     static func markdown(_ comparison: Comparison) -> String {
-        func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        func escape(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
         var lines = ["## \(escape(comparison.name))", ""]
         lines.append("| " + headers.joined(separator: " | ") + " |")
         lines.append("|" + headers.indices.map { $0 == 0 ? " --- " : " ---: " }.joined(separator: "|") + "|")

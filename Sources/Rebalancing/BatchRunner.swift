@@ -39,14 +39,22 @@ public struct BatchRunner: Sendable {
         var summary = Summary()
         var index = 0, mine = 0
         var chunk: [BatchItem] = []
-        func flush() throws {
-            guard !chunk.isEmpty else { return }
-            let results = solve(chunk)
+        // While the workers solve one chunk, this thread reads the next.
+        var running: Work?
+        func finish() throws {
+            guard let work = running else { return }
+            running = nil
+            let results = work.wait()
             try write(results.map(\.line))
             summary.processed += results.count
             summary.failed += results.filter(\.failed).count
-            chunk.removeAll(keepingCapacity: true)
             progress(summary)
+        }
+        func flush() throws {
+            guard !chunk.isEmpty else { return }
+            try finish()
+            running = start(chunk)
+            chunk = []
         }
         while let item = try input.next() {
             defer { index += 1 }
@@ -61,11 +69,28 @@ public struct BatchRunner: Sendable {
             if chunk.count >= chunkSize { try flush() }
         }
         try flush()
+        try finish()
         return summary
     }
 
-    /// Solves a chunk on `jobs` threads; results come back in the chunk's order.
+    /// A chunk being solved by worker threads.
+    struct Work {
+        fileprivate let slots: Slots
+        let done: DispatchGroup
+        /// Waits for the workers; results come back in the chunk's order.
+        func wait() -> [(line: String, failed: Bool)] {
+            done.wait()
+            return slots.values()
+        }
+    }
+
+    /// Solves a chunk and waits for it.
     func solve(_ chunk: [BatchItem]) -> [(line: String, failed: Bool)] {
+        start(chunk).wait()
+    }
+
+    /// Starts `jobs` threads on a chunk.
+    func start(_ chunk: [BatchItem]) -> Work {
         let slots = Slots(count: chunk.count)
         let next = Atomic<Int>(0)
         let threads = min(jobs, chunk.count)
@@ -85,8 +110,7 @@ public struct BatchRunner: Sendable {
             thread.stackSize = 8 << 20
             thread.start()
         }
-        done.wait()
-        return slots.values()
+        return Work(slots: slots, done: done)
     }
 
     /// One scenario's line.

@@ -13,12 +13,13 @@ public struct Comparison: Sendable {
     public let household: Household
     public let name: String
     public let reports: [PlanReport]
-    /// Nil when `full` has no plan (it always has one for a valid scenario).
-    public let savings: Savings?
+    private let fullPlan: Plan?
+    private let planner: Planner
 
     public init(_ household: Household, name: String, strategies: [Strategy], planner: Planner = Planner()) {
         self.household = household
         self.name = name
+        self.planner = planner
         var plans: [String: Plan] = [:]
         var reports: [PlanReport] = []
         for strategy in strategies {
@@ -40,14 +41,16 @@ public struct Comparison: Sendable {
             reports.append(PlanReport(plan, household: household))
         }
         self.reports = reports
+        self.fullPlan = plans["full"]
+    }
 
-        let full = plans["full"] ?? planner.plan(household, strategy: Strategy(name: "full", kind: .full))
-        if full.hasTrades {
-            let fifo = Baselines.fifo(household, full: full, strategy: Strategy(name: "fifo", kind: .fifo))
-            savings = Savings(full: PlanReport(full, household: household), fifo: PlanReport(fifo, household: household))
-        } else {
-            savings = nil
-        }
+    /// What `full` saves against `fifo` at the same drift (solving `full` if the comparison did
+    /// not); nil when `full` has no plan (it always has one for a valid scenario).
+    public var savings: Savings? {
+        let full = fullPlan ?? planner.plan(household, strategy: Strategy(name: "full", kind: .full))
+        guard full.hasTrades else { return nil }
+        let fifo = Baselines.fifo(household, full: full, strategy: Strategy(name: "fifo", kind: .fifo))
+        return Savings(full: PlanReport(full, household: household), fifo: PlanReport(fifo, household: household))
     }
 
     /// `{"scenario": NAME, "plans": [PLAN, ...]}` (MODEL §6).

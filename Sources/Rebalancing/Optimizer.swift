@@ -113,8 +113,24 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
             let amount = solution[p.variable]
             if amount > epsilon { purchases.append(Plan.Purchase(account: p.account, symbol: p.symbol, amount: amount)) }
         }
+        // A guard row can let through a cent-sized purchase beside a loss sale (GLPK's
+        // tolerances): under a dollar that is noise and goes; anything larger is a failure.
+        var status = solution.status
+        for candidate in built.guardCandidates {
+            let lossSold = candidate.lossLots.reduce(0) { $0 + shares[$1] * household.lots[$1].price }
+            let bought = purchases.filter { $0.symbol == candidate.symbol }.reduce(0) { $0 + $1.amount }
+            guard lossSold > 0, bought > 0 else { continue }
+            if bought < 1 {
+                purchases.removeAll { $0.symbol == candidate.symbol }
+            } else if lossSold < 1 {
+                for l in candidate.lossLots { shares[l] = 0 }
+            } else {
+                status = .numericalFailure(
+                    "the wash-sale guard on \(household.symbols[candidate.symbol]) did not hold numerically")
+            }
+        }
         return Plan(
-            strategy: strategy, status: solution.status, sharesSold: shares, purchases: purchases,
+            strategy: strategy, status: status, sharesSold: shares, purchases: purchases,
             marginalTaxPerDollar: marginal)
     }
 }
