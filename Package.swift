@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -29,8 +30,11 @@ let package = Package(
         ),
         .executableTarget(name: "rebalance", dependencies: ["RebalanceCLI"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
-        .testTarget(name: "RebalancingTests", dependencies: ["Rebalancing"]),
-        .testTarget(name: "RebalanceCLITests", dependencies: ["RebalanceCLI", "Rebalancing"]),
+        .testTarget(
+            name: "RebalancingTests",
+            dependencies: ["Rebalancing", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "RebalanceCLITests", dependencies: ["RebalanceCLI", "Rebalancing", "rebalance"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -62,7 +62,7 @@ struct BatchCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let runner = BatchRunner(
-            strategies: strategyList, jobs: jobs, shard: try parsedShard(), options: solver.options)
+            strategies: strategyList, jobs: jobs, shard: try parsedShard(), planner: solver.planner)
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar(total: try countItems()) : nil
         let summary: BatchRunner.Summary
         do {

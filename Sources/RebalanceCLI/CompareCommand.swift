@@ -32,7 +32,7 @@ struct CompareCommand: ParsableCommand {
             let comparison = Comparison(
                 household, name: displayName(loaded, file: scenario.file),
                 strategies: requested ?? loaded.strategies ?? Strategy.defaultForCompare,
-                planner: Planner(options: solver.options))
+                planner: solver.planner)
             switch format {
             case .table: Console.output(CompareRenderer.table(comparison))
             case .json: Console.output(comparison.json.pretty())

@@ -27,7 +27,7 @@ struct FrontierCommand: ParsableCommand {
             let loaded = try scenario.load()
             let frontier = Frontier(
                 Household(loaded), name: displayName(loaded, file: scenario.file), points: points,
-                planner: Planner(options: solver.options))
+                planner: solver.planner)
             switch format {
             case .json: Console.output(frontier.json.pretty())
             case .html: Console.output(HTMLReport.frontier(frontier))

@@ -22,13 +22,18 @@ struct SolverOptionGroup: ParsableArguments {
     @Option(name: .customLong("time-limit"), help: "Seconds allowed for each solve.")
     var timeLimit: Double?
 
+    @Flag(help: "Check every plan independently of the optimizer (always on in debug builds).")
+    var verify = false
+
     func validate() throws {
         if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) {
             throw ValidationError("--time-limit must be a positive number of seconds")
         }
     }
 
-    var options: SolverOptions { SolverOptions(timeLimit: timeLimit) }
+    var planner: Planner {
+        Planner(options: SolverOptions(timeLimit: timeLimit), verify: verify || Planner.verifiesByDefault)
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -26,7 +26,7 @@ struct PlanCommand: ParsableCommand {
             let strategy = try parseStrategy(strategy)
             let loaded = try scenario.load()
             let household = Household(loaded)
-            let plan = Planner(options: solver.options).plan(household, strategy: strategy)
+            let plan = solver.planner.plan(household, strategy: strategy)
             let report = PlanReport(plan, household: household)
             switch format {
             case .json: Console.output(report.json.pretty())

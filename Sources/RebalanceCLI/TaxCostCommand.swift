@@ -26,7 +26,7 @@ struct TaxCostCommand: ParsableCommand {
             let strategy = try parseStrategy(strategy)
             let loaded = try scenario.load()
             let household = Household(loaded)
-            let report = PlanReport(Planner(options: solver.options).plan(household, strategy: strategy), household: household)
+            let report = PlanReport(solver.planner.plan(household, strategy: strategy), household: household)
             let preview = TaxPreview(report, household: household, name: displayName(loaded, file: scenario.file))
             switch format {
             case .json: Console.output(preview.json.pretty())

@@ -20,14 +20,14 @@ public struct BatchRunner: Sendable {
     public var strategies: [Strategy]?
     public var jobs: Int
     public var shard: (index: Int, count: Int)
-    public var options: SolverOptions
+    public var planner: Planner
     public var chunkSize = 256
 
-    public init(strategies: [Strategy]?, jobs: Int, shard: (index: Int, count: Int) = (0, 1), options: SolverOptions = SolverOptions()) {
+    public init(strategies: [Strategy]?, jobs: Int, shard: (index: Int, count: Int) = (0, 1), planner: Planner = Planner()) {
         self.strategies = strategies
         self.jobs = max(1, jobs)
         self.shard = shard
-        self.options = options
+        self.planner = planner
     }
 
     /// Processes the input's scenarios of this shard, skipping the first `skip` (already written),
@@ -132,7 +132,7 @@ public struct BatchRunner: Sendable {
         let name = scenario.name ?? source
         let comparison = Comparison(
             Household(scenario), name: name, strategies: strategies ?? scenario.strategies ?? Strategy.defaultForCompare,
-            planner: Planner(options: options))
+            planner: planner)
         fields.append(("scenario", .string(name)))
         let failures = comparison.reports.compactMap { report -> String? in
             if case .numericalFailure = report.status { return "\(report.strategy.name): \(report.status.description)" }

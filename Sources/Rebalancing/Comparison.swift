@@ -29,7 +29,7 @@ public struct Comparison: Sendable {
                 // fifo is full's trades with other lots: reuse full's plan when it was made.
                 let full = plans["full"] ?? planner.plan(household, strategy: Strategy(name: "full", kind: .full))
                 plans["full"] = full
-                plan = Baselines.fifo(household, full: full, strategy: strategy)
+                plan = planner.fifo(household, full: full, strategy: strategy)
             case .full where plans["full"] != nil:
                 plan = Plan(
                     strategy: strategy, status: plans["full"]!.status, sharesSold: plans["full"]!.sharesSold,
@@ -49,7 +49,7 @@ public struct Comparison: Sendable {
     public var savings: Savings? {
         let full = fullPlan ?? planner.plan(household, strategy: Strategy(name: "full", kind: .full))
         guard full.hasTrades else { return nil }
-        let fifo = Baselines.fifo(household, full: full, strategy: Strategy(name: "fifo", kind: .fifo))
+        let fifo = planner.fifo(household, full: full, strategy: Strategy(name: "fifo", kind: .fifo))
         return Savings(full: PlanReport(full, household: household), fifo: PlanReport(fifo, household: household))
     }
 

@@ -35,6 +35,7 @@ public enum Money {
     /// Shares with up to 6 decimals, trailing zeros dropped: `3.5`, `14.56`, `10`.
     public static func formatShares(_ x: Double) -> String {
         var s = fixed(x, places: 6)
+        guard s.contains("."), !s.contains("e") else { return s }
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s

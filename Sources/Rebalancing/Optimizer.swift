@@ -83,7 +83,12 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
         _ built: RebalanceModel, _ session: Solver.Session, guarded: inout Set<Int>
     ) throws(LinearProgrammingError) -> Solution {
         while true {
+            let started = Trace.now()
             let solution = session.solve()
+            Trace.log {
+                "solve: \(solution.status.name), objective \(solution.objectiveValue), \(guarded.count) guards, "
+                    + "\(session.variableCount) columns, \(session.constraintCount) rows, \(Trace.since(started)) s"
+            }
             guard solution.status.isOptimal else { return solution }
             let conflicts = built.conflicts(in: solution.values, excluding: guarded)
             if conflicts.isEmpty { return solution }

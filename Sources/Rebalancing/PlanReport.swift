@@ -142,7 +142,8 @@ public struct PlanMeasures: Sendable {
         var total = 0.0
         for (g, group) in household.groups.enumerated() {
             var sum = 0.0
-            for s in Set(group.symbols).union(holdings[g].keys) {
+            // Sorted: a sum over a Set would change in the last bit from run to run.
+            for s in Set(group.symbols).union(holdings[g].keys).sorted() {
                 sum += abs((holdings[g][s] ?? 0) - (group.targets[s] ?? 0) * group.investable)
             }
             for a in group.accounts { sum += abs(cash[a] - accounts[a].minCash) }

@@ -1,21 +1,42 @@
 import LinearProgramming
 
 /// Makes a plan under any strategy: the optimizer for optimizing strategies, the baselines'
-/// own rules for `fifo` and `m1`.
+/// own rules for `fifo` and `m1`. With `verify`, every plan is checked by ``PlanVerifier``
+/// (independent of the model builder) and one that fails is never returned as valid.
 public struct Planner: Sendable {
     public let options: SolverOptions
+    /// On by default in debug builds (and so in tests); `--verify` turns it on in release.
+    public let verify: Bool
 
-    public init(options: SolverOptions = SolverOptions()) { self.options = options }
+    public static let verifiesByDefault = _isDebugAssertConfiguration()
+
+    public init(options: SolverOptions = SolverOptions(), verify: Bool = Planner.verifiesByDefault) {
+        self.options = options
+        self.verify = verify
+    }
 
     public func plan(_ household: Household, strategy: Strategy) -> Plan {
         switch strategy.kind {
         case .fifo:
-            let full = Optimizer(options: options).plan(household, strategy: Strategy(name: "full", kind: .full))
-            return Baselines.fifo(household, full: full, strategy: strategy)
+            return fifo(household, full: plan(household, strategy: Strategy(name: "full", kind: .full)), strategy: strategy)
         case .m1:
-            return Baselines.m1(household, strategy: strategy)
+            return checked(Baselines.m1(household, strategy: strategy), household)
         default:
-            return Optimizer(options: options).plan(household, strategy: strategy)
+            return checked(Optimizer(options: options).plan(household, strategy: strategy), household)
         }
+    }
+
+    /// The `fifo` baseline from an existing `full` plan.
+    public func fifo(_ household: Household, full: Plan, strategy: Strategy) -> Plan {
+        checked(Baselines.fifo(household, full: full, strategy: strategy), household)
+    }
+
+    private func checked(_ plan: Plan, _ household: Household) -> Plan {
+        guard verify, plan.hasTrades else { return plan }
+        let problems = PlanVerifier(household).violations(of: plan)
+        guard !problems.isEmpty else { return plan }
+        return .none(
+            plan.strategy, household,
+            status: .numericalFailure("the plan failed independent verification: " + problems.joined(separator: "; ")))
     }
 }

@@ -311,7 +311,10 @@ struct ScenarioReader {
         }
         switch rule {
         case .any: return x
-        case .positive where x > 0: return x
+        case .positive where x >= Self.smallestPositive: return x
+        case .positive where x > 0:
+            report(path, "must be at least 0.000001, got \(text)")
+            return nil
         case .nonNegative where x >= 0: return x
         case .fraction where (0...1).contains(x): return x
         case .positive: report(path, "must be > 0, got \(text)")
@@ -323,6 +326,8 @@ struct ScenarioReader {
 
     /// The largest magnitude any number may have (a trillion dollars or shares).
     static let largestNumber = 1e12
+    /// The smallest price or share count read (a millionth: below it the values are noise).
+    static let smallestPositive = 1e-6
 
     static func format(_ x: Double) -> String {
         let rounded = (x * 1e6).rounded() / 1e6

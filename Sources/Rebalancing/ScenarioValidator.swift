@@ -33,6 +33,9 @@ enum ScenarioValidator {
                     priced = false
                     report("\(lotPath).symbol", "no price for \"\(lot.symbol)\" in prices")
                 }
+                if lot.costBasis / lot.shares > ScenarioReader.largestNumber {
+                    report("\(lotPath).costBasis", "is more than $1e12 a share; values that large are not supported")
+                }
                 if lot.acquired > scenario.asOf {
                     report("\(lotPath).acquired", "\(lot.acquired) is after asOf \(scenario.asOf)")
                 }

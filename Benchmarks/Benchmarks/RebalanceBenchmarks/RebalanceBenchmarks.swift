@@ -1,0 +1,118 @@
+import Benchmark
+import Foundation
+import Rebalancing
+
+// Three workloads:
+//   typical          one household of 3 accounts, 8 symbols and 60 lots;
+//   direct-indexing  one household of 4 accounts, 500 symbols and 100,000 lots;
+//   batch            1,000 typical households, as `rebalance batch` runs them, on 1 and 2 threads.
+// Every benchmark runs in its own process, so peak memory is that benchmark's alone. Inputs are
+// made before the measurement (in `setup`), never inside it.
+//
+// Run a subset with --filter or --skip (regular expressions), e.g. without the slow ones:
+//   swift package --allow-writing-to-package-directory benchmark --skip "direct-indexing: (plan|compare).*"
+
+// MARK: Inputs
+
+/// The first `count` generated households with 3 accounts, 8 symbols and 60 lots.
+func typicalScenarios(_ count: Int) -> [Scenario] {
+    let generator = Generator(symbols: 8, lots: 60, seed: 1)
+    return Array((0...).lazy.map(generator.household).filter { $0.accounts.count == 3 }.prefix(count))
+}
+
+let typicalScenario = typicalScenarios(1)[0]
+let typicalJSON = Data(typicalScenario.json.serialized().utf8)
+
+/// 500 symbols and 100,000 lots: the generator gives 4 accounts from 200 symbols on.
+let directIndexingScenario = Generator(symbols: 500, lots: 100_000, seed: 1).household(0)
+let directIndexingJSON = Data(directIndexingScenario.json.serialized().utf8)
+
+/// 1,000 typical households as a JSON Lines file, the input of `rebalance batch`.
+let batchSize = 1_000
+let batchFile: String = {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("rebalance-bench-\(getpid()).jsonl").path
+    let lines = typicalScenarios(batchSize).map { $0.json.serialized() + "\n" }.joined()
+    precondition(FileManager.default.createFile(atPath: path, contents: Data(lines.utf8)), "cannot write \(path)")
+    return path
+}()
+let batchStrategies = ["cash-only", "full", "tax-aware:0.10"].map { try! Strategy(parsing: $0) }
+
+let full = try! Strategy(parsing: "full")
+
+// MARK: Steps
+
+func parse(_ json: Data) -> Scenario {
+    try! ScenarioLoader.parse(json, format: .json, source: "benchmark.json")
+}
+
+func planFull(_ scenario: Scenario) -> Plan {
+    Planner().plan(Household(scenario), strategy: full)
+}
+
+func compareDefault(_ scenario: Scenario) -> Comparison {
+    Comparison(Household(scenario), name: scenario.name ?? "", strategies: Strategy.defaultForCompare, planner: Planner())
+}
+
+/// Runs the batch file through `BatchRunner` (parse, compare, one JSON line per household).
+func runBatch(jobs: Int) -> BatchRunner.Summary {
+    let runner = BatchRunner(strategies: batchStrategies, jobs: jobs)
+    let summary = try! runner.run(BatchInput([batchFile]), write: { blackHole($0) })
+    precondition(summary.processed == batchSize && summary.failed == 0, "batch: \(summary)")
+    return summary
+}
+
+// MARK: Benchmarks
+
+let householdsPerSecond = BenchmarkMetric.custom("households/s", polarity: .prefersLarger, useScalingFactor: false)
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .peakMemoryResident],
+        maxDuration: .seconds(5),
+        maxIterations: 1_000
+    )
+
+    // (a) Typical household.
+    let typical = Benchmark.Configuration(setup: { blackHole(typicalJSON) })
+    Benchmark("typical: parse", configuration: typical) { _ in
+        blackHole(parse(typicalJSON))
+    }
+    Benchmark("typical: plan full", configuration: typical) { _ in
+        blackHole(planFull(typicalScenario))
+    }
+    Benchmark("typical: compare (4 strategies)", configuration: typical) { _ in
+        blackHole(compareDefault(typicalScenario))
+    }
+
+    // (b) Direct-indexing household. Plan and compare take minutes today: one iteration each.
+    let directIndexingMetrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .throughput, .peakMemoryResident]
+    let directIndexing = Benchmark.Configuration(
+        metrics: directIndexingMetrics, warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 10,
+        setup: { blackHole(directIndexingJSON) })
+    let directIndexingSlow = Benchmark.Configuration(
+        metrics: directIndexingMetrics, warmupIterations: 0, maxIterations: 1, setup: { blackHole(directIndexingJSON) })
+    Benchmark("direct-indexing: parse", configuration: directIndexing) { _ in
+        blackHole(parse(directIndexingJSON))
+    }
+    Benchmark("direct-indexing: plan full", configuration: directIndexingSlow) { _ in
+        blackHole(planFull(directIndexingScenario))
+    }
+    Benchmark("direct-indexing: compare (4 strategies)", configuration: directIndexingSlow) { _ in
+        blackHole(compareDefault(directIndexingScenario))
+    }
+
+    // (c) Batch throughput: 1,000 typical households, strategies cash-only, full, tax-aware:0.10.
+    // Total CPU time beside wall clock shows how many cores the run really had.
+    for jobs in [1, 2] {
+        let batch = Benchmark.Configuration(
+            metrics: [.wallClock, .cpuTotal, householdsPerSecond, .peakMemoryResident],
+            maxDuration: .seconds(20), maxIterations: 10, setup: { blackHole(batchFile) },
+            teardown: { try? FileManager.default.removeItem(atPath: batchFile) })
+        Benchmark("batch: 1,000 households, \(jobs) job\(jobs == 1 ? "" : "s")", configuration: batch) { benchmark in
+            let start = ContinuousClock.now
+            blackHole(runBatch(jobs: jobs))
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            benchmark.measurement(householdsPerSecond, Int(Double(batchSize) / seconds))
+        }
+    }
+}

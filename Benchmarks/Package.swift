@@ -1,0 +1,25 @@
+// swift-tools-version: 6.1
+// Benchmarks for rebalance, kept apart from the root package so that `swift test` there does not
+// build them. Run with `make bench`, or:
+//   cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
+import PackageDescription
+
+let package = Package(
+    name: "RebalanceBenchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "rebalance", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "RebalanceBenchmarks",
+            dependencies: [
+                .product(name: "Rebalancing", package: "rebalance"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/RebalanceBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
