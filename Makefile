@@ -1,4 +1,4 @@
-# rebalance: `make run` plans a bundled household, `make test` runs the tests.
+# rebalance: `make run` compares strategies on a bundled household, `make test` runs the tests.
 # Both install Debian's libglpk-dev first when it is missing (with sudo when not root).
 
 SWIFT ?= swift
@@ -17,7 +17,7 @@ build: deps
 	$(SWIFT) build -c release --product rebalance
 
 run: build
-	.build/release/rebalance plan $(SCENARIO)
+	.build/release/rebalance compare $(SCENARIO)
 
 test: deps
 	$(SWIFT) test
