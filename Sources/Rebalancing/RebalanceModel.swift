@@ -134,12 +134,13 @@ struct RebalanceModel {
             stages = []
         }
 
-        // Wash-sale guard candidates.
+        // Wash-sale guard candidates: symbols both bought somewhere and held at a taxable loss.
+        var buying: [Int: [Int]] = [:], losses: [Int: [Int]] = [:]
+        for (p, purchase) in purchases.enumerated() { buying[purchase.symbol, default: []].append(p) }
+        for (l, lot) in household.lots.enumerated() where lot.isGuardedLoss { losses[lot.symbol, default: []].append(l) }
         for s in household.symbols.indices {
-            let buying = purchases.indices.filter { purchases[$0].symbol == s }
-            let losses = household.lots.indices.filter { household.lots[$0].symbol == s && household.lots[$0].isGuardedLoss }
-            if !buying.isEmpty && !losses.isEmpty {
-                guardCandidates.append(GuardCandidate(symbol: s, purchases: buying, lossLots: losses))
+            if let bought = buying[s], let lost = losses[s] {
+                guardCandidates.append(GuardCandidate(symbol: s, purchases: bought, lossLots: lost))
             }
         }
     }
