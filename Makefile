@@ -5,7 +5,7 @@ SWIFT ?= swift
 SCENARIO ?= scenarios/three-fund.yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench bench-direct-indexing clean
 
 deps:
 	@dpkg -s libglpk-dev >/dev/null 2>&1 || { \
@@ -22,8 +22,14 @@ run: build
 test: deps
 	$(SWIFT) test
 
+# The direct-indexing plan and compare do not finish yet (see README, Performance): `make bench`
+# skips them, `make bench-direct-indexing` runs them.
 bench: deps
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark \
+		--skip "direct-indexing: (plan|compare).*"
+
+bench-direct-indexing: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "direct-indexing:.*"
 
 clean:
 	rm -rf .build Benchmarks/.build
