@@ -45,16 +45,8 @@ struct CompareCommand: ParsableCommand {
 }
 
 func parseStrategies(_ list: String) throws -> [Strategy] {
-    let names = list.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+    // Strategy(parsing:) trims spaces itself; blank entries are dropped.
+    let names = list.split(separator: ",").map(String.init).filter { !$0.allSatisfy { $0 == " " } }
     guard !names.isEmpty else { throw ValidationError("--strategies needs at least one strategy") }
     return try names.map(parseStrategy)
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
 }

@@ -84,11 +84,6 @@ public struct BatchRunner: Sendable {
         }
     }
 
-    /// Solves a chunk and waits for it.
-    func solve(_ chunk: [BatchItem]) -> [(line: String, failed: Bool)] {
-        start(chunk).wait()
-    }
-
     /// Starts `jobs` threads on a chunk.
     func start(_ chunk: [BatchItem]) -> Work {
         let slots = Slots(count: chunk.count)
