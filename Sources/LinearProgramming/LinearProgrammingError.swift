@@ -11,6 +11,7 @@ public enum LinearProgrammingError: Error, Equatable, Sendable {
     case invertedBounds(what: String, lower: Double, upper: Double)
     case variableOutOfRange(index: Int, count: Int)
     case constraintOutOfRange(index: Int, count: Int)
+    case binaryBounds(variable: Int)
     case tooLarge(what: String, count: Int)
     case wrongThread
 }
@@ -35,6 +36,8 @@ extension LinearProgrammingError: CustomStringConvertible {
             return "variable \(index) does not exist (the model has \(count) variables)"
         case let .constraintOutOfRange(index, count):
             return "constraint \(index) does not exist (the model has \(count) constraints)"
+        case let .binaryBounds(variable):
+            return "variable \(variable) is 0/1: its bounds cannot be changed"
         case let .tooLarge(what, count):
             return "\(what) (\(count)) is more than the solver can index"
         case .wrongThread:

@@ -17,7 +17,15 @@ public protocol SolverSession: AnyObject {
     func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef
     func setObjective(_ terms: [Term]) throws(LinearProgrammingError)
     func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError)
+    /// Changes a continuous variable's bounds (0/1 variables keep theirs).
+    func setBounds(_ variable: Variable, lower: Double, upper: Double) throws(LinearProgrammingError)
     func solve() -> Solution
+    /// Solves, offering `incumbent` (a value per variable, the 0/1 ones integral) to branch and
+    /// bound as a known feasible point: it prunes every node that cannot beat it.
+    func solve(incumbent: [Double]) -> Solution
+    /// Solves the LP relaxation only: 0/1 variables may take any value in [0, 1]. Its optimum
+    /// bounds the MIP's from below.
+    func solveRelaxation() -> Solution
 }
 
 /// Something that opens sessions: the seam between the model and a backend.

@@ -41,13 +41,15 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
         let household = built.household
         let session = try solver.makeSession(built.model)
-        var guarded = Set<Int>()
+        var guards = Guards()
         var solution = Solution(status: .infeasible)
         /// Each earlier stage's row and optimum.
         var stageRows: [(row: ConstraintRef, optimum: Double)] = []
         var marginal: Double?
 
         for (k, objective) in built.stages.enumerated() {
+            /// The previous stage's solution: feasible for this stage too.
+            let previous = k > 0 ? solution.values : nil
             if k > 0 {
                 let optimum = solution.objectiveValue
                 let row = try session.addConstraint(
@@ -55,13 +57,13 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
                 stageRows.append((row, optimum))
             }
             try session.setObjective(objective)
-            solution = try solveGuarded(built, session, guarded: &guarded)
+            solution = try solveGuarded(built, session, &guards, previous: previous)
             if !solution.status.isOptimal && k > 0 {
                 // Give the earlier stages MODEL's whole tolerance and try once more.
                 for (row, optimum) in stageRows {
                     try session.setBounds(row, lower: -.infinity, upper: optimum + Self.stageTolerance(household))
                 }
-                solution = try solveGuarded(built, session, guarded: &guarded)
+                solution = try solveGuarded(built, session, &guards, previous: previous)
             }
             guard solution.status.isOptimal else {
                 let partial = solution.status == .timeLimit(feasible: true) && !solution.values.isEmpty
@@ -77,27 +79,132 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
         return extract(built, solution, strategy: strategy, marginal: marginal)
     }
 
-    /// Solves the loaded stage, adding the binary of every symbol the solution both buys and
-    /// sells at a loss, until no guard is broken.
+    /// Solves the loaded stage so that every wash-sale guard holds.
+    ///
+    /// The LP relaxation (no guard but those with a binary, binaries between 0 and 1) bounds the
+    /// stage's optimum from below. A symbol the relaxation both buys and sells at a loss is then
+    /// settled by bounds alone — its loss sales held at zero if it buys more of it than it sells,
+    /// its purchases otherwise — and the relaxation solved again, settling each new conflict, until
+    /// none is left. That solution satisfies every guard; if it reaches the bound it is optimal,
+    /// and no branch and bound was needed. If not, the settled symbols get their binaries and
+    /// guard rows (with cuts that charge drift for a conflict), which raises the bound, and the
+    /// comparison is made again. Only when that fails too does branch and bound decide.
     private func solveGuarded(
-        _ built: RebalanceModel, _ session: Solver.Session, guarded: inout Set<Int>
+        _ built: RebalanceModel, _ session: Solver.Session, _ guards: inout Guards, previous: [Double]?
     ) throws(LinearProgrammingError) -> Solution {
+        let slack = Self.tightTolerance(built.household) / 10
+        var settled: [Int: Bool] = [:]
+        /// The last point satisfying every guard: branch and bound's first incumbent.
+        var feasible = previous
         while true {
-            let started = Trace.now()
-            let solution = session.solve()
-            Trace.log {
-                "solve: \(solution.status.name), objective \(solution.objectiveValue), \(guarded.count) guards, "
-                    + "\(session.variableCount) columns, \(session.constraintCount) rows, \(Trace.since(started)) s"
+            let relaxation = tracedSolve(session, guards, relaxed: true)
+            guard relaxation.status.isOptimal else { return relaxation }
+            let bound = relaxation.objectiveValue
+            if previous == nil {
+                // Symbols with a binary follow the relaxation's leaning.
+                for symbol in settled.keys { if let z = guards.binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
             }
-            guard solution.status.isOptimal else { return solution }
-            let conflicts = built.conflicts(in: solution.values, excluding: guarded)
-            if conflicts.isEmpty { return solution }
-            for candidate in conflicts {
-                let z = try session.addVariable(Column(lower: 0, upper: 1, isBinary: true))
-                for row in built.guardRows(candidate, binary: z) { _ = try session.addConstraint(row) }
-                guarded.insert(candidate.symbol)
+            try settle(settled, built, session)
+            var trial = settled.isEmpty ? relaxation : tracedSolve(session, guards, relaxed: true)
+            while trial.status.isOptimal {
+                let conflicts = built.conflicts(in: trial.values, excluding: Set(settled.keys))
+                if conflicts.isEmpty { break }
+                var more: [Int: Bool] = [:]
+                for candidate in conflicts {
+                    more[candidate.symbol] = allowsPurchases(candidate, built, trial, previous: previous, guards)
+                }
+                try settle(more, built, session)
+                settled.merge(more) { $1 }
+                trial = tracedSolve(session, guards, relaxed: true)
+            }
+            try release(Array(settled.keys), built, session)
+            if trial.status.isOptimal { feasible = trial.values }
+            if trial.status.isOptimal && trial.objectiveValue <= bound + slack {
+                Trace.log { "guards: settled \(settled.count) symbols by bounds, \(guards.binaries.count) binaries" }
+                return trial
+            }
+            let unguarded = settled.keys.filter { guards.binaries[$0] == nil }.sorted()
+            if unguarded.isEmpty { break }
+            // The settlement costs more than the bound: the binaries raise the bound.
+            try addGuards(unguarded, built, session, &guards)
+        }
+        // Branch and bound, adding the binary of each new conflict, until no guard is broken.
+        var solution = tracedSolve(session, guards, relaxed: false, incumbent: feasible.map { built.incumbent($0, guards.binaries, variableCount: session.variableCount) })
+        while solution.status.isOptimal {
+            let conflicts = built.conflicts(in: solution.values, excluding: Set(guards.binaries.keys))
+            if conflicts.isEmpty { break }
+            try addGuards(conflicts.map(\.symbol), built, session, &guards)
+            solution = tracedSolve(session, guards, relaxed: false)
+        }
+        return solution
+    }
+
+    /// Which side of a conflict a settlement keeps: the previous stage's choice when there is one
+    /// (so that its solution, which satisfies every guard, stays feasible), else the relaxation's
+    /// leaning on the binary, else buying when the solution buys more of the symbol than it sells.
+    private func allowsPurchases(
+        _ candidate: RebalanceModel.GuardCandidate, _ built: RebalanceModel, _ solution: Solution,
+        previous: [Double]?, _ guards: Guards
+    ) -> Bool {
+        if let previous { return built.purchased(candidate, in: previous) > RebalanceModel.tradeEpsilon }
+        if let z = guards.binaries[candidate.symbol] { return solution[z] >= 0.5 }
+        return built.purchased(candidate, in: solution.values) >= built.sold(candidate, in: solution.values)
+    }
+
+    /// The binaries of the wash-sale guards added so far.
+    struct Guards {
+        /// Symbol index → its binary.
+        var binaries: [Int: Variable] = [:]
+    }
+
+    private func addGuards(
+        _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session, _ guards: inout Guards
+    ) throws(LinearProgrammingError) {
+        for symbol in symbols {
+            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
+            let z = try session.addVariable(Column(lower: 0, upper: 1, isBinary: true))
+            for row in built.guardRows(candidate, binary: z) { _ = try session.addConstraint(row) }
+            guards.binaries[symbol] = z
+        }
+    }
+
+    /// Holds each symbol's loss sales (true: purchases allowed) or purchases (false) at zero.
+    private func settle(
+        _ choices: [Int: Bool], _ built: RebalanceModel, _ session: Solver.Session
+    ) throws(LinearProgrammingError) {
+        for (symbol, allowPurchases) in choices {
+            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
+            for variable in built.settlement(candidate, allowPurchases: allowPurchases) {
+                try session.setBounds(variable, lower: 0, upper: 0)
             }
         }
+    }
+
+    /// Gives settled symbols their model bounds back.
+    private func release(
+        _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session
+    ) throws(LinearProgrammingError) {
+        for symbol in symbols {
+            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
+            for variable in built.settlementVariables(candidate) {
+                let column = built.model.columns[variable.index]
+                try session.setBounds(variable, lower: column.lower, upper: column.upper)
+            }
+        }
+    }
+
+    private func tracedSolve(
+        _ session: Solver.Session, _ guards: Guards, relaxed: Bool, incumbent: [Double]? = nil
+    ) -> Solution {
+        let started = Trace.now()
+        let solution =
+            relaxed ? session.solveRelaxation() : incumbent.map { session.solve(incumbent: $0) } ?? session.solve()
+        Trace.log {
+            "\(relaxed ? "relaxation" : "solve"): \(solution.status.name), objective \(solution.objectiveValue), "
+                + "\(guards.binaries.count) binaries, "
+                + "\(session.variableCount) columns, \(session.constraintCount) rows, \(Trace.since(started)) s"
+        }
+        return solution
     }
 
     private func extract(_ built: RebalanceModel, _ solution: Solution, strategy: Strategy, marginal: Double?) -> Plan {

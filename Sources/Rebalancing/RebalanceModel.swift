@@ -27,6 +27,8 @@ struct RebalanceModel {
     private(set) var purchases: [Purchase] = []
     /// e_a.
     private(set) var excessCash: [Variable] = []
+    /// d⁺ and d⁻ per group, by symbol.
+    private(set) var deviations: [[Int: (plus: Variable, minus: Variable)]] = []
     private(set) var guardCandidates: [GuardCandidate] = []
 
     /// D, LotTax, Turn and (for bands) D_β as linear expressions.
@@ -82,9 +84,11 @@ struct RebalanceModel {
         for (g, group) in household.groups.enumerated() {
             var lotsOf: [Int: [Int]] = [:]
             for a in group.accounts { for l in household.lotsByAccount[a] { lotsOf[household.lots[l].symbol, default: []].append(l) } }
+            deviations.append([:])
             for s in group.symbols {
                 let plus = model.addVariable(lower: 0)
                 let minus = model.addVariable(lower: 0)
+                deviations[g][s] = (plus, minus)
                 var terms = [Term(plus, -1), Term(minus, 1)]
                 var held = 0.0
                 for l in lotsOf[s] ?? [] {
@@ -145,7 +149,16 @@ struct RebalanceModel {
         }
     }
 
-    /// The guard rows for one symbol: y ≤ M·z for every purchase, v_l ≤ p·q_l·(1 − z) for every loss lot.
+    /// The guard rows for one symbol: y ≤ M·z for every purchase; Σ v ≤ C·(1 − z) over the loss
+    /// lots of each taxable account (C: what they are worth); and, per group, two cuts that make
+    /// the relaxation charge drift for a conflict.
+    ///
+    /// With dev = held − w·I before trading, the deviation row says Σ_G v − Σ_G y = dev − (d⁺ − d⁻).
+    /// If z = 1 no loss lot sells, so Σ_G y − Σ_{other lots} v ≤ d⁺ + max(−dev, 0); if z = 0 nothing is
+    /// bought and the left side is ≤ 0. Hence Σ_G y − Σ_{other lots} v − d⁺ − max(−dev, 0)·z ≤ 0.
+    /// Likewise, if z = 0, Σ_G v_loss ≤ d⁻ + max(dev, 0), and if z = 1 it is 0: hence
+    /// Σ_G v_loss − d⁻ + max(dev, 0)·z ≤ max(dev, 0). Both hold at every feasible point; in the
+    /// relaxation they stop a fractional z from buying and selling at a loss for free.
     func guardRows(_ candidate: GuardCandidate, binary z: Variable) -> [Row] {
         var rows: [Row] = []
         for p in candidate.purchases {
@@ -153,11 +166,76 @@ struct RebalanceModel {
             let bigM = max(0, household.maxSpend(account: purchase.account))
             rows.append(Row([Term(purchase.variable, 1), Term(z, -bigM)], upper: 0))
         }
-        for l in candidate.lossLots {
-            let cap = household.lots[l].value
-            rows.append(Row([Term(sells[l], 1), Term(z, cap)], upper: cap))
+        var lossLotsByAccount: [Int: [Int]] = [:]
+        for l in candidate.lossLots { lossLotsByAccount[household.lots[l].account, default: []].append(l) }
+        for a in lossLotsByAccount.keys.sorted() {
+            let lots = lossLotsByAccount[a]!
+            let worth = lots.reduce(0) { $0 + household.lots[$1].value }
+            rows.append(Row(lots.map { Term(sells[$0], 1) } + [Term(z, worth)], upper: worth))
+        }
+        for (g, group) in household.groups.enumerated() {
+            guard let deviation = deviations[g][candidate.symbol] else { continue }
+            var held = 0.0
+            var others: [Term] = [], losses: [Term] = []
+            for a in group.accounts {
+                for l in household.lotsByAccount[a] where household.lots[l].symbol == candidate.symbol {
+                    held += household.lots[l].value
+                    if household.lots[l].isGuardedLoss { losses.append(Term(sells[l], 1)) } else { others.append(Term(sells[l], -1)) }
+                }
+            }
+            let dev = held - (group.targets[candidate.symbol] ?? 0) * group.investable
+            let bought = candidate.purchases.filter { household.groupOfAccount[purchases[$0].account] == g }
+            if !bought.isEmpty {
+                let terms = bought.map { Term(purchases[$0].variable, 1) } + others + [Term(deviation.plus, -1)]
+                rows.append(Row(terms + Self.binaryTerm(z, -max(-dev, 0)), upper: 0))
+            }
+            if !losses.isEmpty {
+                let room = max(dev, 0)
+                rows.append(Row(losses + [Term(deviation.minus, -1)] + Self.binaryTerm(z, room), upper: room))
+            }
         }
         return rows
+    }
+
+    /// `coefficient`·z, left out when the coefficient is too small to matter (or for GLPK to scale).
+    private static func binaryTerm(_ z: Variable, _ coefficient: Double) -> [Term] {
+        abs(coefficient) < 1e-9 ? [] : [Term(z, coefficient)]
+    }
+
+    /// Dollars `values` spends on the candidate's symbol.
+    func purchased(_ candidate: GuardCandidate, in values: [Double]) -> Double {
+        candidate.purchases.reduce(0) { $0 + values[purchases[$1].variable.index] }
+    }
+
+    /// Dollars `values` raises from every lot of the candidate's symbol.
+    func sold(_ candidate: GuardCandidate, in values: [Double]) -> Double {
+        household.lots.indices.reduce(0) { household.lots[$1].symbol == candidate.symbol ? $0 + values[sells[$1].index] : $0 }
+    }
+
+    /// The variables a settlement of the candidate holds at zero: its purchases, or its loss lots.
+    func settlement(_ candidate: GuardCandidate, allowPurchases: Bool) -> [Variable] {
+        allowPurchases ? candidate.lossLots.map { sells[$0] } : candidate.purchases.map { purchases[$0].variable }
+    }
+
+    /// Every variable a settlement of the candidate may hold at zero.
+    func settlementVariables(_ candidate: GuardCandidate) -> [Variable] {
+        candidate.lossLots.map { sells[$0] } + candidate.purchases.map { purchases[$0].variable }
+    }
+
+    /// The guard candidate of a symbol, if the guard can bind on it.
+    func guardCandidate(symbol: Int) -> GuardCandidate? {
+        guardCandidates.first { $0.symbol == symbol }
+    }
+
+    /// A point of the session's variables from `values` (which satisfy every guard and may
+    /// predate the binaries): each binary is 1 where its symbol is bought, else 0.
+    func incumbent(_ values: [Double], _ binaries: [Int: Variable], variableCount: Int) -> [Double] {
+        var point = values + [Double](repeating: 0, count: max(0, variableCount - values.count))
+        for (symbol, z) in binaries where z.index < point.count {
+            guard let candidate = guardCandidate(symbol: symbol) else { continue }
+            point[z.index] = purchased(candidate, in: values) > Self.tradeEpsilon ? 1 : 0
+        }
+        return point
     }
 
     /// Candidates (not yet guarded) that `values` both buys and sells at a loss.

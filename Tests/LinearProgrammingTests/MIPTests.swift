@@ -41,6 +41,36 @@ struct MIPTests {
         #expect(mip.duals.count == 1)
     }
 
+    @Test("solveRelaxation gives the relaxation's optimum on a MIP; solve the integer one")
+    func relaxationOfMIP() throws {
+        // The knapsack above: relaxation −64/3 with b = 1/3, integer −20.
+        let knapsack = Self.knapsack(binary: true)
+        let problem = try GLPKProblem(knapsack.model)
+        let relaxed = problem.solveRelaxation()
+        #expect(relaxed.status == .optimal)
+        #expect(close(relaxed.objectiveValue, -64.0 / 3.0))
+        #expect(close(relaxed[knapsack.b], 1.0 / 3.0))
+        #expect(close(problem.solve().objectiveValue, -20))
+        // And the relaxation again after the MIP: the 0/1 variables were freed.
+        #expect(close(problem.solveRelaxation().objectiveValue, -64.0 / 3.0))
+    }
+
+    @Test("An offered incumbent does not change the optimum, even a poor one")
+    func incumbent() throws {
+        // Feasible knapsack points: {a} (−10), {a, c} (−17); the optimum {b, c} is −20.
+        let knapsack = Self.knapsack(binary: true)
+        for point in [[1.0, 0, 0], [1, 0, 1], [0, 1, 1]] {
+            let problem = try GLPKProblem(knapsack.model)
+            let solution = problem.solve(incumbent: point)
+            #expect(solution.status == .optimal)
+            #expect(close(solution.objectiveValue, -20))
+            #expect(close(solution.values, [0, 1, 1]))
+        }
+        // A vector of the wrong length is ignored rather than handed to GLPK.
+        let problem = try GLPKProblem(knapsack.model)
+        #expect(close(problem.solve(incumbent: [1]).objectiveValue, -20))
+    }
+
     @Test("MIP duals come from the LP with the binaries fixed")
     func mipDuals() throws {
         // min 5z + x s.t. x + 10z ≥ 4 (r), z binary, x ≥ 0.

@@ -159,6 +159,33 @@ struct SessionTests {
         #expect(problem.constraintCount == 2)
     }
 
+    @Test("A variable's bounds change between solves and can be given back")
+    func variableBounds() throws {
+        // min −x − y s.t. x + y ≤ 4, x ≤ 3 (bound), y ≤ 3 (bound): objective −4.
+        var model = LinearModel()
+        let x = model.addVariable(upper: 3)
+        let y = model.addVariable(upper: 3)
+        let z = model.addVariable(binary: true)
+        model.addConstraint([Term(x, 1), Term(y, 1)], upper: 4)
+        model.objective = [Term(x, -1), Term(y, -1)]
+        let problem = try GLPKProblem(model)
+        #expect(close(problem.solve().objectiveValue, -4))
+        // Hold y at 0: only x ≤ 3 is left, objective −3.
+        try problem.setBounds(y, lower: 0, upper: 0)
+        let held = problem.solve()
+        #expect(close(held.objectiveValue, -3))
+        #expect(close(held[y], 0))
+        // Give y back its bounds: −4 again.
+        try problem.setBounds(y, lower: 0, upper: 3)
+        #expect(close(problem.solve().objectiveValue, -4))
+        // Refused: unknown variables, bad bounds, and 0/1 variables.
+        #expect(caught { try problem.setBounds(Variable(index: 3), lower: 0, upper: 1) }
+            == .variableOutOfRange(index: 3, count: 3))
+        #expect(caught { try problem.setBounds(x, lower: 2, upper: 1) }
+            == .invertedBounds(what: "variable 0", lower: 2, upper: 1))
+        #expect(caught { try problem.setBounds(z, lower: 0, upper: 0) } == .binaryBounds(variable: 2))
+    }
+
     @Test("setBounds refuses unknown rows and bad bounds, and changes nothing then")
     func setBoundsValidation() throws {
         let (model, first, _) = DualValueTests.twoRowModel()

@@ -137,6 +137,7 @@ struct StatusTests {
         .coefficientOutOfRange(row: 2, variable: 1, value: 1e300),
         .coefficientOutOfRange(row: nil, variable: 0, value: 1e-300),
         .boundOutOfRange(what: "variable 3", value: 1e30),
+        .binaryBounds(variable: 4),
         .wrongThread,
     ]
 
@@ -158,6 +159,8 @@ struct StatusTests {
             #expect(text.contains(what))
         case .variableOutOfRange(let index, let count), .constraintOutOfRange(let index, let count):
             #expect(text.contains("\(index)") && text.contains("\(count)"))
+        case .binaryBounds(let variable):
+            #expect(text.contains("variable \(variable)") && text.contains("0/1"))
         case .wrongThread:
             #expect(text.contains("thread"))
         }
