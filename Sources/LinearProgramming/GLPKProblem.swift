@@ -196,63 +196,52 @@ public final class GLPKProblem: SolverSession {
         var parm = glp_smcp()
         glp_init_smcp(&parm)
         parm.msg_lev = GLP_MSG_OFF
-        // After a new objective the current basis stays primal feasible: the primal simplex
-        // goes on from it. After new rows (stage rows, wash-sale guards) it stays dual
-        // feasible: the dual simplex with the long-step ratio test goes on from it. Measured
-        // here on 10,000 lots: first stage 0.42 s primal against 2.6 s dual, turnover stage
-        // 0.002 s primal against 0.78 s dual (the drift stage leaves the lots' columns
-        // parallel with equal costs, which stalls the dual simplex).
-        parm.meth = objectiveChanged ? GLP_PRIMAL : GLP_DUALP
-        objectiveChanged = false
-        // The long-step ratio test only for the dual simplex: GLPK's primal simplex cycled with
-        // it (over a million degenerate iterations on an 80-row model Harris's test solves in 32).
-        parm.r_test = parm.meth == GLP_PRIMAL ? GLP_RT_HAR : GLP_RT_FLIP
         parm.presolve = GLP_OFF
         if let ms = timeLimitMilliseconds { parm.tm_lim = ms }
-        var code = glp_simplex(problem, &parm)
-        if code == GLP_EBADB || code == GLP_ESING || code == GLP_ECOND {
-            // Start again from the trivial basis with the primal simplex.
-            glp_std_basis(problem)
-            parm.meth = GLP_PRIMAL
-            parm.r_test = GLP_RT_HAR
-            code = glp_simplex(problem, &parm)
-        }
-        switch code {
-        case 0:
-            break
-        case GLP_ETMLIM:
-            let feasible = glp_get_prim_stat(problem) == GLP_FEAS
-            return extractLP(status: .timeLimit(feasible: feasible))
-        case GLP_EITLIM:
-            return Solution(status: .iterationLimit)
-        default:
-            return Solution(status: .numericalFailure(GLPKReturnCode.sentence(for: code)))
-        }
-        switch glp_get_status(problem) {
-        case GLP_OPT:
-            return extractLP(status: .optimal)
-        case GLP_NOFEAS:
-            return Solution(status: .infeasible)
-        case GLP_UNBND:
-            return Solution(status: .unbounded)
-        default:
-            if glp_get_prim_stat(problem) == GLP_NOFEAS { return Solution(status: .infeasible) }
-            // The dual simplex may stop on dual infeasibility without knowing whether any primal
-            // point exists: the primal simplex decides.
-            parm.meth = GLP_PRIMAL
-            parm.r_test = GLP_RT_HAR
-            guard glp_simplex(problem, &parm) == 0 else {
-                return Solution(status: .numericalFailure("the simplex method ended without a definite status"))
+        // After a new objective the current basis stays primal feasible: the primal simplex
+        // goes on from it. After new rows or bounds (stage rows, wash-sale guards and
+        // settlements) it stays dual feasible: the dual simplex with the long-step ratio test goes
+        // on from it. Measured here on 10,000 lots: first stage 0.42 s primal against 2.6 s dual,
+        // turnover stage 0.002 s primal against 0.78 s dual (the drift stage leaves the lots'
+        // columns parallel with equal costs, which stalls the dual simplex).
+        //
+        // GLPK's simplex can cycle on these degenerate models (the primal simplex with the
+        // long-step test always did on one 80-row model; from some warm bases either ratio test
+        // does), and its dual simplex with the long-step test once reported a feasible model
+        // infeasible. So every attempt has an iteration budget, a stalled attempt hands over to
+        // the other method, then to the primal simplex from a fresh basis, and only the primal
+        // simplex's verdicts of infeasible or unbounded are taken.
+        let warm: Int32 = objectiveChanged ? GLP_PRIMAL : GLP_DUALP
+        objectiveChanged = false
+        let budget = Int32(clamping: 10_000 + 10 * (variableCount + constraintCount))
+        let attempts: [(method: Int32, fresh: Bool, budget: Int32)] = [
+            (warm, false, budget), (warm == GLP_PRIMAL ? GLP_DUALP : GLP_PRIMAL, false, budget),
+            (GLP_PRIMAL, true, budget.multipliedReportingOverflow(by: 20).overflow ? .max : budget * 20),
+        ]
+        for attempt in attempts {
+            if attempt.fresh { glp_std_basis(problem) }
+            parm.meth = attempt.method
+            // The long-step ratio test only for the dual simplex: the primal one cycled with it.
+            parm.r_test = attempt.method == GLP_DUALP && !attempt.fresh ? GLP_RT_FLIP : GLP_RT_HAR
+            parm.it_lim = attempt.budget
+            switch glp_simplex(problem, &parm) {
+            case 0:
+                switch glp_get_status(problem) {
+                case GLP_OPT: return extractLP(status: .optimal)
+                case GLP_NOFEAS where attempt.method == GLP_PRIMAL: return Solution(status: .infeasible)
+                case GLP_UNBND where attempt.method == GLP_PRIMAL: return Solution(status: .unbounded)
+                default: continue  // a dual verdict, or no verdict: the primal simplex decides
+                }
+            case GLP_ETMLIM:
+                let feasible = glp_get_prim_stat(problem) == GLP_FEAS
+                return extractLP(status: .timeLimit(feasible: feasible))
+            case GLP_EITLIM, GLP_EBADB, GLP_ESING, GLP_ECOND:
+                continue
+            case let code:
+                return Solution(status: .numericalFailure(GLPKReturnCode.sentence(for: code)))
             }
-            switch glp_get_status(problem) {
-            case GLP_OPT: return extractLP(status: .optimal)
-            case GLP_NOFEAS: return Solution(status: .infeasible)
-            case GLP_UNBND: return Solution(status: .unbounded)
-            default:
-                if glp_get_prim_stat(problem) == GLP_NOFEAS { return Solution(status: .infeasible) }
-                return Solution(status: .numericalFailure("the simplex method ended without a definite status"))
-            }
         }
+        return Solution(status: .iterationLimit)
     }
 
     /// Branch and bound from the optimal relaxation now loaded, then verification.

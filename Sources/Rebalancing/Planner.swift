@@ -15,6 +15,13 @@ public struct Planner: Sendable {
         self.verify = verify
     }
 
+    /// The size (variables, constraints) of a strategy's LP, built but not solved: model
+    /// building measured apart from solving.
+    public static func modelSize(_ household: Household, strategy: Strategy) -> (variables: Int, constraints: Int) {
+        let model = RebalanceModel(household, strategy: strategy.kind).model
+        return (model.variableCount, model.constraintCount)
+    }
+
     public func plan(_ household: Household, strategy: Strategy) -> Plan {
         switch strategy.kind {
         case .fifo:

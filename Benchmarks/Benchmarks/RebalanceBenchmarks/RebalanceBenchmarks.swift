@@ -45,6 +45,11 @@ func parse(_ json: Data) -> Scenario {
     try! ScenarioLoader.parse(json, format: .json, source: "benchmark.json")
 }
 
+/// Derived quantities and the LP of `full`, without solving.
+func buildFull(_ scenario: Scenario) -> Int {
+    Planner.modelSize(Household(scenario), strategy: full).variables
+}
+
 func planFull(_ scenario: Scenario) -> Plan {
     Planner().plan(Household(scenario), strategy: full)
 }
@@ -77,6 +82,9 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("typical: parse", configuration: typical) { _ in
         blackHole(parse(typicalJSON))
     }
+    Benchmark("typical: build model full", configuration: typical) { _ in
+        blackHole(buildFull(typicalScenario))
+    }
     Benchmark("typical: plan full", configuration: typical) { _ in
         blackHole(planFull(typicalScenario))
     }
@@ -84,7 +92,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(compareDefault(typicalScenario))
     }
 
-    // (b) Direct-indexing household. Plan and compare take tens of minutes today: one iteration each.
+    // (b) Direct-indexing household. Plan and compare take minutes: one iteration each.
     let directIndexingMetrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .peakMemoryResident]
     let directIndexing = Benchmark.Configuration(
         metrics: directIndexingMetrics, warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 10,
@@ -93,6 +101,9 @@ let benchmarks: @Sendable () -> Void = {
         metrics: directIndexingMetrics, warmupIterations: 0, maxIterations: 1, setup: { blackHole(directIndexingJSON) })
     Benchmark("direct-indexing: parse", configuration: directIndexing) { _ in
         blackHole(parse(directIndexingJSON))
+    }
+    Benchmark("direct-indexing: build model full", configuration: directIndexing) { _ in
+        blackHole(buildFull(directIndexingScenario))
     }
     Benchmark("direct-indexing: plan full", configuration: directIndexingSlow) { _ in
         blackHole(planFull(directIndexingScenario))
