@@ -34,11 +34,27 @@ public enum Money {
 
     /// Shares with up to 6 decimals, trailing zeros dropped: `3.5`, `14.56`, `10`.
     public static func formatShares(_ x: Double) -> String {
-        var s = fixed(x, places: 6)
-        guard s.contains("."), !s.contains("e") else { return s }
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
+        guard x.isFinite, abs(x) * 1e6 < 9e15 else { return withoutTrailingZeros("\(x)") }
+        let units = Int64((abs(x) * 1e6).rounded())
+        let negative = x < 0 && units != 0
+        var fraction = units % 1_000_000
+        var digits = 6
+        while digits > 0 && fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        let whole = (negative ? "-" : "") + String(units / 1_000_000)
+        return digits == 0 ? whole : whole + "." + pad(Int(fraction), digits)
+    }
+
+    /// `1.500` → `1.5`, `2.0` → `2`; left alone without a point or with an exponent.
+    static func withoutTrailingZeros(_ text: String) -> String {
+        let bytes = text.utf8
+        guard bytes.contains(UInt8(ascii: ".")), !bytes.contains(UInt8(ascii: "e")) else { return text }
+        var s = Substring(text)
+        while s.last == "0" { s.removeLast() }
+        if s.last == "." { s.removeLast() }
+        return String(s)
     }
 
     /// `12.34%` of a fraction.

@@ -148,6 +148,19 @@ private let smallCases = Gen.uint64(in: 0...UInt64.max).map { SmallCase(seed: $0
         PropertyChecks(scenario, label: "stall.json", known: known).run()
         known.recordAsKnown()
     }
+
+    /// Household 4,008 of `rebalance generate --seed 2026`: the turnover stage's simplex, warm from
+    /// the tax stage's basis, cycled without end with either ratio test (found by a 100,000-household
+    /// batch). The iteration budget hands it over to the dual simplex, which solves it.
+    @Test func fullPlanLeavesACyclingSimplex() throws {
+        let scenario = Generator(seed: 2026).household(4007)
+        let household = Household(scenario)
+        let plan = Planner().plan(household, strategy: try Strategy(parsing: "full"))
+        #expect(plan.status.isOptimal, "\(plan.status)")
+        let known = KnownIssueLog()
+        PropertyChecks(scenario, label: "generated 2026/4007", known: known).run()
+        known.recordAsKnown()
+    }
 }
 
 enum PropertyRegressions {
