@@ -8,10 +8,10 @@ import LinearProgramming
 /// therefore held to a far tighter margin (`1e-6 + 1e-11·Σ I_G`), and relaxed to MODEL's tolerance
 /// only if the tight margin makes a stage fail numerically.
 ///
-/// The wash-sale guard is added lazily: each stage is solved without the guards not yet
-/// needed; a symbol that the solution both buys and sells at a loss gets its binary and the
-/// stage is solved again. A solution satisfying every guard is optimal for the full model,
-/// and only symbols where the conflict really arises cost a binary.
+/// The wash-sale guard is added lazily (see `solveGuarded`): each stage is first solved without
+/// the guards not yet needed, and a symbol the solution both buys and sells at a loss is settled
+/// by bounds when that provably costs nothing, else gets its binary. A solution satisfying every
+/// guard and reaching the relaxation's bound is optimal for the full model.
 public struct Optimizer<Solver: LinearSolver>: Sendable {
     public let solver: Solver
 

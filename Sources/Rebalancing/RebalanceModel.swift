@@ -18,6 +18,8 @@ struct RebalanceModel {
         let symbol: Int
         let purchases: [Int]
         let lossLots: [Int]
+        /// Every lot of the symbol, in any account.
+        let lots: [Int]
     }
 
     private(set) var model = LinearModel()
@@ -139,12 +141,15 @@ struct RebalanceModel {
         }
 
         // Wash-sale guard candidates: symbols both bought somewhere and held at a taxable loss.
-        var buying: [Int: [Int]] = [:], losses: [Int: [Int]] = [:]
+        var buying: [Int: [Int]] = [:], losses: [Int: [Int]] = [:], held: [Int: [Int]] = [:]
         for (p, purchase) in purchases.enumerated() { buying[purchase.symbol, default: []].append(p) }
-        for (l, lot) in household.lots.enumerated() where lot.isGuardedLoss { losses[lot.symbol, default: []].append(l) }
+        for (l, lot) in household.lots.enumerated() {
+            held[lot.symbol, default: []].append(l)
+            if lot.isGuardedLoss { losses[lot.symbol, default: []].append(l) }
+        }
         for s in household.symbols.indices {
             if let bought = buying[s], let lost = losses[s] {
-                guardCandidates.append(GuardCandidate(symbol: s, purchases: bought, lossLots: lost))
+                guardCandidates.append(GuardCandidate(symbol: s, purchases: bought, lossLots: lost, lots: held[s] ?? []))
             }
         }
     }
@@ -209,7 +214,7 @@ struct RebalanceModel {
 
     /// Dollars `values` raises from every lot of the candidate's symbol.
     func sold(_ candidate: GuardCandidate, in values: [Double]) -> Double {
-        household.lots.indices.reduce(0) { household.lots[$1].symbol == candidate.symbol ? $0 + values[sells[$1].index] : $0 }
+        candidate.lots.reduce(0) { $0 + values[sells[$1].index] }
     }
 
     /// The variables a settlement of the candidate holds at zero: its purchases, or its loss lots.
