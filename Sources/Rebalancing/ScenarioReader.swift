@@ -221,11 +221,11 @@ struct ScenarioReader {
         }
         var values: [String: Document] = [:]
         for (key, value) in pairs {
-            let p = path.isEmpty ? key : "\(path).\(key)"
+            func p() -> String { path.isEmpty ? key : "\(path).\(key)" }
             if !allowed.contains(key) {
-                report(p, "unknown key; expected one of \(allowed.joined(separator: ", "))", dropsNothing: true)
+                report(p(), "unknown key; expected one of \(allowed.joined(separator: ", "))", dropsNothing: true)
             } else if values[key] != nil {
-                report(p, "appears twice")
+                report(p(), "appears twice")
             } else {
                 values[key] = value
             }
@@ -259,12 +259,12 @@ struct ScenarioReader {
     }
 
     /// The text of a scalar (a ticker written `ON` or an id written `1234` is text too).
-    mutating func scalarText(_ value: Document, _ path: String) -> String? {
+    mutating func scalarText(_ value: Document, _ path: @autoclosure () -> String) -> String? {
         switch value {
         case .string(let s): return s
         case .number(_, let text), .bool(_, let text): return text
         default:
-            report(path, "must be a string, got \(value.kindName)")
+            report(path(), "must be a string, got \(value.kindName)")
             return nil
         }
     }
@@ -294,32 +294,33 @@ struct ScenarioReader {
         return number(value, f.path(key), rule: rule)
     }
 
-    mutating func number(_ value: Document, _ path: String, rule: NumberRule) -> Double? {
+    /// The path is built only when there is something to report.
+    mutating func number(_ value: Document, _ path: @autoclosure () -> String, rule: NumberRule) -> Double? {
         guard case .number(let x, let text) = value else {
             let shown: String
             if case .string(let s) = value { shown = " \"\(s)\"" } else { shown = "" }
-            report(path, "must be a number, got \(value.kindName)\(shown)")
+            report(path(), "must be a number, got \(value.kindName)\(shown)")
             return nil
         }
         guard x.isFinite else {
-            report(path, "must be a finite number, got \(text)")
+            report(path(), "must be a finite number, got \(text)")
             return nil
         }
         guard abs(x) <= Self.largestNumber else {
-            report(path, "must be at most 1e12 in magnitude, got \(text)")
+            report(path(), "must be at most 1e12 in magnitude, got \(text)")
             return nil
         }
         switch rule {
         case .any: return x
         case .positive where x >= Self.smallestPositive: return x
         case .positive where x > 0:
-            report(path, "must be at least 0.000001, got \(text)")
+            report(path(), "must be at least 0.000001, got \(text)")
             return nil
         case .nonNegative where x >= 0: return x
         case .fraction where (0...1).contains(x): return x
-        case .positive: report(path, "must be > 0, got \(text)")
-        case .nonNegative: report(path, "must be ≥ 0, got \(text)")
-        case .fraction: report(path, "must be a fraction between 0 and 1, got \(text)")
+        case .positive: report(path(), "must be > 0, got \(text)")
+        case .nonNegative: report(path(), "must be ≥ 0, got \(text)")
+        case .fraction: report(path(), "must be a fraction between 0 and 1, got \(text)")
         }
         return nil
     }
