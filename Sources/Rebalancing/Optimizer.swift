@@ -83,9 +83,8 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     ///
     /// The LP relaxation (no guard but those with a binary, binaries between 0 and 1) bounds the
     /// stage's optimum from below. A symbol the relaxation both buys and sells at a loss is then
-    /// settled by bounds alone — its loss sales held at zero if it buys more of it than it sells,
-    /// its purchases otherwise — and the relaxation solved again, settling each new conflict, until
-    /// none is left. That solution satisfies every guard; if it reaches the bound it is optimal,
+    /// settled by bounds alone — its loss sales or its purchases held at zero, as `allowsPurchases`
+    /// picks — and the relaxation solved again, settling each new conflict, until none is left. That solution satisfies every guard; if it reaches the bound it is optimal,
     /// and no branch and bound was needed. If not, the settled symbols get their binaries and
     /// guard rows (with cuts that charge drift for a conflict), which raises the bound, and the
     /// comparison is made again. Only when that fails too does branch and bound decide.
