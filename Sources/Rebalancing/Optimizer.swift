@@ -57,8 +57,9 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
                 stageRows.append((row, optimum))
             }
             try session.setObjective(objective)
+            let earlier = solution
             solution = try solveGuarded(built, session, &guards, previous: previous)
-            if !solution.status.isOptimal && k > 0 {
+            if !solution.status.isOptimal && k > 0 && !Self.isTimeLimit(solution.status) {
                 // Give the earlier stages MODEL's whole tolerance and try once more.
                 for (row, optimum) in stageRows {
                     try session.setBounds(row, lower: -.infinity, upper: optimum + Self.stageTolerance(household))
@@ -66,10 +67,17 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
                 solution = try solveGuarded(built, session, &guards, previous: previous)
             }
             guard solution.status.isOptimal else {
-                let partial = solution.status == .timeLimit(feasible: true) && !solution.values.isEmpty
-                return partial
-                    ? extract(built, solution, strategy: strategy, marginal: nil)
-                    : .none(strategy, household, status: solution.status)
+                // At a time limit, the best point found: this stage's, else the earlier stage's
+                // optimum (feasible here too), marked as not proven optimal.
+                if solution.status == .timeLimit(feasible: true) && !solution.values.isEmpty {
+                    return extract(built, solution, strategy: strategy, marginal: nil)
+                }
+                if Self.isTimeLimit(solution.status) && k > 0 {
+                    var best = earlier
+                    best.status = .timeLimit(feasible: true)
+                    return extract(built, best, strategy: strategy, marginal: nil)
+                }
+                return .none(strategy, household, status: solution.status)
             }
             // In the tax stage, the dual of the drift row prices one more dollar of drift in tax.
             if k == 1, built.stages[1] == built.lotTax, let drift = stageRows.first {
@@ -95,9 +103,16 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
         var settled: [Int: Bool] = [:]
         /// The last point satisfying every guard: branch and bound's first incumbent.
         var feasible = previous
+        /// The last solution satisfying every guard, returned if a later solve runs out of time.
+        var best: Solution?
+        func outOfTime(_ solution: Solution) -> Solution {
+            guard Self.isTimeLimit(solution.status), var best else { return solution }
+            best.status = .timeLimit(feasible: true)
+            return best
+        }
         while true {
             let relaxation = tracedSolve(session, guards, relaxed: true)
-            guard relaxation.status.isOptimal else { return relaxation }
+            guard relaxation.status.isOptimal else { return outOfTime(relaxation) }
             let bound = relaxation.objectiveValue
             if previous == nil {
                 // Symbols with a binary follow the relaxation's leaning.
@@ -117,7 +132,10 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
                 trial = tracedSolve(session, guards, relaxed: true)
             }
             try release(Array(settled.keys), built, session)
-            if trial.status.isOptimal { feasible = trial.values }
+            if trial.status.isOptimal {
+                feasible = trial.values
+                best = trial
+            }
             if trial.status.isOptimal && trial.objectiveValue <= bound + slack {
                 Trace.log { "guards: settled \(settled.count) symbols by bounds, \(guards.binaries.count) binaries" }
                 return trial
@@ -135,7 +153,11 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
             try addGuards(conflicts.map(\.symbol), built, session, &guards)
             solution = tracedSolve(session, guards, relaxed: false)
         }
-        return solution
+        return solution.status == .timeLimit(feasible: false) ? outOfTime(solution) : solution
+    }
+
+    static func isTimeLimit(_ status: TerminationStatus) -> Bool {
+        if case .timeLimit = status { true } else { false }
     }
 
     /// Which side of a conflict a settlement keeps: the previous stage's choice when there is one
