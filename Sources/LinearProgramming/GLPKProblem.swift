@@ -213,10 +213,11 @@ public final class GLPKProblem: SolverSession {
         // simplex's verdicts of infeasible or unbounded are taken.
         let warm: Int32 = objectiveChanged ? GLP_PRIMAL : GLP_DUALP
         objectiveChanged = false
-        let budget = Int32(clamping: 10_000 + 10 * (variableCount + constraintCount))
+        let budget = 10_000 + 10 * (variableCount + constraintCount)
         let attempts: [(method: Int32, fresh: Bool, budget: Int32)] = [
-            (warm, false, budget), (warm == GLP_PRIMAL ? GLP_DUALP : GLP_PRIMAL, false, budget),
-            (GLP_PRIMAL, true, budget.multipliedReportingOverflow(by: 20).overflow ? .max : budget * 20),
+            (warm, false, Int32(clamping: budget)),
+            (warm == GLP_PRIMAL ? GLP_DUALP : GLP_PRIMAL, false, Int32(clamping: budget)),
+            (GLP_PRIMAL, true, Int32(clamping: 20 * budget)),
         ]
         for attempt in attempts {
             if attempt.fresh { glp_std_basis(problem) }

@@ -11,6 +11,11 @@ public enum TerminationStatus: Sendable, Equatable {
 
     public var isOptimal: Bool { self == .optimal }
 
+    /// Stopped by the time limit, with or without a feasible point.
+    public var isTimeLimit: Bool {
+        if case .timeLimit = self { true } else { false }
+    }
+
     /// A short machine-readable name (used in JSON output).
     public var name: String {
         switch self {

@@ -41,7 +41,8 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
         let household = built.household
         let session = try solver.makeSession(built.model)
-        var guards = Guards()
+        /// The binaries of the wash-sale guards added so far, by symbol.
+        var binaries: [Int: Variable] = [:]
         var solution = Solution(status: .infeasible)
         /// Each earlier stage's row and optimum.
         var stageRows: [(row: ConstraintRef, optimum: Double)] = []
@@ -49,7 +50,8 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
 
         for (k, objective) in built.stages.enumerated() {
             /// The previous stage's solution: feasible for this stage too.
-            let previous = k > 0 ? solution.values : nil
+            let earlier = solution
+            let previous = k > 0 ? earlier.values : nil
             if k > 0 {
                 let optimum = solution.objectiveValue
                 let row = try session.addConstraint(
@@ -57,14 +59,13 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
                 stageRows.append((row, optimum))
             }
             try session.setObjective(objective)
-            let earlier = solution
-            solution = try solveGuarded(built, session, &guards, previous: previous)
-            if !solution.status.isOptimal && k > 0 && !Self.isTimeLimit(solution.status) {
+            solution = try solveGuarded(built, session, &binaries, previous: previous)
+            if !solution.status.isOptimal && k > 0 && !solution.status.isTimeLimit {
                 // Give the earlier stages MODEL's whole tolerance and try once more.
                 for (row, optimum) in stageRows {
                     try session.setBounds(row, lower: -.infinity, upper: optimum + Self.stageTolerance(household))
                 }
-                solution = try solveGuarded(built, session, &guards, previous: previous)
+                solution = try solveGuarded(built, session, &binaries, previous: previous)
             }
             guard solution.status.isOptimal else {
                 // At a time limit, the best point found: this stage's, else the earlier stage's
@@ -72,7 +73,7 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
                 if solution.status == .timeLimit(feasible: true) && !solution.values.isEmpty {
                     return extract(built, solution, strategy: strategy, marginal: nil)
                 }
-                if Self.isTimeLimit(solution.status) && k > 0 {
+                if solution.status.isTimeLimit && k > 0 {
                     var best = earlier
                     best.status = .timeLimit(feasible: true)
                     return extract(built, best, strategy: strategy, marginal: nil)
@@ -97,67 +98,61 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     /// guard rows (with cuts that charge drift for a conflict), which raises the bound, and the
     /// comparison is made again. Only when that fails too does branch and bound decide.
     private func solveGuarded(
-        _ built: RebalanceModel, _ session: Solver.Session, _ guards: inout Guards, previous: [Double]?
+        _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
         var settled: [Int: Bool] = [:]
-        /// The last point satisfying every guard: branch and bound's first incumbent.
-        var feasible = previous
-        /// The last solution satisfying every guard, returned if a later solve runs out of time.
+        /// The last solution satisfying every guard: returned if a later solve runs out of time,
+        /// and branch and bound's first incumbent.
         var best: Solution?
         func outOfTime(_ solution: Solution) -> Solution {
-            guard Self.isTimeLimit(solution.status), var best else { return solution }
+            guard solution.status.isTimeLimit, var best else { return solution }
             best.status = .timeLimit(feasible: true)
             return best
         }
         while true {
-            let relaxation = tracedSolve(session, guards, relaxed: true)
+            let relaxation = tracedSolve(session, binaries, relaxed: true)
             guard relaxation.status.isOptimal else { return outOfTime(relaxation) }
             let bound = relaxation.objectiveValue
             if previous == nil {
                 // Symbols with a binary follow the relaxation's leaning.
-                for symbol in settled.keys { if let z = guards.binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
+                for symbol in settled.keys { if let z = binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
             }
             try settle(settled, built, session)
-            var trial = settled.isEmpty ? relaxation : tracedSolve(session, guards, relaxed: true)
+            var trial = settled.isEmpty ? relaxation : tracedSolve(session, binaries, relaxed: true)
             while trial.status.isOptimal {
                 let conflicts = built.conflicts(in: trial.values, excluding: Set(settled.keys))
                 if conflicts.isEmpty { break }
                 var more: [Int: Bool] = [:]
                 for candidate in conflicts {
-                    more[candidate.symbol] = allowsPurchases(candidate, built, trial, previous: previous, guards)
+                    more[candidate.symbol] = allowsPurchases(candidate, built, trial, previous: previous, binaries)
                 }
                 try settle(more, built, session)
                 settled.merge(more) { $1 }
-                trial = tracedSolve(session, guards, relaxed: true)
+                trial = tracedSolve(session, binaries, relaxed: true)
             }
             try release(Array(settled.keys), built, session)
-            if trial.status.isOptimal {
-                feasible = trial.values
-                best = trial
-            }
+            if trial.status.isOptimal { best = trial }
             if trial.status.isOptimal && trial.objectiveValue <= bound + slack {
-                Trace.log { "guards: settled \(settled.count) symbols by bounds, \(guards.binaries.count) binaries" }
+                Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
                 return trial
             }
-            let unguarded = settled.keys.filter { guards.binaries[$0] == nil }.sorted()
+            let unguarded = settled.keys.filter { binaries[$0] == nil }.sorted()
             if unguarded.isEmpty { break }
             // The settlement costs more than the bound: the binaries raise the bound.
-            try addGuards(unguarded, built, session, &guards)
+            try addGuards(unguarded, built, session, &binaries)
         }
         // Branch and bound, adding the binary of each new conflict, until no guard is broken.
-        var solution = tracedSolve(session, guards, relaxed: false, incumbent: feasible.map { built.incumbent($0, guards.binaries, variableCount: session.variableCount) })
+        // Branch and bound starts from the best point satisfying every guard.
+        let incumbent = (best?.values ?? previous).map { built.incumbent($0, binaries, variableCount: session.variableCount) }
+        var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent)
         while solution.status.isOptimal {
-            let conflicts = built.conflicts(in: solution.values, excluding: Set(guards.binaries.keys))
+            let conflicts = built.conflicts(in: solution.values, excluding: Set(binaries.keys))
             if conflicts.isEmpty { break }
-            try addGuards(conflicts.map(\.symbol), built, session, &guards)
-            solution = tracedSolve(session, guards, relaxed: false)
+            try addGuards(conflicts.map(\.symbol), built, session, &binaries)
+            solution = tracedSolve(session, binaries, relaxed: false)
         }
         return solution.status == .timeLimit(feasible: false) ? outOfTime(solution) : solution
-    }
-
-    static func isTimeLimit(_ status: TerminationStatus) -> Bool {
-        if case .timeLimit = status { true } else { false }
     }
 
     /// Which side of a conflict a settlement keeps: the previous stage's choice when there is one
@@ -165,27 +160,21 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     /// leaning on the binary, else buying when the solution buys more of the symbol than it sells.
     private func allowsPurchases(
         _ candidate: RebalanceModel.GuardCandidate, _ built: RebalanceModel, _ solution: Solution,
-        previous: [Double]?, _ guards: Guards
+        previous: [Double]?, _ binaries: [Int: Variable]
     ) -> Bool {
         if let previous { return built.purchased(candidate, in: previous) > RebalanceModel.tradeEpsilon }
-        if let z = guards.binaries[candidate.symbol] { return solution[z] >= 0.5 }
+        if let z = binaries[candidate.symbol] { return solution[z] >= 0.5 }
         return built.purchased(candidate, in: solution.values) >= built.sold(candidate, in: solution.values)
     }
 
-    /// The binaries of the wash-sale guards added so far.
-    struct Guards {
-        /// Symbol index → its binary.
-        var binaries: [Int: Variable] = [:]
-    }
-
     private func addGuards(
-        _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session, _ guards: inout Guards
+        _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable]
     ) throws(LinearProgrammingError) {
         for symbol in symbols {
             guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
             let z = try session.addVariable(Column(lower: 0, upper: 1, isBinary: true))
             for row in built.guardRows(candidate, binary: z) { _ = try session.addConstraint(row) }
-            guards.binaries[symbol] = z
+            binaries[symbol] = z
         }
     }
 
@@ -215,14 +204,14 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
     }
 
     private func tracedSolve(
-        _ session: Solver.Session, _ guards: Guards, relaxed: Bool, incumbent: [Double]? = nil
+        _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil
     ) -> Solution {
         let started = Trace.now()
         let solution =
             relaxed ? session.solveRelaxation() : incumbent.map { session.solve(incumbent: $0) } ?? session.solve()
         Trace.log {
             "\(relaxed ? "relaxation" : "solve"): \(solution.status.name), objective \(solution.objectiveValue), "
-                + "\(guards.binaries.count) binaries, "
+                + "\(binaries.count) binaries, "
                 + "\(session.variableCount) columns, \(session.constraintCount) rows, \(Trace.since(started)) s"
         }
         return solution

@@ -32,6 +32,8 @@ struct RebalanceModel {
     /// d⁺ and d⁻ per group, by symbol.
     private(set) var deviations: [[Int: (plus: Variable, minus: Variable)]] = []
     private(set) var guardCandidates: [GuardCandidate] = []
+    /// Symbol index → its index in `guardCandidates`.
+    private var candidateOfSymbol: [Int: Int] = [:]
 
     /// D, LotTax, Turn and (for bands) D_β as linear expressions.
     private(set) var misallocation: [Term] = []
@@ -149,6 +151,7 @@ struct RebalanceModel {
         }
         for s in household.symbols.indices {
             if let bought = buying[s], let lost = losses[s] {
+                candidateOfSymbol[s] = guardCandidates.count
                 guardCandidates.append(GuardCandidate(symbol: s, purchases: bought, lossLots: lost, lots: held[s] ?? []))
             }
         }
@@ -182,11 +185,9 @@ struct RebalanceModel {
             guard let deviation = deviations[g][candidate.symbol] else { continue }
             var held = 0.0
             var others: [Term] = [], losses: [Term] = []
-            for a in group.accounts {
-                for l in household.lotsByAccount[a] where household.lots[l].symbol == candidate.symbol {
-                    held += household.lots[l].value
-                    if household.lots[l].isGuardedLoss { losses.append(Term(sells[l], 1)) } else { others.append(Term(sells[l], -1)) }
-                }
+            for l in candidate.lots where household.groupOfAccount[household.lots[l].account] == g {
+                held += household.lots[l].value
+                if household.lots[l].isGuardedLoss { losses.append(Term(sells[l], 1)) } else { others.append(Term(sells[l], -1)) }
             }
             let dev = held - (group.targets[candidate.symbol] ?? 0) * group.investable
             let bought = candidate.purchases.filter { household.groupOfAccount[purchases[$0].account] == g }
@@ -229,7 +230,7 @@ struct RebalanceModel {
 
     /// The guard candidate of a symbol, if the guard can bind on it.
     func guardCandidate(symbol: Int) -> GuardCandidate? {
-        guardCandidates.first { $0.symbol == symbol }
+        candidateOfSymbol[symbol].map { guardCandidates[$0] }
     }
 
     /// A point of the session's variables from `values` (which satisfy every guard and may
