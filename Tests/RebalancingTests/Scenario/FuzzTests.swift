@@ -205,9 +205,7 @@ enum FuzzCorpus {
     }
 
     /// The repository's scenarios/ folder, found from this file's path.
-    static let scenariosDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scenarios")
+    static let scenariosDirectory = RebalancingTests.scenariosDirectory
 
     static let bundled: [Seed] = {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: scenariosDirectory.path)) ?? []).sorted()

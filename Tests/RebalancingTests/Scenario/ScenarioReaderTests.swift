@@ -72,9 +72,7 @@ private func readerYAML(
 private func readerClose(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance }
 
 /// The repository's scenarios/ directory, found from this file's path.
-private let readerScenariosDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("scenarios")
+private let readerScenariosDirectory = scenariosDirectory
 
 private let readerScenarioFiles: [String] =
     ((try? FileManager.default.contentsOfDirectory(atPath: readerScenariosDirectory.path)) ?? [])
