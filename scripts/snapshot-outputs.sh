@@ -5,7 +5,7 @@
 #
 #   scripts/snapshot-outputs.sh BINARY DIR
 set -uo pipefail
-bin=$1 out=$2
+bin=$(realpath "$1") out=$(realpath -m "$2")
 mkdir -p "$out"
 cd "$(dirname "$0")/.."
 strategies="cash-only full tax-budget:0 tax-budget:500 tax-aware:0.10 tax-aware:1 band:5 fifo m1"
@@ -31,7 +31,7 @@ done
 tmp=$(mktemp -d)
 "$bin" generate --households 300 --seed 7 --out "$tmp/book.jsonl" 2>/dev/null
 cp "$tmp/book.jsonl" "$out/generated.jsonl"
-"$bin" batch "$tmp/book.jsonl" --strategies cash-only,full,tax-aware:0.10 --jobs 2 --out "$tmp/results.jsonl" 2>/dev/null
-echo "exit $?" >>"$tmp/results.jsonl"
+(cd "$tmp" && "$bin" batch book.jsonl --strategies cash-only,full,tax-aware:0.10 --jobs 2 --out results.jsonl 2>/dev/null
+echo "exit $?" >>results.jsonl)
 cp "$tmp/results.jsonl" "$out/batch.jsonl"
 rm -rf "$tmp"
