@@ -60,6 +60,16 @@ enum TableRenderer {
                 ],
                 ["  Cash after", s.cashAfter.map { "\($0.account) \(Money.format($0.amount))" }.joined(separator: ", ")],
             ], rightAligned: [])
+        if !report.notes.isEmpty {
+            lines.append("")
+            lines.append("Notes")
+            for note in report.notes {
+                switch note {
+                case .blocked(let symbol, let until):
+                    lines.append("  \(symbol) was sold at a loss in the last 30 days: not bought before \(until)")
+                }
+            }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -32,7 +32,8 @@ enum Baselines {
     ///    next, and so on, until the cash runs out or every slice is on target;
     /// 3. wash-sale guard: a symbol bought anywhere has none of its taxable loss lots sold; if an
     ///    account cannot otherwise raise a withdrawal, it sells such lots and the symbol is then
-    ///    bought nowhere.
+    ///    bought nowhere;
+    /// 4. a symbol blocked by a recent loss sale is bought nowhere (its slice stays underweight).
     static func m1(_ household: Household, strategy: Strategy) -> Plan {
         let accounts = household.scenario.accounts
         var shares = [Double](repeating: 0, count: household.lots.count)
@@ -47,7 +48,9 @@ enum Baselines {
             var held: [Int: Double] = [:]
             for l in household.lotsByAccount[a] { held[household.lots[l].symbol, default: 0] += household.lots[l].value }
             let wanted = group.targets.mapValues { $0 * investable }
-            for (s, t) in wanted where (held[s] ?? 0) < t - 0.005 { toBuy.insert(s) }
+            for (s, t) in wanted where (held[s] ?? 0) < t - 0.005 && !household.blockedSymbols.contains(s) {
+                toBuy.insert(s)
+            }
             target.append(wanted)
             holding.append(held)
         }
@@ -85,8 +88,9 @@ enum Baselines {
                 holding[a][s, default: 0] -= raised
             }
         }
-        // What may be bought: every targeted symbol none of whose taxable loss lots was sold.
-        var blocked = Set<Int>()
+        // What may be bought: every targeted symbol none of whose taxable loss lots was sold
+        // and that no recent loss sale blocks.
+        var blocked = household.blockedSymbols
         for (l, lot) in household.lots.enumerated() where shares[l] > 0 && lot.isGuardedLoss {
             blocked.insert(lot.symbol)
         }

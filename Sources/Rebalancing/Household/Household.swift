@@ -50,6 +50,10 @@ public struct Household: Sendable {
     public let groups: [Group]
     /// The group of each account.
     public let groupOfAccount: [Int]
+    /// Symbols (by index) that no account may buy now, because a member of their identical
+    /// group was sold at a loss within 30 days (`recentSales`); blocked symbols neither held
+    /// nor targeted are not listed, as nothing could buy them anyway.
+    public let blockedSymbols: Set<Int>
 
     /// Builds the derived quantities; the scenario must have passed validation (prices present).
     public init(_ scenario: Scenario) {
@@ -65,6 +69,7 @@ public struct Household: Sendable {
         let symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, $0) })
         self.symbols = symbols
         self.prices = symbols.map { scenario.prices[$0] ?? .nan }
+        self.blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
 
         // Look-back: symbols with a lot acquired 30 days or fewer before asOf, in any account.
         var recent = Set<String>()

@@ -1,6 +1,6 @@
 /// An independent check of a plan against MODEL §3–4, from the scenario and the trades alone
 /// (it shares nothing with the model builder): lots sell no more than they hold, only targeted
-/// symbols are bought, cash never falls below minCash, the wash-sale guard holds, and the
+/// symbols are bought, nothing a recent loss sale blocks is bought, cash never falls below minCash, the wash-sale guard holds, and the
 /// strategy's own constraint (cash-only's sell cap, tax-budget's budget) is met.
 public struct PlanVerifier: Sendable {
     public let household: Household
@@ -34,6 +34,7 @@ public struct PlanVerifier: Sendable {
         }
 
         var bought = [Double](repeating: 0, count: accounts.count)
+        let blocked = scenario.blockedSymbols
         var boughtSymbols = Set<Int>()
         for purchase in plan.purchases {
             let account = accounts[purchase.account]
@@ -44,6 +45,9 @@ public struct PlanVerifier: Sendable {
             }
             if (group.targets[purchase.symbol] ?? 0) <= 0 {
                 problems.append("\(account.id): buys \(symbol), which its pie does not target")
+            }
+            if purchase.amount > 0, let until = blocked[symbol] {
+                problems.append("\(account.id): buys \(symbol), which a recent loss sale blocks until \(until)")
             }
             bought[purchase.account] += purchase.amount
             if purchase.amount > 0 { boughtSymbols.insert(purchase.symbol) }

@@ -61,11 +61,11 @@ struct RebalanceModel {
             sells.append(model.addVariable(lower: 0, upper: upper))
         }
 
-        // Buys: only of symbols the account's group targets.
+        // Buys: only of symbols the account's group targets and no recent loss sale blocks.
         for a in accounts.indices {
             let group = household.groups[household.groupOfAccount[a]]
             let cap = max(0, household.maxSpend(account: a))
-            for s in group.targets.keys.sorted() where group.targets[s]! > 0 {
+            for s in group.targets.keys.sorted() where group.targets[s]! > 0 && !household.blockedSymbols.contains(s) {
                 purchases.append(Purchase(account: a, symbol: s, variable: model.addVariable(lower: 0, upper: cap)))
             }
         }

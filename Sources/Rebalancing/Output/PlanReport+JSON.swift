@@ -8,7 +8,17 @@ extension PlanReport {
         if !status.isOptimal { fields.append(("message", .string(status.description))) }
         fields.append(("trades", .array(trades.map(\.json))))
         fields.append(("summary", summary.json))
+        fields.append(("notes", .array(notes.map(\.json))))
         return .object(fields)
+    }
+}
+
+extension PlanReport.Note {
+    var json: JSONValue {
+        switch self {
+        case .blocked(let symbol, let until):
+            .object([("kind", .string("blocked")), ("symbol", .string(symbol)), ("until", .string(until.description))])
+        }
     }
 }
 

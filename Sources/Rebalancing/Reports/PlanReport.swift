@@ -44,9 +44,16 @@ public struct PlanReport: Sendable {
         public var estimatedTax: Double { tax.incremental }
     }
 
+    /// Something the reader of a plan should know beside its trades (MODEL §6 `notes`).
+    public enum Note: Sendable, Equatable {
+        /// `symbol` was sold at a loss recently: its identical group is bought nowhere before `until`.
+        case blocked(symbol: String, until: Day)
+    }
+
     public let plan: Plan
     public let trades: [Trade]
     public let summary: Summary
+    public let notes: [Note]
 
     public var strategy: Strategy { plan.strategy }
     public var status: TerminationStatus { plan.status }
@@ -97,6 +104,7 @@ public struct PlanReport: Sendable {
             }
         }
         self.trades = trades
+        notes = scenario.blocks.map { .blocked(symbol: $0.symbol, until: $0.until) }
 
         let before = measure.misallocation(sharesSold: nil, purchases: [])
         let after = measure.misallocation(sharesSold: plan.sharesSold, purchases: plan.purchases)

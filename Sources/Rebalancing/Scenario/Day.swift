@@ -56,6 +56,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days from `self` to `other` (positive when `other` is later).
     public func days(to other: Day) -> Int { other.ordinal - ordinal }
 
+    /// The day `n` days later (earlier for negative `n`), by Hinnant's civil-from-days algorithm.
+    public func adding(days n: Int) -> Day {
+        let z = ordinal + n + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return Day(year: y, month: m, day: d) ?? self
+    }
+
     /// The same month and day one year later; 29 February becomes 28 February.
     public var oneYearLater: Day {
         let y = year + 1

@@ -5,6 +5,20 @@ extension Scenario {
         if let name { fields.append(("name", .string(name))) }
         fields.append(("asOf", .string(asOf.description)))
         fields.append(("tax", tax.json))
+        if !recentSales.isEmpty {
+            fields.append(
+                (
+                    "recentSales",
+                    .array(
+                        recentSales.map { sale in
+                            .object([
+                                ("account", .string(sale.account)), ("symbol", .string(sale.symbol)),
+                                ("shares", .number(Self.number(sale.shares))), ("loss", .number(Self.number(sale.loss))),
+                                ("sold", .string(sale.sold.description)),
+                            ])
+                        })
+                ))
+        }
         fields.append(("prices", .object(prices.keys.sorted().map { ($0, .number(Self.number(prices[$0]!))) })))
         if let pie { fields.append(("pie", pie.json(weight: nil))) }
         fields.append(("accounts", .array(accounts.map(\.json))))

@@ -11,10 +11,12 @@ public struct Scenario: Sendable {
     public var accounts: [Account]
     /// What `compare` runs when not told otherwise.
     public var strategies: [Strategy]?
+    /// Sales at a loss in the 30 days before `asOf`: each blocks buying its identical group.
+    public var recentSales: [RecentSale]
 
     public init(
         name: String? = nil, asOf: Day, tax: TaxSettings = TaxSettings(), prices: [String: Double],
-        pie: Pie?, accounts: [Account], strategies: [Strategy]? = nil
+        pie: Pie?, accounts: [Account], strategies: [Strategy]? = nil, recentSales: [RecentSale] = []
     ) {
         self.name = name
         self.asOf = asOf
@@ -23,7 +25,71 @@ public struct Scenario: Sendable {
         self.pie = pie
         self.accounts = accounts
         self.strategies = strategies
+        self.recentSales = recentSales
     }
+
+    /// The symbols substantially identical to `symbol` for the wash-sale rules, itself
+    /// included. Until the scenario can name such groups, a symbol is identical only to itself.
+    public func identicalGroup(of symbol: String) -> [String] {
+        [symbol]
+    }
+
+    /// The repurchase blocks of the recent sales, one per symbol sold: buying any member of
+    /// its identical group before `until` (the latest sale of it + 31 days) would disallow the
+    /// loss. Sorted by symbol.
+    public var blocks: [Block] {
+        var until: [String: Day] = [:]
+        for sale in recentSales {
+            let end = sale.sold.adding(days: RecentSale.blockDays)
+            if let seen = until[sale.symbol], seen >= end { continue }
+            until[sale.symbol] = end
+        }
+        return until.keys.sorted().compactMap { symbol in
+            let end = until[symbol]!
+            return end > asOf ? Block(symbol: symbol, members: identicalGroup(of: symbol), until: end) : nil
+        }
+    }
+
+    /// Every symbol no account may buy now, with the first day it may be bought again.
+    public var blockedSymbols: [String: Day] {
+        var out: [String: Day] = [:]
+        for block in blocks {
+            for member in block.members where (out[member].map { $0 < block.until } ?? true) {
+                out[member] = block.until
+            }
+        }
+        return out
+    }
+}
+
+/// A sale at a loss shortly before `asOf` (MODEL §1 `recentSales`).
+public struct RecentSale: Sendable, Equatable {
+    public var account: String
+    public var symbol: String
+    public var shares: Double
+    /// The loss realized, in dollars (≥ 0).
+    public var loss: Double
+    public var sold: Day
+
+    /// A sale blocks repurchases until this many days after it (the 30-day window is over then).
+    public static let blockDays = 31
+    /// A recent sale is one at most this many days before `asOf`.
+    public static let windowDays = 30
+
+    public init(account: String, symbol: String, shares: Double, loss: Double, sold: Day) {
+        self.account = account
+        self.symbol = symbol
+        self.shares = shares
+        self.loss = loss
+        self.sold = sold
+    }
+}
+
+/// An identical group that may not be bought before `until`, because `symbol` was sold at a loss.
+public struct Block: Sendable, Equatable {
+    public let symbol: String
+    public let members: [String]
+    public let until: Day
 }
 
 /// Short- and long-term amounts.

@@ -20,7 +20,7 @@ struct ScenarioReader {
 
     /// Reads the whole scenario; nil when a required part is missing or unusable.
     mutating func scenario(_ document: Document) -> Scenario? {
-        guard let top = fields(document, "", allowed: ["name", "asOf", "tax", "prices", "pie", "accounts", "strategies"])
+        guard let top = fields(document, "", allowed: ["name", "asOf", "tax", "recentSales", "prices", "pie", "accounts", "strategies"])
         else { return nil }
         let name = string(top, "name", required: false)
         let asOf = date(top, "asOf")
@@ -43,6 +43,15 @@ struct ScenarioReader {
                 }
             }
         }
+        var recentSales: [RecentSale] = []
+        if let list = list(top, "recentSales", required: false) {
+            for (i, item) in list.enumerated() {
+                if let sale = recentSale(item, "recentSales[\(i)]") {
+                    recentSales.append(sale)
+                    paths.recentSales.append(i)
+                }
+            }
+        }
         var strategies: [Strategy]?
         if let list = list(top, "strategies", required: false) {
             strategies = []
@@ -58,7 +67,8 @@ struct ScenarioReader {
         }
         guard let asOf, let prices else { return nil }
         return Scenario(
-            name: name, asOf: asOf, tax: tax, prices: prices, pie: householdPie, accounts: accounts, strategies: strategies)
+            name: name, asOf: asOf, tax: tax, prices: prices, pie: householdPie, accounts: accounts, strategies: strategies,
+            recentSales: recentSales)
     }
 
     // MARK: Parts
@@ -204,6 +214,17 @@ struct ScenarioReader {
         return Lot(id: id, symbol: symbol, shares: shares, costBasis: costBasis, acquired: acquired)
     }
 
+    private mutating func recentSale(_ document: Document, _ path: String) -> RecentSale? {
+        guard let f = fields(document, path, allowed: ["account", "symbol", "shares", "loss", "sold"]) else { return nil }
+        let account = string(f, "account")
+        let symbol = string(f, "symbol")
+        let shares = number(f, "shares", rule: .positive, required: true)
+        let loss = number(f, "loss", rule: .nonNegative, required: true)
+        let sold = date(f, "sold")
+        guard let account, let symbol, let shares, let loss, let sold else { return nil }
+        return RecentSale(account: account, symbol: symbol, shares: shares, loss: loss, sold: sold)
+    }
+
     // MARK: Fields
 
     struct Fields {
@@ -342,6 +363,12 @@ struct ScenarioPaths {
     var accounts: [Int] = []
     /// The file index of each lot kept, per account kept.
     var lots: [[Int]] = []
+    /// The file index of each recent sale kept.
+    var recentSales: [Int] = []
+
+    func recentSale(_ i: Int) -> String {
+        "recentSales[\(i < recentSales.count ? recentSales[i] : i)]"
+    }
 
     func account(_ a: Int) -> String {
         "accounts[\(a < accounts.count ? accounts[a] : a)]"

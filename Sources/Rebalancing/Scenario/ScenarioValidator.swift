@@ -68,6 +68,25 @@ enum ScenarioValidator {
             }
         }
 
+        // Recent sales: of a known account, within the 30 days before asOf. Their symbols need
+        // no price: a sale only blocks purchases, and only targeted (priced) symbols are bought.
+        for (i, sale) in scenario.recentSales.enumerated() {
+            let path = paths.recentSale(i)
+            if accountIndex[sale.account] == nil {
+                let known = scenario.accounts.map { "\"\($0.id)\"" }.joined(separator: ", ")
+                report("\(path).account", "no account \"\(sale.account)\" in accounts (they are \(known))")
+            }
+            let age = sale.sold.days(to: scenario.asOf)
+            if age < 0 {
+                report("\(path).sold", "\(sale.sold) is after asOf \(scenario.asOf)")
+            } else if age > RecentSale.windowDays {
+                report(
+                    "\(path).sold",
+                    "\(sale.sold) is \(age) days before asOf \(scenario.asOf); list only sales of the "
+                        + "\(RecentSale.windowDays) days before it (from \(scenario.asOf.adding(days: -RecentSale.windowDays)))")
+            }
+        }
+
         // Every group must have something to invest (I_G > 0); skip when prices are missing.
         guard complete, issues.isEmpty else { return issues }
         let household = Household(scenario)
