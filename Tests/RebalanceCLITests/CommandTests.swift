@@ -141,7 +141,7 @@ func temporaryFile(_ name: String, _ contents: String? = nil) throws -> String {
                 let object = try #require(run.json as? [String: Any])
                 #expect((object["plans"] as? [Any])?.count == 5)
             case "csv":
-                #expect(run.stdout.hasPrefix("strategy,account,symbol,action,shares,amount\n"))
+                #expect(run.stdout.hasPrefix("strategy,account,symbol,action,shares,amount,note\n"))
             case "table":
                 #expect(run.stdout.contains("fifo baseline"))
             default:

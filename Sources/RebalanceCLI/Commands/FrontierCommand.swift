@@ -50,8 +50,10 @@ struct FrontierCommand: ParsableCommand {
             ])
         }
         let aligned = TableRenderer.align(rows, rightAligned: [0, 1, 2, 3, 4])
+        let assumptions = Assumptions(frontier.household.scenario.tax)
         return (["\(frontier.name) — tax against drift (drift before: \(Money.percent(frontier.full.summary.driftBefore)))", ""]
-            + [aligned[0], String(repeating: "─", count: aligned[0].count)] + aligned.dropFirst())
+            + [aligned[0], String(repeating: "─", count: aligned[0].count)] + aligned.dropFirst()
+            + ["", assumptions.taxSentence] + TableRenderer.assumptionsBlock(assumptions))
             .joined(separator: "\n")
     }
 }

@@ -29,7 +29,7 @@ struct PlanCommand: ParsableCommand {
             let plan = solver.planner.plan(household, strategy: strategy)
             let report = PlanReport(plan, household: household)
             switch format {
-            case .json: Console.output(report.json.pretty())
+            case .json: Console.output(report.json(withAssumptions: true).pretty())
             case .csv: Console.output(CSVRenderer.trades([report], withStrategy: false))
             case .table, .markdown, .html: Console.output(TableRenderer.plan(report, household: household))
             }

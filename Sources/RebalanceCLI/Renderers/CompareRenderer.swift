@@ -4,7 +4,7 @@ import Rebalancing
 enum CompareRenderer {
     static let headers = [
         "Strategy", "Trades", "Turnover", "Drift before → after", "ST gains", "LT gains", "Lot tax", "Est. tax",
-        "Cash left",
+        "Loss carried", "Cash left",
     ]
 
     static func rows(_ comparison: Comparison) -> [[String]] {
@@ -22,9 +22,23 @@ enum CompareRenderer {
                 Money.format(s.realizedLongTerm),
                 Money.format(s.lotTax),
                 Money.format(s.estimatedTax),
+                carried(s.carryforwardAfter),
                 Money.format(s.cashAfter.reduce(0) { $0 + $1.amount }),
             ]
         }
+    }
+
+    /// The loss carried to next year by character: `—`, `ST $1,200.00`, `ST $500.00, LT $80.00`.
+    static func carried(_ t: TermAmounts) -> String {
+        var parts: [String] = []
+        if Money.cents(t.shortTerm) != 0 { parts.append("ST " + Money.format(t.shortTerm)) }
+        if Money.cents(t.longTerm) != 0 { parts.append("LT " + Money.format(t.longTerm)) }
+        return parts.isEmpty ? "—" : parts.joined(separator: ", ")
+    }
+
+    /// Each note once, after the strategies whose plans carry it: `full, fifo: In brokerage, …`.
+    static func noteLines(_ comparison: Comparison) -> [String] {
+        comparison.notes.map { $0.strategies.joined(separator: ", ") + ": " + $0.text }
     }
 
     static func savingsLine(_ comparison: Comparison) -> String? {
@@ -46,7 +60,7 @@ enum CompareRenderer {
             "",
         ]
         let body = rows(comparison)
-        let right: Set<Int> = [1, 2, 4, 5, 6, 7, 8]
+        let right: Set<Int> = [1, 2, 4, 5, 6, 7, 8, 9]
         let full = body.filter { $0.count == headers.count }
         let aligned = TableRenderer.align([headers] + full, rightAligned: right)
         lines.append(aligned[0])
@@ -63,6 +77,9 @@ enum CompareRenderer {
         if let savings = savingsLine(comparison) {
             lines += ["", savings]
         }
+        lines += ["", comparison.assumptions.taxSentence]
+        lines += TableRenderer.notesBlock(noteLines(comparison))
+        lines += TableRenderer.assumptionsBlock(comparison.assumptions)
         return lines.joined(separator: "\n")
     }
 
@@ -76,6 +93,11 @@ enum CompareRenderer {
             lines.append("| " + cells.map(escape).joined(separator: " | ") + " |")
         }
         if let savings = savingsLine(comparison) { lines += ["", savings] }
+        lines += ["", escape(comparison.assumptions.taxSentence)]
+        let notes = noteLines(comparison)
+        if !notes.isEmpty { lines += ["", "### Notes", ""] + notes.map { "- " + escape($0) } }
+        lines += ["", "### Assumptions", ""]
+        lines += comparison.assumptions.lines.map { "- " + escape($0.label) + ": " + escape($0.value) }
         return lines.joined(separator: "\n")
     }
 }

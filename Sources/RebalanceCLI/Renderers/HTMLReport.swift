@@ -20,6 +20,7 @@ enum HTMLReport {
         if let chosen { sections.append(tradesSection(chosen, household: household)) }
         sections.append(comparisonSection(comparison, recommended: chosen))
         if let frontier { sections.append(frontierSection(frontier)) }
+        sections.append(assumptionsSection(comparison.assumptions))
         return page(
             title: comparison.name, subtitle: subtitle(household) + " · " + afterNote(chosen), sections: sections)
     }
@@ -28,7 +29,7 @@ enum HTMLReport {
     static func frontier(_ frontier: Frontier) -> String {
         page(
             title: frontier.name, subtitle: subtitle(frontier.household) + " · tax against drift",
-            sections: [frontierSection(frontier)])
+            sections: [frontierSection(frontier), assumptionsSection(Assumptions(frontier.household.scenario.tax))])
     }
 
     // MARK: Header
@@ -144,44 +145,58 @@ enum HTMLReport {
         Money.percent(value / group.investable, places: 1)
     }
 
-    static func typeName(_ type: AccountType) -> String {
-        switch type {
-        case .taxable: "taxable"
-        case .taxDeferred: "tax-deferred"
-        case .taxExempt: "tax-exempt"
-        }
-    }
+    static func typeName(_ type: AccountType) -> String { type.label }
 
     // MARK: Trades
 
     /// The recommended plan's trades, with the gains a sale realizes in a taxable account.
     static func tradesSection(_ report: PlanReport, household: Household) -> String {
-        let types = Dictionary(household.scenario.accounts.map { ($0.id, $0.type) }, uniquingKeysWith: { a, _ in a })
         let rows = report.trades.map { trade in
             Row(cells: [
                 .text(trade.account), .text(trade.action == .buy ? "Buy" : "Sell"),
                 Cell(markup: swatch(color(symbol: household.symbols.firstIndex(of: trade.symbol)), trade.symbol)),
                 .text(Money.formatShares(trade.shares), numeric: true), .text(Money.format(trade.price), numeric: true),
                 .text(Money.format(trade.amount), numeric: true),
-                .text(trade.action == .sell ? taxNote(trade, type: types[trade.account] ?? .taxable) : ""),
+                .text(trade.action == .sell ? taxNote(trade) : ""),
             ])
         }
         let s = report.summary
         let note = escape(
             "\(report.trades.count) trade\(report.trades.count == 1 ? "" : "s"), \(Money.format(s.turnover)) traded; "
-                + "lot-level tax \(Money.format(s.lotTax)), estimated tax this year \(signedMoney(s.estimatedTax)).")
+                + "lot-level tax \(Money.format(s.lotTax)), estimated tax this year \(signedMoney(s.estimatedTax)); "
+                + "loss carried to next year: \(carried(s.carryforwardAfter)). " + report.assumptions.taxSentence)
         let body =
             report.trades.isEmpty
             ? element("p", [], "No trades: the household is already as close to target as this strategy wants.")
             : table(
                 headers: ["Account", "Action", "Symbol", "Shares", "Price", "Amount", "Tax"],
                 numericColumns: [3, 4, 5], rows: rows)
-        return section("The plan of \(report.strategy.name)", note: note, body)
+        return section("The plan of \(report.strategy.name)", note: note, body, notesList(report.notes.map(\.text)))
+    }
+
+    /// `short-term $0.00, long-term $0.00`.
+    static func carried(_ t: TermAmounts) -> String {
+        "short-term \(Money.format(t.shortTerm)), long-term \(Money.format(t.longTerm))"
+    }
+
+    /// The notes as a list under a small heading; nothing when there is none.
+    static func notesList(_ notes: [String]) -> String {
+        guard !notes.isEmpty else { return "" }
+        return element("h3", [], "Notes")
+            + element("ul", [("class", "notes")], notes.map { element("li", [], escape($0)) }.joined())
+    }
+
+    /// The tax settings the figures assume, defaults marked.
+    static func assumptionsSection(_ assumptions: Assumptions) -> String {
+        let items = assumptions.lines.map { element("dt", [], escape($0.label)) + element("dd", [], escape($0.value)) }
+        return section(
+            "Assumptions", note: escape("The tax settings every figure on this page uses; “default” marks a value the scenario did not give."),
+            element("dl", [("class", "strategies")], items.joined()))
     }
 
     /// `long-term gain $1,200.00; short-term loss $80.00`, or why a sale is not taxed.
-    static func taxNote(_ trade: PlanReport.Trade, type: AccountType) -> String {
-        guard type == .taxable else { return "none (\(typeName(type)))" }
+    static func taxNote(_ trade: PlanReport.Trade) -> String {
+        if let lot = trade.lots.first, !lot.isTaxable { return lot.taxTreatment }
         var parts: [String] = []
         for longTerm in [true, false] {
             let lots = trade.lots.filter { $0.isLongTerm == longTerm }
@@ -215,11 +230,12 @@ enum HTMLReport {
         if let savings = CompareRenderer.savingsLine(comparison) {
             parts.append(element("p", [("class", "savings")], escape(savings)))
         }
+        parts.append(notesList(CompareRenderer.noteLines(comparison)))
         parts.append(strategyGlossary(comparison.reports.map(\.strategy)))
         return section(
             "Strategies compared",
-            note: "Drift is the share of the money that is not where the target wants it. Lot tax weighs each "
-                + "realized gain by its rate; the estimated tax is what this year’s bill changes by."
+            note: "Drift is the share of the money that is not where the target wants it. "
+                + escape(comparison.assumptions.taxSentence)
                 + (chosen == nil ? "" : " The highlighted row is the plan the charts above show."),
             parts.joined(separator: "\n"))
     }
@@ -266,7 +282,8 @@ enum HTMLReport {
             reference: Reference(y: driftBefore, label: "drift now \(Money.percent(driftBefore))"),
             xTick: moneyTick, yTick: percentTick, xMinimumSpan: 10, yMinimumSpan: 0.05)
         let figure = planned.isEmpty ? element("p", [], "No budget gave a plan, so there is nothing to plot.") : plot
-        return section("Tax against drift", note: escape(frontierNote(frontier)), figure, frontierTable(frontier))
+        let explained = frontierNote(frontier) + " " + Assumptions(frontier.household.scenario.tax).taxSentence
+        return section("Tax against drift", note: escape(explained), figure, frontierTable(frontier))
     }
 
     /// What the plot shows: the range of budgets and how far drift falls along it, or why there

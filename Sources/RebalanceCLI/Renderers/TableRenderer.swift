@@ -21,7 +21,7 @@ enum TableRenderer {
                     "@ " + Money.format(trade.price), Money.format(trade.amount),
                 ])
                 for lot in trade.lots {
-                    let term = lot.isLongTerm ? "long-term" : "short-term"
+                    let term = lot.taxTreatment
                     let kind = lot.gain >= 0 ? "gain" : "loss"
                     let note = lot.isDisallowed ? " (wash sale: disallowed)" : ""
                     let id = lot.id.map { " \($0)" } ?? ""
@@ -58,19 +58,29 @@ enum TableRenderer {
                     "\(signed(s.estimatedTax)) (this year's tax \(Money.format(tax.taxWithoutPlan)) → "
                         + "\(Money.format(tax.taxWithPlan)))",
                 ],
+                [
+                    "  Loss carried forward",
+                    "short-term \(Money.format(s.carryforwardAfter.shortTerm)), "
+                        + "long-term \(Money.format(s.carryforwardAfter.longTerm)) (to next year, with the plan)",
+                ],
                 ["  Cash after", s.cashAfter.map { "\($0.account) \(Money.format($0.amount))" }.joined(separator: ", ")],
             ], rightAligned: [])
-        if !report.notes.isEmpty {
-            lines.append("")
-            lines.append("Notes")
-            for note in report.notes {
-                switch note {
-                case .blocked(let symbol, let until):
-                    lines.append("  \(symbol) was sold at a loss in the last 30 days: not bought before \(until)")
-                }
-            }
-        }
+        lines.append("")
+        lines.append(report.assumptions.taxSentence)
+        lines += notesBlock(report.notes.map(\.text))
+        lines += assumptionsBlock(report.assumptions)
         return lines.joined(separator: "\n")
+    }
+
+    /// `Notes` and one line per note (nothing when there is none), after a blank line.
+    static func notesBlock(_ notes: [String]) -> [String] {
+        guard !notes.isEmpty else { return [] }
+        return ["", "Notes"] + notes.map { "  - " + $0 }
+    }
+
+    /// `Assumptions` and the tax settings the figures used, defaults marked, after a blank line.
+    static func assumptionsBlock(_ assumptions: Assumptions) -> [String] {
+        ["", "Assumptions"] + align(assumptions.lines.map { ["  " + $0.label, $0.value] }, rightAligned: [])
     }
 
     static func signed(_ x: Double) -> String {

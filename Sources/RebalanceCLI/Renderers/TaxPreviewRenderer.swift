@@ -8,13 +8,13 @@ enum TaxPreviewRenderer {
         if preview.lots.isEmpty {
             lines.append("No lot is sold.")
         } else {
-            var rows = [["Account", "Symbol", "Lot", "Shares", "Proceeds", "Basis", "Gain", "Term"]]
+            var rows = [["Account", "Symbol", "Lot", "Shares", "Proceeds", "Basis", "Gain", "Taxed as"]]
             for sold in preview.lots {
                 rows.append([
                     sold.account, sold.symbol, (sold.lot.id.map { "\($0) " } ?? "") + sold.lot.acquired.description,
                     Money.formatShares(sold.lot.shares), Money.format(sold.proceeds), Money.format(sold.costBasis),
                     Money.format(sold.lot.gain),
-                    (sold.lot.isLongTerm ? "long" : "short") + (sold.lot.isDisallowed ? " (wash sale: loss disallowed)" : ""),
+                    sold.lot.taxTreatment + (sold.lot.isDisallowed ? " (wash sale: loss disallowed)" : ""),
                 ])
             }
             let aligned = TableRenderer.align(rows, rightAligned: [3, 4, 5, 6])
@@ -34,13 +34,18 @@ enum TaxPreviewRenderer {
             row("Carryforward loss", -settings.carryforwardLoss.shortTerm, -settings.carryforwardLoss.longTerm),
             row("This plan", t.planShortTerm, t.planLongTerm),
             row("Net for the year", t.netShortTerm, t.netLongTerm),
+            row("Carried forward", -t.carryforwardAfter.shortTerm, -t.carryforwardAfter.longTerm),
             "",
             "Tax this year without the plan: \(Money.format(t.taxWithoutPlan))",
             "Tax this year with the plan:    \(Money.format(t.taxWithPlan))",
             "Estimated tax of the plan:      \(TableRenderer.signed(t.incremental))   (lot-level tax \(Money.format(report.summary.lotTax)))",
             "",
+            report.assumptions.taxSentence,
+            "",
             preview.marginalSentence,
         ]
+        lines += TableRenderer.notesBlock(report.notes.map(\.text))
+        lines += TableRenderer.assumptionsBlock(report.assumptions)
         return lines.joined(separator: "\n")
     }
 }

@@ -24,9 +24,8 @@ enum Baselines {
     }
 
     /// `m1`: M1 Finance's rules, account by account, each account holding its group's pie:
-    /// 1. every slice above its target (w·I_a) is sold down to it, lots taken in M1's order —
-    ///    short-term losses, long-term losses, long-term gains, short-term gains (largest loss
-    ///    and smallest gain per share first within each);
+    /// 1. every slice above its target (w·I_a) is sold down to it, lots taken in M1's order
+    ///    (``m1Order``);
     /// 2. the account's cash (cash + flow + sales − minCash) then buys the most relatively
     ///    underweight slices first: the lowest holding/target ratio is raised until it meets the
     ///    next, and so on, until the cash runs out or every slice is on target;
@@ -128,13 +127,23 @@ enum Baselines {
         return zip(targets, holdings).map { max(0, level * $0.0 - $0.1) }
     }
 
-    /// M1's lot order: short-term losses, long-term losses, long-term gains, short-term gains.
+    /// M1's documented lot order: short-term losses, long-term losses, short-term lots at no
+    /// gain, long-term lots at no gain, long-term gains, short-term gains; the largest loss and
+    /// the smallest gain per share first within each, then household lot order. A lot is at no
+    /// gain when selling all of it would realize less than half a cent either way.
     static func m1Order(_ lots: [Int], _ household: Household) -> [Int] {
         func rank(_ l: Int) -> (Int, Double, Int) {
             let lot = household.lots[l]
             let g = lot.gainPerShare
-            let bucket = g < 0 ? (lot.isLongTerm ? 1 : 0) : (lot.isLongTerm ? 2 : 3)
-            return (bucket, g, l)
+            let bucket: Int
+            if abs(g * lot.shares) < 0.005 {
+                bucket = lot.isLongTerm ? 3 : 2
+            } else if g < 0 {
+                bucket = lot.isLongTerm ? 1 : 0
+            } else {
+                bucket = lot.isLongTerm ? 4 : 5
+            }
+            return (bucket, bucket == 2 || bucket == 3 ? 0 : g, l)
         }
         return lots.sorted { rank($0) < rank($1) }
     }

@@ -129,6 +129,7 @@ public struct BatchRunner: Sendable {
             Household(scenario), name: name, strategies: strategies ?? scenario.strategies ?? Strategy.defaultForCompare,
             planner: planner)
         fields.append(("scenario", .string(name)))
+        fields.append(("assumptions", comparison.assumptions.json))
         let failures = comparison.reports.compactMap { report -> String? in
             if case .numericalFailure = report.status { return "\(report.strategy.name): \(report.status.description)" }
             return nil

@@ -17,6 +17,8 @@ public struct Household: Sendable {
         /// r_l: the rate on this lot's gain (0 outside taxable accounts and for look-back losses).
         public let rate: Double
 
+        /// The first date on which the lot is long-term (MODEL §2); for a short-term lot, after asOf.
+        public var longTermOn: Day { acquired.longTermOn }
         /// g_l: gain per share if sold now.
         public var gainPerShare: Double { price - costBasis / shares }
         /// p·q_l: what selling the whole lot raises.

@@ -9,6 +9,8 @@ public struct TaxEstimate: Sendable, Equatable {
     public let netLongTerm: Double
     public let taxWithPlan: Double
     public let taxWithoutPlan: Double
+    /// The loss carried to next year with the plan, by character (reported, not optimized).
+    public let carryforwardAfter: TermAmounts
 
     /// `estimatedTax`: the plan's incremental tax.
     public var incremental: Double { taxWithPlan - taxWithoutPlan }
@@ -22,6 +24,8 @@ public struct TaxEstimate: Sendable, Equatable {
         netLongTerm = l0 + planLongTerm
         taxWithPlan = Self.tax(shortTerm: netShortTerm, longTerm: netLongTerm, settings)
         taxWithoutPlan = Self.tax(shortTerm: s0, longTerm: l0, settings)
+        carryforwardAfter = Self.carryforward(
+            shortTerm: netShortTerm, longTerm: netLongTerm, limit: settings.ordinaryOffsetLimit)
     }
 
     /// Tax(S, L) of MODEL §5.
@@ -31,5 +35,20 @@ public struct TaxEstimate: Sendable, Equatable {
         if s >= 0 && l >= 0 { return rST * s + rLT * l }
         if s < 0 { return rLT * (s + l) }  // S < 0 ≤ L, S + L ≥ 0
         return rST * (s + l)  // L < 0 ≤ S, S + L ≥ 0
+    }
+
+    /// The loss carried to next year by character, from this year's net S and L: the net loss
+    /// beyond the ordinary-offset limit, the limit used up by short-term loss first.
+    /// - S + L ≥ 0: nothing is carried.
+    /// - S < 0 and L < 0: short-term max(0, −S − limit); long-term max(0, −L − max(0, limit + S)).
+    /// - S < 0 ≤ L: the gain absorbs part of the short-term loss: short-term −(S+L) − limit when positive.
+    /// - L < 0 ≤ S: likewise long-term −(S+L) − limit when positive.
+    public static func carryforward(shortTerm s: Double, longTerm l: Double, limit: Double) -> TermAmounts {
+        if s + l >= 0 { return TermAmounts() }
+        if s < 0 && l < 0 {
+            return TermAmounts(shortTerm: max(0, -s - limit), longTerm: max(0, -l - max(0, limit + s)))
+        }
+        if s < 0 { return TermAmounts(shortTerm: max(0, -(s + l) - limit), longTerm: 0) }  // S < 0 ≤ L
+        return TermAmounts(shortTerm: 0, longTerm: max(0, -(s + l) - limit))  // L < 0 ≤ S
     }
 }

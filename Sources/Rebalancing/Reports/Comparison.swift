@@ -53,8 +53,27 @@ public struct Comparison: Sendable {
         return Savings(full: PlanReport(full, household: household), fifo: PlanReport(fifo, household: household))
     }
 
-    /// `{"scenario": NAME, "plans": [PLAN, ...]}` (MODEL §6).
+    /// Every note of the compared plans once, with the strategies whose plans carry it, in the
+    /// order the notes first appear.
+    public var notes: [(text: String, strategies: [String])] {
+        var order: [String] = []
+        var strategies: [String: [String]] = [:]
+        for report in reports {
+            for note in report.notes {
+                let text = note.text
+                if strategies[text] == nil { order.append(text) }
+                if strategies[text]?.last != report.strategy.name { strategies[text, default: []].append(report.strategy.name) }
+            }
+        }
+        return order.map { ($0, strategies[$0]!) }
+    }
+
+    /// The tax settings every plan's figures assume.
+    public var assumptions: Assumptions { Assumptions(household.scenario.tax) }
+
+    /// `{"scenario": NAME, "assumptions": {...}, "plans": [PLAN, ...]}` (MODEL §6, with the
+    /// assumptions stated once for every plan).
     public var json: JSONValue {
-        .object([("scenario", .string(name)), ("plans", .array(reports.map(\.json)))])
+        .object([("scenario", .string(name)), ("assumptions", assumptions.json), ("plans", .array(reports.map(\.json)))])
     }
 }

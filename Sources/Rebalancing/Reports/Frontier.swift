@@ -27,10 +27,11 @@ public struct Frontier: Sendable {
         }
     }
 
-    /// `{"scenario": NAME, "points": [{"taxBudget", "lotTax", "estimatedTax", "driftAfter", "turnover"}]}`.
+    /// `{"scenario": NAME, "assumptions": {...}, "points": [{"taxBudget", "lotTax", "estimatedTax", "driftAfter", "turnover"}]}`.
     public var json: JSONValue {
         .object([
             ("scenario", .string(name)),
+            ("assumptions", Assumptions(household.scenario.tax).json),
             (
                 "points",
                 .array(

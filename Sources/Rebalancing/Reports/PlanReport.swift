@@ -13,6 +13,20 @@ public struct PlanReport: Sendable {
         public let isLongTerm: Bool
         /// A loss whose deduction the 30-day look-back disallows.
         public let isDisallowed: Bool
+        /// The type of the account it is sold in: only sales in taxable accounts are taxed.
+        public let accountType: AccountType
+
+        /// The one rule for whether a sale is taxed: only in a taxable account. A gain or loss in
+        /// a tax-deferred or tax-exempt account is not counted in any tax figure.
+        public var isTaxable: Bool { accountType == .taxable }
+        /// The first date on which the lot is long-term.
+        public var longTermOn: Day { acquired.longTermOn }
+        /// How the sale is taxed, for people: `long-term`, `short-term`, or
+        /// `not taxable (tax-deferred)` (or tax-exempt).
+        public var taxTreatment: String {
+            guard isTaxable else { return "not taxable (\(accountType.label))" }
+            return isLongTerm ? "long-term" : "short-term"
+        }
     }
 
     public struct Trade: Sendable {
@@ -42,18 +56,20 @@ public struct PlanReport: Sendable {
         /// Cash each account holds after the plan, minCash included (by account id order).
         public let cashAfter: [(account: String, amount: Double)]
         public var estimatedTax: Double { tax.incremental }
+        /// The loss carried to next year with the plan, by character.
+        public var carryforwardAfter: TermAmounts { tax.carryforwardAfter }
     }
 
     /// Something the reader of a plan should know beside its trades (MODEL §6 `notes`).
-    public enum Note: Sendable, Equatable {
-        /// `symbol` was sold at a loss recently: its identical group is bought nowhere before `until`.
-        case blocked(symbol: String, until: Day)
-    }
+    public typealias Note = PlanNote
 
     public let plan: Plan
     public let trades: [Trade]
     public let summary: Summary
-    public let notes: [Note]
+    /// Advice that goes with the trades (near-long-term lots, groups not to buy back yet).
+    public let notes: [PlanNote]
+    /// The tax settings the figures assume, and which of them are defaults.
+    public let assumptions: Assumptions
 
     public var strategy: Strategy { plan.strategy }
     public var status: TerminationStatus { plan.status }
@@ -87,7 +103,7 @@ public struct PlanReport: Sendable {
                     lots.append(
                         SoldLot(
                             id: account.lots[lot.index].id, acquired: lot.acquired, shares: x, gain: gain,
-                            isLongTerm: lot.isLongTerm, isDisallowed: lot.isLookBack))
+                            isLongTerm: lot.isLongTerm, isDisallowed: lot.isLookBack, accountType: account.type))
                 }
                 let price = household.prices[s]
                 trades.append(
@@ -104,7 +120,6 @@ public struct PlanReport: Sendable {
             }
         }
         self.trades = trades
-        notes = scenario.blocks.map { .blocked(symbol: $0.symbol, until: $0.until) }
 
         let before = measure.misallocation(sharesSold: nil, purchases: [])
         let after = measure.misallocation(sharesSold: plan.sharesSold, purchases: plan.purchases)
@@ -117,6 +132,10 @@ public struct PlanReport: Sendable {
             realizedShortTerm: realizedST, realizedLongTerm: realizedLT, lotTax: lotTax,
             tax: TaxEstimate(scenario.tax, planShortTerm: planST, planLongTerm: planLT),
             cashAfter: scenario.accounts.indices.map { (scenario.accounts[$0].id, cash[$0]) })
+        notes =
+            PlanNote.notes(trades: trades, household: household)
+            + scenario.blocks.map { .blocked(symbol: $0.symbol, until: $0.until) }
+        assumptions = Assumptions(scenario.tax)
     }
 }
 

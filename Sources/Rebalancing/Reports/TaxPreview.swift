@@ -1,6 +1,7 @@
-/// The tax-impact preview of one plan: every lot sold, the short- and long-term totals, how
-/// they net against this year's gains and the carryforward (MODEL §5), and what the last dollar
-/// of drift removed costs in tax.
+/// The tax-impact preview of one plan: every lot sold (those in tax-deferred and tax-exempt
+/// accounts marked not taxable), the short- and long-term totals, how they net against this
+/// year's gains and the carryforward (MODEL §5), the loss carried to next year, the plan's notes
+/// and what the last dollar of drift removed costs in tax.
 public struct TaxPreview: Sendable {
     public struct SoldLot: Sendable {
         public let account: String
@@ -85,6 +86,7 @@ public struct TaxPreview: Sendable {
                             ("term", .string(sold.lot.isLongTerm ? "long" : "short")),
                             ("washSale", .bool(sold.lot.isDisallowed)),
                         ]
+                        if !sold.lot.isTaxable { fields.append(("taxable", .bool(false))) }
                         return .object(fields)
                     })
             ),
@@ -100,8 +102,14 @@ public struct TaxPreview: Sendable {
             ("taxWithPlan", .money(tax.taxWithPlan)),
             ("lotTax", .money(s.lotTax)),
             ("estimatedTax", .money(s.estimatedTax)),
+            (
+                "carryforwardAfter",
+                .object([("shortTerm", .money(s.carryforwardAfter.shortTerm)), ("longTerm", .money(s.carryforwardAfter.longTerm))])
+            ),
             ("marginalTaxPerDollarOfDrift", report.plan.marginalTaxPerDollar.map { .number(Money.fixed(max(0, $0), places: 6)) } ?? .null),
             ("marginal", .string(marginalSentence)),
+            ("notes", .array(report.notes.map(\.json))),
+            ("assumptions", report.assumptions.json),
         ])
     }
 }

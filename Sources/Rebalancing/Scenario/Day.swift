@@ -77,6 +77,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(year: y, month: month, day: d) ?? self
     }
 
+    /// For a lot acquired on this day, the first date on which it is long-term: the day after
+    /// the same month and day one year later (29 February counting as 28 February).
+    public var longTermOn: Day { oneYearLater.adding(days: 1) }
+
     public static func < (a: Day, b: Day) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }

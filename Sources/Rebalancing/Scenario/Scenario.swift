@@ -103,15 +103,27 @@ public struct TermAmounts: Sendable, Equatable {
 }
 
 public struct TaxSettings: Sendable, Equatable {
-    public var shortTermRate: Double = 0.35
-    public var longTermRate: Double = 0.15
+    /// The settings of the scenario's `tax` mapping, by key.
+    public enum Key: String, Sendable, CaseIterable {
+        case shortTermRate, longTermRate, realizedThisYear, carryforwardLoss, ordinaryOffsetLimit
+    }
+
+    /// The settings that were set (by the scenario file, or in code); the others are defaults.
+    /// Reports say which values they assumed by default.
+    public private(set) var given: Set<Key> = []
+
+    public var shortTermRate: Double = 0.35 { didSet { given.insert(.shortTermRate) } }
+    public var longTermRate: Double = 0.15 { didSet { given.insert(.longTermRate) } }
     /// Net gains already realized this year (may be negative).
-    public var realizedThisYear = TermAmounts()
+    public var realizedThisYear = TermAmounts() { didSet { given.insert(.realizedThisYear) } }
     /// Losses carried in from earlier years (non-negative).
-    public var carryforwardLoss = TermAmounts()
+    public var carryforwardLoss = TermAmounts() { didSet { given.insert(.carryforwardLoss) } }
     /// Net loss deductible against ordinary income.
-    public var ordinaryOffsetLimit: Double = 3000
+    public var ordinaryOffsetLimit: Double = 3000 { didSet { given.insert(.ordinaryOffsetLimit) } }
     public init() {}
+
+    /// Whether `key` holds its default because nothing set it.
+    public func isDefault(_ key: Key) -> Bool { !given.contains(key) }
 }
 
 /// A pie of target weights (percent), nested without limit.

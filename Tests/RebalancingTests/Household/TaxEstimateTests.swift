@@ -193,6 +193,65 @@ struct TaxEstimateTests {
         #expect(taxClose(e.taxWithPlan, 195))
         #expect(taxClose(e.incremental, 90))
     }
+
+    // MARK: Loss carried to next year, by character (MODEL §5), branch by branch
+
+    private func carried(_ s: Double, _ l: Double, limit: Double = 3000) -> TermAmounts {
+        TaxEstimate.carryforward(shortTerm: s, longTerm: l, limit: limit)
+    }
+
+    @Test func nothingIsCarriedWithoutANetLoss() {
+        // S + L ≥ 0 in every branch of T: both gains; S < 0 ≤ L; L < 0 ≤ S; exactly zero.
+        #expect(carried(1000, 2000) == TermAmounts())
+        #expect(carried(-5000, 6000) == TermAmounts())
+        #expect(carried(6000, -5000) == TermAmounts())
+        #expect(carried(-700, 700) == TermAmounts())
+        #expect(carried(0, 0) == TermAmounts())
+    }
+
+    @Test func bothLossesUseTheLimitShortTermFirst() {
+        // S = −1000, L = −5000: the limit's 3,000 takes the 1,000 short-term first, then 2,000 of
+        // the long-term. Short-term max(0, 1000 − 3000) = 0; long-term max(0, 5000 − max(0, 3000 − 1000))
+        // = 5000 − 2000 = 3000. Total 3,000 = 6,000 − 3,000.
+        #expect(carried(-1000, -5000) == TermAmounts(shortTerm: 0, longTerm: 3000))
+        // S = −4000, L = −500: short-term 4000 − 3000 = 1000; the limit is used up, max(0, 3000 − 4000)
+        // = 0, so long-term 500 − 0 = 500. Total 1,500 = 4,500 − 3,000.
+        #expect(carried(-4000, -500) == TermAmounts(shortTerm: 1000, longTerm: 500))
+        // S = −1000, L = −1500: 2,500 ≤ 3,000, nothing carried: 0 and max(0, 1500 − 2000) = 0.
+        #expect(carried(-1000, -1500) == TermAmounts())
+        // A limit of 0 deducts nothing: everything is carried, by character.
+        #expect(carried(-100, -50, limit: 0) == TermAmounts(shortTerm: 100, longTerm: 50))
+    }
+
+    @Test func aLongTermGainAbsorbsShortTermLossFirst() {
+        // S < 0 ≤ L: S = −8000, L = 2000: net loss 6,000, 3,000 deducted, 3,000 carried short-term.
+        #expect(carried(-8000, 2000) == TermAmounts(shortTerm: 3000, longTerm: 0))
+        // S = −4000, L = 2000: net loss 2,000 ≤ 3,000: nothing carried (−(S+L) − limit = −1000 < 0).
+        #expect(carried(-4000, 2000) == TermAmounts())
+        // L = 0 counts as "0 ≤ L": S = −5000 → 2,000 short-term.
+        #expect(carried(-5000, 0) == TermAmounts(shortTerm: 2000, longTerm: 0))
+    }
+
+    @Test func aShortTermGainAbsorbsLongTermLossFirst() {
+        // L < 0 ≤ S: S = 1000, L = −6000: net loss 5,000, 2,000 carried long-term.
+        #expect(carried(1000, -6000) == TermAmounts(shortTerm: 0, longTerm: 2000))
+        // S = 1000, L = −3500: net loss 2,500: nothing carried.
+        #expect(carried(1000, -3500) == TermAmounts())
+        // S = 0: L = −5000 → 2,000 long-term.
+        #expect(carried(0, -5000) == TermAmounts(shortTerm: 0, longTerm: 2000))
+    }
+
+    @Test func theEstimateCarriesFromTheNetWithThePlan() {
+        // carryforward in ST 10,000, realized LT +500, plan LT −1,500 → S = −10,000, L = −1,000.
+        // Both losses: short-term 10,000 − 3,000 = 7,000; long-term 1,000 − max(0, 3,000 − 10,000) = 1,000.
+        let e = TaxEstimate(
+            taxSettings(realized: TermAmounts(longTerm: 500), carryforward: TermAmounts(shortTerm: 10_000)),
+            planShortTerm: 0, planLongTerm: -1500)
+        #expect(e.carryforwardAfter == TermAmounts(shortTerm: 7000, longTerm: 1000))
+        // A plan gain that uses up a carryforward: carryforward LT 1,500, plan LT +2,000 → L = 500: none left.
+        let used = TaxEstimate(taxSettings(carryforward: TermAmounts(longTerm: 1500)), planShortTerm: 0, planLongTerm: 2000)
+        #expect(used.carryforwardAfter == TermAmounts())
+    }
 }
 
 extension TaxEstimateTests {
