@@ -130,6 +130,24 @@ private let sentence = "Lot-level tax counts every gain and loss sold at its own
         #expect((plans.first?["notes"] as? [[String: Any]])?.first?["kind"] as? String == "nearLongTerm")
     }
 
+    @Test func blockedNotesComeLastInEveryFormat() throws {
+        // A loss sale of VEA (held nowhere, targeted nowhere) on 2026-11-02: blocked until
+        // 2026-11-02 + 31 = 2026-12-03. The trades do not change; the note joins the others, last.
+        let blocked = try temporaryFile(
+            "blocked.yaml",
+            notesScenario + "\nrecentSales: [{account: brokerage, symbol: VEA, shares: 5, loss: 40, sold: 2026-11-02}]\n")
+        let sentence = "VEA was sold at a loss in the last 30 days: not bought before 2026-12-03."
+        let plan = try #require(try Run(["plan", blocked, "--strategy", "full", "--format", "json"]).json as? [String: Any])
+        let notes = try #require(plan["notes"] as? [[String: Any]])
+        #expect(notes.map { $0["kind"] as? String } == ["nearLongTerm", "doNotRebuyUntil", "blocked"])
+        #expect(notes.last?["until"] as? String == "2026-12-03")
+        #expect(try Run(["plan", blocked, "--strategy", "full"]).stdout.contains("  - " + sentence))
+        let csv = try Run(["plan", blocked, "--strategy", "full", "--format", "csv"]).stdout
+        #expect(csv.hasSuffix(",VEA,note,,,\(sentence)\n") || csv.hasSuffix(",VEA,note,,,\(sentence)"))
+        let markdown = try Run(["compare", blocked, "--strategies", "full,cash-only", "--format", "markdown"]).stdout
+        #expect(markdown.contains("- full, cash-only: " + sentence))
+    }
+
     @Test func frontierStatesItsAssumptions() throws {
         let run = try Run(["frontier", path, "--points", "2"])
         #expect(run.stdout.contains("Assumptions") && run.stdout.contains(sentence))

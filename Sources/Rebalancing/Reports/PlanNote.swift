@@ -16,8 +16,8 @@ public enum PlanNote: Sendable, Equatable {
 
     /// A sold short-term gain lot gets a note when it turns long-term this many days after asOf or fewer.
     public static let nearLongTermDays = 60
-    /// Days after asOf (or after a recent sale) on which buying back is no longer a wash sale.
-    public static let rebuyAfterDays = 31
+    /// Days after asOf (as after a recent sale) on which buying back is no longer a wash sale.
+    public static let rebuyAfterDays = RecentSale.blockDays
 
     /// The JSON `kind`.
     public var kind: String {
@@ -60,7 +60,8 @@ public enum PlanNote: Sendable, Equatable {
 extension PlanNote {
     /// The notes of a plan's trades (MODEL §6), in this order: near-long-term lots in trade
     /// order, then every identical group the plan sells at a loss in a taxable account,
-    /// alphabetically. (The `blocked` notes come from the scenario's recent sales.) Computed from the trades and the household alone, whatever the strategy.
+    /// alphabetically. Computed from the trades and the household alone, whatever the strategy.
+    /// (The `blocked` notes come from the scenario's recent sales.)
     static func notes(trades: [PlanReport.Trade], household: Household) -> [PlanNote] {
         let scenario = household.scenario
         let asOf = scenario.asOf
