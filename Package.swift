@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "rebalance", targets: ["rebalance"]),
         .library(name: "Rebalancing", targets: ["Rebalancing"]),
+        .library(name: "GLPKSolver", targets: ["GLPKSolver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -16,25 +17,38 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CGLPK",
-            path: "Sources/CGLPK",
+            path: "Sources/GLPK/CGLPK",
             providers: [.apt(["libglpk-dev"])]
         ),
-        .target(name: "LinearProgramming", dependencies: ["CGLPK"]),
+        // Solver-neutral: the model as plain values, the session protocols, the MIP safeguards.
+        .target(name: "LinearProgramming"),
+        // The GLPK backend: the only target that imports CGLPK.
+        .target(name: "GLPKSolver", dependencies: ["LinearProgramming", "CGLPK"], path: "Sources/GLPK/GLPKSolver"),
         .target(name: "Rebalancing", dependencies: ["LinearProgramming", "Yams"]),
         .target(
             name: "RebalanceCLI",
             dependencies: [
                 "Rebalancing",
+                "GLPKSolver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "rebalance", dependencies: ["RebalanceCLI"]),
-        .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        // Shared by the test targets: bundled scenarios, scenario builders, the model oracle.
+        .target(
+            name: "RebalanceTestSupport",
+            dependencies: ["Rebalancing", "GLPKSolver", "LinearProgramming"],
+            path: "Tests/RebalanceTestSupport"
+        ),
+        .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "GLPKSolver"]),
         .testTarget(
             name: "RebalancingTests",
-            dependencies: ["Rebalancing", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "Rebalancing", "GLPKSolver", "RebalanceTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "RebalanceCLITests", dependencies: ["RebalanceCLI", "Rebalancing", "rebalance"]),
+        .testTarget(
+            name: "RebalanceCLITests", dependencies: ["RebalanceCLI", "Rebalancing", "RebalanceTestSupport", "rebalance"]),
     ],
     swiftLanguageModes: [.v6]
 )

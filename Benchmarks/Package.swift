@@ -16,6 +16,7 @@ let package = Package(
             name: "RebalanceBenchmarks",
             dependencies: [
                 .product(name: "Rebalancing", package: "rebalance"),
+                .product(name: "GLPKSolver", package: "rebalance"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/RebalanceBenchmarks",

@@ -13,7 +13,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "ScenarioFuzzer",
-            dependencies: [.product(name: "Rebalancing", package: "rebalance")]
+            dependencies: [
+                .product(name: "Rebalancing", package: "rebalance"),
+                .product(name: "GLPKSolver", package: "rebalance"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -80,3 +80,30 @@ public struct LinearModel: Sendable {
         terms.reduce(0) { $0 + $1.coefficient * values[$1.variable.index] }
     }
 }
+
+extension LinearModel {
+    /// Sums the coefficients of repeated variables and drops zeros: solvers such as GLPK refuse duplicates.
+    /// The sums are checked again: two large finite terms can add up to infinity.
+    public static func checkedMerge(_ terms: [Term], row: Int?) throws(LinearProgrammingError) -> [Term] {
+        let out = merged(terms)
+        for term in out where !LinearModel.isAcceptable(term.coefficient) {
+            throw .coefficientOutOfRange(row: row, variable: term.variable.index, value: term.coefficient)
+        }
+        return out
+    }
+
+    public static func merged(_ terms: [Term]) -> [Term] {
+        var sorted = terms.sorted { $0.variable.index < $1.variable.index }
+        var out: [Term] = []
+        out.reserveCapacity(sorted.count)
+        for term in sorted {
+            if let last = out.last, last.variable == term.variable {
+                out[out.count - 1].coefficient += term.coefficient
+            } else {
+                out.append(term)
+            }
+        }
+        sorted.removeAll()
+        return out.filter { $0.coefficient != 0 }
+    }
+}

@@ -1,7 +1,8 @@
 /// Why a model or a call was refused before it reached the solver.
 ///
-/// GLPK calls `abort()` on an invalid argument, so every index, bound and number is checked
-/// in Swift first and refused with one of these.
+/// Backends may abort the process on an invalid argument (GLPK does), so every index, bound and
+/// number is checked in Swift first and refused with one of these. Misuse that no input can cause
+/// (a session used on the wrong thread) is a precondition failure, not an error.
 public enum LinearProgrammingError: Error, Equatable, Sendable {
     case nonFiniteCoefficient(row: Int?, variable: Int, value: Double)
     /// Finite, but too large or too small for GLPK's scaling (which aborts on such data).
@@ -13,7 +14,6 @@ public enum LinearProgrammingError: Error, Equatable, Sendable {
     case constraintOutOfRange(index: Int, count: Int)
     case binaryBounds(variable: Int)
     case tooLarge(what: String, count: Int)
-    case wrongThread
 }
 
 extension LinearProgrammingError: CustomStringConvertible {
@@ -40,8 +40,6 @@ extension LinearProgrammingError: CustomStringConvertible {
             return "variable \(variable) is 0/1: its bounds cannot be changed"
         case let .tooLarge(what, count):
             return "\(what) (\(count)) is more than the solver can index"
-        case .wrongThread:
-            return "a GLPK problem was used on a thread other than the one that created it"
         }
     }
 }
@@ -58,11 +56,11 @@ extension LinearModel {
         try Self.checkObjective(objective, variableCount: columns.count)
     }
 
-    static func check(_ column: Column, what: @autoclosure () -> String) throws(LinearProgrammingError) {
+    public static func check(_ column: Column, what: @autoclosure () -> String) throws(LinearProgrammingError) {
         try checkBounds(lower: column.lower, upper: column.upper, what: what())
     }
 
-    static func check(_ row: Row, index: Int, variableCount: Int) throws(LinearProgrammingError) {
+    public static func check(_ row: Row, index: Int, variableCount: Int) throws(LinearProgrammingError) {
         try checkBounds(lower: row.lower, upper: row.upper, what: "constraint \(index)")
         for term in row.terms {
             guard term.variable.index >= 0, term.variable.index < variableCount else {
@@ -77,7 +75,7 @@ extension LinearModel {
         }
     }
 
-    static func checkObjective(_ terms: [Term], variableCount: Int) throws(LinearProgrammingError) {
+    public static func checkObjective(_ terms: [Term], variableCount: Int) throws(LinearProgrammingError) {
         for term in terms {
             guard term.variable.index >= 0, term.variable.index < variableCount else {
                 throw .variableOutOfRange(index: term.variable.index, count: variableCount)
@@ -91,7 +89,7 @@ extension LinearModel {
         }
     }
 
-    static func checkBounds(lower: Double, upper: Double, what: @autoclosure () -> String) throws(LinearProgrammingError) {
+    public static func checkBounds(lower: Double, upper: Double, what: @autoclosure () -> String) throws(LinearProgrammingError) {
         guard !lower.isNaN, !upper.isNaN, lower != .infinity, upper != -.infinity else {
             throw .nonFiniteBound(what: what(), lower: lower, upper: upper)
         }
@@ -101,12 +99,12 @@ extension LinearModel {
         }
     }
 
-    /// GLPK's scaling aborts the process on coefficients near 1e±200; these limits keep far away.
+    /// Scaling aborts some solvers (GLPK) on coefficients near 1e±200; these limits keep far away.
     public static let largestMagnitude = 1e20
     public static let smallestCoefficient = 1e-20
 
-    /// Zero, or finite with a magnitude GLPK can scale.
-    static func isAcceptable(_ coefficient: Double) -> Bool {
+    /// Zero, or finite with a magnitude a solver can scale.
+    public static func isAcceptable(_ coefficient: Double) -> Bool {
         coefficient == 0 || (abs(coefficient) >= smallestCoefficient && abs(coefficient) <= largestMagnitude)
     }
 }

@@ -6,8 +6,8 @@ public enum TerminationStatus: Sendable, Equatable {
     /// The time limit was reached; `feasible` tells whether the values satisfy the constraints.
     case timeLimit(feasible: Bool)
     case iterationLimit
-    /// The solver failed; the associated text says how.
-    case numericalFailure(String)
+    /// The solver failed; the associated failure says how (and keeps the backend's own code).
+    case numericalFailure(SolverFailure)
 
     public var isOptimal: Bool { self == .optimal }
 
@@ -46,6 +46,29 @@ extension TerminationStatus: CustomStringConvertible {
     }
 }
 
+/// How a backend failed at run time: a sentence, and the backend's own routine and return code
+/// when there is one (GLPK's `glp_simplex` returning `GLP_EFAIL`, say) so nothing is lost.
+public struct SolverFailure: Error, Sendable, Equatable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    /// What went wrong, as a sentence.
+    public var message: String
+    /// The backend routine that failed, e.g. `glp_simplex`.
+    public var routine: String?
+    /// The raw code that routine returned.
+    public var code: Int32?
+
+    public init(_ message: String, routine: String? = nil, code: Int32? = nil) {
+        self.message = message
+        self.routine = routine
+        self.code = code
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+    public init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
+
+    /// The sentence alone: what a person reads in a plan's message.
+    public var description: String { message }
+}
+
 /// The result of one solve.
 public struct Solution: Sendable {
     public var status: TerminationStatus
@@ -54,7 +77,8 @@ public struct Solution: Sendable {
     /// One value per variable.
     public var values: [Double]
     /// One dual value (shadow price) per constraint, of the final LP solved (for a MIP, the LP
-    /// with the 0/1 variables fixed at their optimal values).
+    /// with the 0/1 variables fixed at their optimal values); empty from a session without
+    /// ``DualSession``.
     public var duals: [Double]
 
     public init(status: TerminationStatus, objectiveValue: Double = 0, values: [Double] = [], duals: [Double] = []) {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import LinearProgramming
 import Rebalancing
 
 /// The scenario file argument, shared by every command that reads one.
@@ -32,7 +31,7 @@ struct SolverOptionGroup: ParsableArguments {
     }
 
     var planner: Planner {
-        Planner(options: SolverOptions(timeLimit: timeLimit), verify: verify || Planner.verifiesByDefault)
+        Planner(solver: defaultSolver(timeLimit: timeLimit), verify: verify || Planner.verifiesByDefault)
     }
 }
 

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import GLPKSolver
 @testable import LinearProgramming
 
 /// Row duals, worked out by hand. Convention (GLPK, minimization): the dual of a row is

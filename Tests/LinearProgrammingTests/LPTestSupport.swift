@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Testing
 
+@testable import GLPKSolver
 @testable import LinearProgramming
 
 // Shared helpers for the LinearProgramming tests.

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import GLPKSolver
 @testable import LinearProgramming
 
 /// Small LPs whose optima are worked out by hand in the comments.
@@ -214,13 +215,13 @@ struct LinearProgramTests {
     @Test("merged() sums repeats, sorts by variable and drops zeros")
     func mergedHelper() {
         let x = Variable(index: 0), y = Variable(index: 1), z = Variable(index: 2)
-        let merged = GLPKProblem.merged([
+        let merged = LinearModel.merged([
             Term(z, 2), Term(x, 1), Term(y, 0), Term(x, 1), Term(z, -2), Term(y, 0.5),
         ])
         // x: 1 + 1 = 2; y: 0 + 0.5 = 0.5; z: 2 − 2 = 0 → dropped.
         #expect(merged == [Term(x, 2), Term(y, 0.5)])
-        #expect(GLPKProblem.merged([]) == [])
-        #expect(GLPKProblem.merged([Term(x, 0)]) == [])
+        #expect(LinearModel.merged([]) == [])
+        #expect(LinearModel.merged([Term(x, 0)]) == [])
     }
 
     @Test("A model with no variables and no rows solves to objective 0")

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import GLPKSolver
 @testable import LinearProgramming
 
 /// Mixed 0/1 programs. Each test gives the LP relaxation's optimum and the integer optimum,

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import GLPKSolver
 @testable import LinearProgramming
 
 /// Solving, changing and solving again in one session; solver options.

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import GLPKSolver
 @testable import LinearProgramming
 
 /// Infeasible and unbounded LPs, and the readable texts of statuses, errors and GLPK codes.
@@ -138,7 +139,6 @@ struct StatusTests {
         .coefficientOutOfRange(row: nil, variable: 0, value: 1e-300),
         .boundOutOfRange(what: "variable 3", value: 1e30),
         .binaryBounds(variable: 4),
-        .wrongThread,
     ]
 
     @Test("Every error has a readable description naming what is wrong", arguments: allErrors)
@@ -161,8 +161,6 @@ struct StatusTests {
             #expect(text.contains("\(index)") && text.contains("\(count)"))
         case .binaryBounds(let variable):
             #expect(text.contains("variable \(variable)") && text.contains("0/1"))
-        case .wrongThread:
-            #expect(text.contains("thread"))
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import GLPKSolver
 @testable import LinearProgramming
 
 /// GLPK keeps its state per thread: a problem lives on the thread that created it.
@@ -51,7 +52,7 @@ struct ThreadingTests {
                 }
             }
             // Every problem this thread created is gone: free its GLPK environment.
-            GLPKSolver.releaseThreadEnvironment()
+            GLPKSolver().releaseThreadResources()
         }
 
         #expect(failures.elements.isEmpty, "\(failures.elements)")
@@ -79,7 +80,7 @@ struct ThreadingTests {
                 if let solution = try? GLPKSolver().solve(Self.scaledLP(1)) {
                     results.append(solution.status == .optimal ? solution.objectiveValue : .nan)
                 }
-                GLPKSolver.releaseThreadEnvironment()
+                GLPKSolver().releaseThreadResources()
             }
         }
         let values = results.elements
@@ -87,40 +88,28 @@ struct ThreadingTests {
         #expect(values.allSatisfy { close($0, 2.8) })
     }
 
-    @Test("Using a problem from another thread is refused; the creator can still use it")
-    func wrongThread() throws {
-        let (model, _, _) = DualValueTests.twoRowModel()
-        let problem = try GLPKProblem(model)
-
-        // The worker gets an unretained reference: this function keeps the only strong one,
-        // so the problem's deinit (glp_delete_prob) runs here, on the creating thread.
-        let handle = UncheckedSendable(Unmanaged.passUnretained(problem))
-        let errors = Collector<LinearProgrammingError?>()
-        let statuses = Collector<TerminationStatus>()
-        withExtendedLifetime(problem) {
-            runOnNewThreads(1) { _ in
-                let foreign = handle.value.takeUnretainedValue()
-                errors.append(caught { try foreign.addConstraint(Row([Term(Variable(index: 0), 1)], lower: 2)) })
-                errors.append(caught { try foreign.addVariable(Column()) })
-                errors.append(caught { try foreign.setObjective([Term(Variable(index: 0), 1)]) })
-                errors.append(caught { try foreign.setBounds(ConstraintRef(index: 0), lower: 5, upper: .infinity) })
-                // Invalid input from the wrong thread: the thread check comes first.
-                errors.append(caught { try foreign.addConstraint(Row([Term(Variable(index: 99), .nan)])) })
-                statuses.append(foreign.solve().status)
+    @Test("Using a problem from another thread stops the program: misuse, not a solver result")
+    func wrongThread() async {
+        await #expect(processExitsWith: .failure) {
+            let (model, _, _) = DualValueTests.twoRowModel()
+            let problem = try! GLPKProblem(model)
+            // The worker gets an unretained reference: the problem stays owned by this thread.
+            let handle = UncheckedSendable(Unmanaged.passUnretained(problem))
+            withExtendedLifetime(problem) {
+                runOnNewThreads(1) { _ in _ = handle.value.takeUnretainedValue().solveLP() }
             }
         }
+    }
 
-        #expect(errors.elements.count == 5)
-        for error in errors.elements {
-            #expect(error == .wrongThread)
+    @Test("The creating thread keeps using its problem after another thread solved its own")
+    func creatorKeepsItsProblem() throws {
+        let (model, _, _) = DualValueTests.twoRowModel()
+        let problem = try GLPKProblem(model)
+        runOnNewThreads(1) { _ in
+            let other = try? GLPKSolver().solve(Self.scaledLP(1))
+            #expect(other?.status == .optimal)
+            GLPKSolver().releaseThreadResources()
         }
-        #expect(statuses.elements.count == 1)
-        if let status = statuses.elements.first {
-            #expect(!status.isOptimal)
-            #expect(status == .numericalFailure(LinearProgrammingError.wrongThread.description))
-        }
-
-        // Back on the creating thread: nothing was changed and the problem still works.
         #expect(problem.constraintCount == 2)
         #expect(problem.variableCount == 2)
         let solution = problem.solve()

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import GLPKSolver
 @testable import LinearProgramming
 
 /// Invalid input must be refused in Swift with the right error: GLPK itself would `abort()` the

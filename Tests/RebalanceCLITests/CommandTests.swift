@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Rebalancing
+import RebalanceTestSupport
 
 /// Runs the built `rebalance` executable and captures what it prints.
 struct Run {
@@ -46,13 +47,8 @@ struct Run {
     var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
 }
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-let scenarioFiles: [String] = {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("scenarios").path)) ?? []
-    return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted().map { "scenarios/\($0)" }
-}()
+/// The bundled scenarios, relative to the package root (the commands run there).
+let scenarioFiles: [String] = bundledScenarios.map { "scenarios/\($0)" }
 
 func temporaryFile(_ name: String, _ contents: String? = nil) throws -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rebalance-tests-\(UUID().uuidString)")

@@ -3,19 +3,13 @@ import Testing
 
 @testable import RebalanceCLI
 import Rebalancing
+import RebalanceTestSupport
 
 /// The HTML reports are one self-contained file each: well formed, nothing fetched from the
 /// network, every strategy named and every piece of scenario text escaped.
 @Suite struct HTMLReportTests {
-    static let scenariosFolder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scenarios")
-
-    /// Every bundled scenario file, by name.
-    static let scenarioFiles: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: scenariosFolder.path)) ?? []
-        return names.filter { ScenarioLoader.Format(path: $0) != nil }.sorted()
-    }()
+    static let scenariosFolder = scenariosDirectory
+    static let scenarioFiles = bundledScenarios
 
     @Test func scenariosAreBundled() {
         #expect(!Self.scenarioFiles.isEmpty, "no scenario found in \(Self.scenariosFolder.path)")
@@ -27,7 +21,7 @@ import Rebalancing
         let scenario = try ScenarioLoader.load(path: path)
         let comparison = Comparison(
             Household(scenario), name: displayName(scenario, file: path),
-            strategies: scenario.strategies ?? Strategy.defaultForCompare)
+            strategies: scenario.strategies ?? Strategy.defaultForCompare, planner: Planner())
         let html = HTMLReport.compare(comparison)
         expectSelfContained(html)
         #expect(html.contains(HTMLReport.escape(comparison.name)))
@@ -43,7 +37,7 @@ import Rebalancing
     func frontierPageIsSelfContained(file: String) throws {
         let path = Self.scenariosFolder.appendingPathComponent(file).path
         let scenario = try ScenarioLoader.load(path: path)
-        let frontier = Frontier(Household(scenario), name: displayName(scenario, file: path), points: 4)
+        let frontier = Frontier(Household(scenario), name: displayName(scenario, file: path), points: 4, planner: Planner())
         let html = HTMLReport.frontier(frontier)
         expectSelfContained(html)
         #expect(html.contains(HTMLReport.escape(frontier.name)))
@@ -55,8 +49,8 @@ import Rebalancing
     @Test func compareWithFrontierHasBothParts() throws {
         let path = Self.scenariosFolder.appendingPathComponent("three-fund.yaml").path
         let household = Household(try ScenarioLoader.load(path: path))
-        let comparison = Comparison(household, name: "Three", strategies: Strategy.defaultForCompare)
-        let html = HTMLReport.compare(comparison, frontier: Frontier(household, name: "Three", points: 3))
+        let comparison = Comparison(household, name: "Three", strategies: Strategy.defaultForCompare, planner: Planner())
+        let html = HTMLReport.compare(comparison, frontier: Frontier(household, name: "Three", points: 3, planner: Planner()))
         expectSelfContained(html)
         #expect(html.contains("Strategies compared"))
         #expect(html.contains("Tax against drift"))
@@ -83,10 +77,10 @@ import Rebalancing
         let household = Household(scenario)
         let name = try #require(scenario.name)
         #expect(name == "<b>&\"'")
-        let comparison = Comparison(household, name: name, strategies: Strategy.defaultForCompare)
+        let comparison = Comparison(household, name: name, strategies: Strategy.defaultForCompare, planner: Planner())
         let pages = [
             HTMLReport.compare(comparison),
-            HTMLReport.frontier(Frontier(household, name: name, points: 3)),
+            HTMLReport.frontier(Frontier(household, name: name, points: 3, planner: Planner())),
         ]
         for html in pages {
             expectSelfContained(html)

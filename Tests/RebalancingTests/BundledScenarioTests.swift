@@ -1,3 +1,4 @@
+import GLPKSolver
 import Foundation
 import Testing
 @testable import Rebalancing
@@ -28,7 +29,7 @@ import LinearProgramming
         }
         let full = try #require(results["full"])
         let cashOnly = try #require(results["cash-only"])
-        let tol = Optimizer<LinearProgramming.GLPKSolver>.stageTolerance(household)
+        let tol = Optimizer<GLPKSolver>.stageTolerance(household)
         // full minimizes drift with no extra constraint: nothing reaches lower drift.
         for (name, report) in results {
             #expect(full.summary.misallocatedAfter <= report.summary.misallocatedAfter + tol, "\(file): full vs \(name)")

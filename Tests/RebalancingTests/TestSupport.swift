@@ -1,5 +1,6 @@
 import Foundation
 import LinearProgramming
+@_exported import RebalanceTestSupport
 @testable import Rebalancing
 
 /// A household from YAML text (failing the test on invalid input).
@@ -25,13 +26,3 @@ extension PlanReport {
 func close(_ a: Double, _ b: Double, within tolerance: Double = 0.005) -> Bool {
     abs(a - b) <= tolerance
 }
-
-/// The repository's bundled scenarios.
-let scenariosDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("scenarios")
-
-let bundledScenarios: [String] = {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: scenariosDirectory.path)) ?? []
-    return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }.sorted()
-}()

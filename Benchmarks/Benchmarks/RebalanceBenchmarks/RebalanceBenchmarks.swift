@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import GLPKSolver
 import Rebalancing
 
 // Three workloads:
@@ -51,16 +52,16 @@ func buildFull(_ scenario: Scenario) -> Int {
 }
 
 func planFull(_ scenario: Scenario) -> Plan {
-    Planner().plan(Household(scenario), strategy: full)
+    Planner(solver: GLPKSolver()).plan(Household(scenario), strategy: full)
 }
 
 func compareDefault(_ scenario: Scenario) -> Comparison {
-    Comparison(Household(scenario), name: scenario.name ?? "", strategies: Strategy.defaultForCompare, planner: Planner())
+    Comparison(Household(scenario), name: scenario.name ?? "", strategies: Strategy.defaultForCompare, planner: Planner(solver: GLPKSolver()))
 }
 
 /// Runs the batch file through `BatchRunner` (parse, compare, one JSON line per household).
 func runBatch(jobs: Int) -> BatchRunner.Summary {
-    let runner = BatchRunner(strategies: batchStrategies, jobs: jobs)
+    let runner = BatchRunner(strategies: batchStrategies, jobs: jobs, planner: Planner(solver: GLPKSolver()))
     let summary = try! runner.run(BatchInput([batchFile]), write: { blackHole($0) })
     precondition(summary.processed == batchSize && summary.failed == 0, "batch: \(summary)")
     return summary

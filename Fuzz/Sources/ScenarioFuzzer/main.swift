@@ -1,4 +1,5 @@
 import Foundation
+import GLPKSolver
 import Rebalancing
 
 // libFuzzer entry point: every input must either load as a scenario or be refused with a
@@ -33,7 +34,7 @@ public func fuzzScenario(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
 
     // Small scenarios are planned too: the plan must verify and its report serialize.
     if household.lots.count <= 40 && household.symbols.count <= 40 {
-        let plan = Planner().plan(household, strategy: Strategy(name: "full", kind: .full))
+        let plan = Planner(solver: GLPKSolver()).plan(household, strategy: Strategy(name: "full", kind: .full))
         if plan.status == .optimal {
             let violations = PlanVerifier(household).violations(of: plan)
             precondition(violations.isEmpty, "the full plan breaks MODEL's constraints: \(violations)")

@@ -1,5 +1,4 @@
 import Foundation
-import LinearProgramming
 import Synchronization
 
 /// Runs many scenarios on worker threads and writes one JSON line per scenario, in input order
@@ -7,7 +6,7 @@ import Synchronization
 /// for JSON Lines), or `"error"` in place of `"plans"` for a scenario that failed.
 ///
 /// Work goes in chunks: each chunk is solved by `jobs` threads (each creating, solving and
-/// freeing its GLPK problems itself, and freeing its GLPK environment before it ends), then
+/// freeing its solver sessions itself, and the solver's per-thread state before it ends), then
 /// written in order. The output is therefore a prefix of the full run at every moment, which is
 /// what makes `--resume` exact.
 public struct BatchRunner: Sendable {
@@ -23,7 +22,7 @@ public struct BatchRunner: Sendable {
     public var planner: Planner
     public var chunkSize = 256
 
-    public init(strategies: [Strategy]?, jobs: Int, shard: (index: Int, count: Int) = (0, 1), planner: Planner = Planner()) {
+    public init(strategies: [Strategy]?, jobs: Int, shard: (index: Int, count: Int) = (0, 1), planner: Planner) {
         self.strategies = strategies
         self.jobs = max(1, jobs)
         self.shard = shard
@@ -99,7 +98,7 @@ public struct BatchRunner: Sendable {
                     guard i < chunk.count else { break }
                     slots.set(i, runner.process(chunk[i]))
                 }
-                GLPKSolver.releaseThreadEnvironment()
+                runner.planner.releaseThreadResources()
                 done.leave()
             }
             thread.stackSize = 8 << 20

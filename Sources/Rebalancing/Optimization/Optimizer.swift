@@ -12,7 +12,7 @@ import LinearProgramming
 /// the guards not yet needed, and a symbol the solution both buys and sells at a loss is settled
 /// by bounds when that provably costs nothing, else gets its binary. A solution satisfying every
 /// guard and reaching the relaxation's bound is optimal for the full model.
-public struct Optimizer<Solver: LinearSolver>: Sendable {
+public struct Optimizer<Solver: MIPDualSolver>: Sendable {
     public let solver: Solver
 
     public init(solver: Solver) { self.solver = solver }
@@ -78,7 +78,7 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
                     best.status = .timeLimit(feasible: true)
                     return extract(built, best, strategy: strategy, marginal: nil)
                 }
-                return .none(strategy, household, status: solution.status)
+                return .none(strategy, household, status: PlanStatus(solution.status))
             }
             // In the tax stage, the dual of the drift row prices one more dollar of drift in tax.
             if k == 1, built.stages[1] == built.lotTax, let drift = stageRows.first {
@@ -235,9 +235,9 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
             let amount = solution[p.variable]
             if amount > epsilon { purchases.append(Plan.Purchase(account: p.account, symbol: p.symbol, amount: amount)) }
         }
-        // A guard row can let through a cent-sized purchase beside a loss sale (GLPK's
+        // A guard row can let through a cent-sized purchase beside a loss sale (the solver's
         // tolerances): under a dollar that is noise and goes; anything larger is a failure.
-        var status = solution.status
+        var status = PlanStatus(solution.status)
         for candidate in built.guardCandidates {
             let lossSold = candidate.lossLots.reduce(0) { $0 + shares[$1] * household.lots[$1].price }
             let bought = purchases.filter { $0.symbol == candidate.symbol }.reduce(0) { $0 + $1.amount }
@@ -254,11 +254,5 @@ public struct Optimizer<Solver: LinearSolver>: Sendable {
         return Plan(
             strategy: strategy, status: status, sharesSold: shares, purchases: purchases,
             marginalTaxPerDollar: marginal)
-    }
-}
-
-extension Optimizer where Solver == GLPKSolver {
-    public init(options: SolverOptions = SolverOptions()) {
-        self.init(solver: GLPKSolver(options: options))
     }
 }

@@ -1,5 +1,3 @@
-import LinearProgramming
-
 /// The trades a strategy chose, in the household's own terms: shares sold per lot and dollars
 /// bought per account and symbol. Figures about a plan come from ``PlanReport``.
 public struct Plan: Sendable {
@@ -16,7 +14,7 @@ public struct Plan: Sendable {
     }
 
     public let strategy: Strategy
-    public var status: TerminationStatus
+    public var status: PlanStatus
     /// x_l: shares sold from each lot, in household lot order (all zero when there is no plan).
     public var sharesSold: [Double]
     public var purchases: [Purchase]
@@ -26,7 +24,7 @@ public struct Plan: Sendable {
     public var marginalTaxPerDollar: Double?
 
     public init(
-        strategy: Strategy, status: TerminationStatus, sharesSold: [Double], purchases: [Purchase],
+        strategy: Strategy, status: PlanStatus, sharesSold: [Double], purchases: [Purchase],
         marginalTaxPerDollar: Double? = nil
     ) {
         self.strategy = strategy
@@ -37,7 +35,7 @@ public struct Plan: Sendable {
     }
 
     /// A plan with no trades and the status that explains why.
-    public static func none(_ strategy: Strategy, _ household: Household, status: TerminationStatus) -> Plan {
+    public static func none(_ strategy: Strategy, _ household: Household, status: PlanStatus) -> Plan {
         Plan(
             strategy: strategy, status: status, sharesSold: [Double](repeating: 0, count: household.lots.count),
             purchases: [])

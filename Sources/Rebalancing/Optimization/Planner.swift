@@ -3,15 +3,18 @@ import LinearProgramming
 /// Makes a plan under any strategy: the optimizer for optimizing strategies, the baselines'
 /// own rules for `fifo` and `m1`. With `verify`, every plan is checked by ``PlanVerifier``
 /// (independent of the model builder) and one that fails is never returned as valid.
+///
+/// The solver is injected: any ``MIPDualSolver`` (a backend with 0/1 variables and duals), with
+/// its own options such as a time limit. The domain never picks one.
 public struct Planner: Sendable {
-    public let options: SolverOptions
+    public let solver: any MIPDualSolver
     /// On by default in debug builds (and so in tests); `--verify` turns it on in release.
     public let verify: Bool
 
     public static let verifiesByDefault = _isDebugAssertConfiguration()
 
-    public init(options: SolverOptions = SolverOptions(), verify: Bool = Planner.verifiesByDefault) {
-        self.options = options
+    public init(solver: some MIPDualSolver, verify: Bool = Planner.verifiesByDefault) {
+        self.solver = solver
         self.verify = verify
     }
 
@@ -29,13 +32,22 @@ public struct Planner: Sendable {
         case .m1:
             return checked(Baselines.m1(household, strategy: strategy), household)
         default:
-            return checked(Optimizer(options: options).plan(household, strategy: strategy), household)
+            return checked(optimize(household, strategy: strategy, with: solver), household)
         }
     }
 
     /// The `fifo` baseline from an existing `full` plan.
     public func fifo(_ household: Household, full: Plan, strategy: Strategy) -> Plan {
         checked(Baselines.fifo(household, full: full, strategy: strategy), household)
+    }
+
+    private func optimize(_ household: Household, strategy: Strategy, with solver: some MIPDualSolver) -> Plan {
+        Optimizer(solver: solver).plan(household, strategy: strategy)
+    }
+
+    /// Frees what the solver keeps for the calling thread: a worker thread calls it before it ends.
+    public func releaseThreadResources() {
+        solver.releaseThreadResources()
     }
 
     private func checked(_ plan: Plan, _ household: Household) -> Plan {

@@ -122,7 +122,7 @@ struct RebalanceModel {
         // LotTax = Σ r_l g_l x_l = Σ r_l (g_l / p) v_l;  Turn = Σ v + Σ y.
         for (l, lot) in household.lots.enumerated() {
             let coefficient = lot.rate * lot.gainPerShare / lot.price
-            // Below 1e-12 of tax per dollar sold is nothing, and GLPK cannot scale such values.
+            // Below 1e-12 of tax per dollar sold is nothing, and solvers cannot scale such values.
             if abs(coefficient) >= 1e-12 { lotTax.append(Term(sells[l], coefficient)) }
             turnover.append(Term(sells[l], 1))
         }
@@ -203,7 +203,7 @@ struct RebalanceModel {
         return rows
     }
 
-    /// `coefficient`·z, left out when the coefficient is too small to matter (or for GLPK to scale).
+    /// `coefficient`·z, left out when the coefficient is too small to matter (or for a solver to scale).
     private static func binaryTerm(_ z: Variable, _ coefficient: Double) -> [Term] {
         abs(coefficient) < 1e-9 ? [] : [Term(z, coefficient)]
     }

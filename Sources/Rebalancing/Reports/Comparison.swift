@@ -1,5 +1,3 @@
-import LinearProgramming
-
 /// Several strategies' plans for one household, side by side, with what the optimizer's `full`
 /// saves against the `fifo` baseline at the same drift.
 public struct Comparison: Sendable {
@@ -16,7 +14,7 @@ public struct Comparison: Sendable {
     private let fullPlan: Plan?
     private let planner: Planner
 
-    public init(_ household: Household, name: String, strategies: [Strategy], planner: Planner = Planner()) {
+    public init(_ household: Household, name: String, strategies: [Strategy], planner: Planner) {
         self.household = household
         self.name = name
         self.planner = planner

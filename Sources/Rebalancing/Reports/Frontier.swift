@@ -1,5 +1,3 @@
-import LinearProgramming
-
 /// The trade-off between tax and drift: `tax-budget` plans from a zero budget up to the lot tax
 /// of the full rebalance.
 public struct Frontier: Sendable {
@@ -13,7 +11,7 @@ public struct Frontier: Sendable {
     public let full: PlanReport
     public let points: [Point]
 
-    public init(_ household: Household, name: String, points count: Int, planner: Planner = Planner()) {
+    public init(_ household: Household, name: String, points count: Int, planner: Planner) {
         self.household = household
         self.name = name
         let full = PlanReport(planner.plan(household, strategy: Strategy(name: "full", kind: .full)), household: household)

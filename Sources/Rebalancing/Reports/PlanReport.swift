@@ -1,5 +1,3 @@
-import LinearProgramming
-
 /// Everything a person or a program reads about a plan, recomputed from its trades: the trades
 /// with the lots they sell, drift before and after, turnover, realized gains, lot tax, the tax
 /// estimate and the cash left.
@@ -72,7 +70,7 @@ public struct PlanReport: Sendable {
     public let assumptions: Assumptions
 
     public var strategy: Strategy { plan.strategy }
-    public var status: TerminationStatus { plan.status }
+    public var status: PlanStatus { plan.status }
 
     public init(_ plan: Plan, household: Household) {
         self.plan = plan

@@ -114,6 +114,6 @@ enum ScenarioValidator {
 
     static func money(_ x: Double) -> String { Money.format(x) }
 
-    /// The most an account's lots may be worth: keeps every model value in GLPK's range.
+    /// The most an account's lots may be worth: keeps every model value in the solver's range.
     static let largestValue = 1e15
 }

@@ -1,10 +1,12 @@
+import GLPKSolver
 import LinearProgramming
 import Testing
 
 @testable import Rebalancing
 
-/// GLPK, except that every solve after the first `allowed` runs out of time with nothing found.
-final class TimingOutSession: SolverSession {
+/// GLPK, except that every LP or branch and bound after the first `allowed` runs out of time
+/// with nothing found.
+final class TimingOutSession: MIPSession, DualSession {
     let inner: GLPKProblem
     var allowed: Int
     init(_ inner: GLPKProblem, allowed: Int) {
@@ -13,6 +15,7 @@ final class TimingOutSession: SolverSession {
     }
     var variableCount: Int { inner.variableCount }
     var constraintCount: Int { inner.constraintCount }
+    var binaryVariables: [Variable] { inner.binaryVariables }
     func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable { try inner.addVariable(column) }
     func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef { try inner.addConstraint(row) }
     func setObjective(_ terms: [Term]) throws(LinearProgrammingError) { try inner.setObjective(terms) }
@@ -22,17 +25,23 @@ final class TimingOutSession: SolverSession {
     func setBounds(_ variable: Variable, lower: Double, upper: Double) throws(LinearProgrammingError) {
         try inner.setBounds(variable, lower: lower, upper: upper)
     }
-    func solve() -> Solution { spend { inner.solve() } }
-    func solve(incumbent: [Double]) -> Solution { spend { inner.solve(incumbent: incumbent) } }
-    func solveRelaxation() -> Solution { spend { inner.solveRelaxation() } }
-    private func spend(_ body: () -> Solution) -> Solution {
-        guard allowed > 0 else { return Solution(status: .timeLimit(feasible: false)) }
+    func fixBinaries(_ choice: [Bool]?) { inner.fixBinaries(choice) }
+    func objectiveValue() -> Double { inner.objectiveValue() }
+    func primalValues() -> [Double] { inner.primalValues() }
+    func rowDuals() -> [Double] { inner.rowDuals() }
+    func solveLP() -> TerminationStatus {
+        guard allowed > 0 else { return .timeLimit(feasible: false) }
         allowed -= 1
-        return body()
+        return inner.solveLP()
+    }
+    func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome {
+        guard allowed > 0 else { return .timeLimit(nil) }
+        allowed -= 1
+        return inner.branchAndBound(incumbent: incumbent, presolve: presolve)
     }
 }
 
-struct TimingOutSolver: LinearSolver {
+struct TimingOutSolver: MIPDualSolver {
     let allowed: Int
     func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> TimingOutSession {
         TimingOutSession(try GLPKProblem(model), allowed: allowed)

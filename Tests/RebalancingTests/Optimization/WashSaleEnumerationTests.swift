@@ -1,3 +1,4 @@
+import GLPKSolver
 import LinearProgramming
 import Testing
 

@@ -204,12 +204,8 @@ enum FuzzCorpus {
         var isHostile = false
     }
 
-    /// The repository's scenarios/ folder, found from this file's path.
-    static let scenariosDirectory = RebalancingTests.scenariosDirectory
-
     static let bundled: [Seed] = {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: scenariosDirectory.path)) ?? []).sorted()
-        return names.compactMap { name in
+        bundledScenarios.compactMap { name in
             guard let format = ScenarioLoader.Format(path: name),
                 let data = try? Data(contentsOf: scenariosDirectory.appendingPathComponent(name))
             else { return nil }

@@ -71,13 +71,6 @@ private func readerYAML(
 
 private func readerClose(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance }
 
-/// The repository's scenarios/ directory, found from this file's path.
-private let readerScenariosDirectory = scenariosDirectory
-
-private let readerScenarioFiles: [String] =
-    ((try? FileManager.default.contentsOfDirectory(atPath: readerScenariosDirectory.path)) ?? [])
-    .filter { ScenarioLoader.Format(path: $0) != nil }
-    .sorted()
 
 @Suite("Scenario reading and validation")
 struct ScenarioReaderTests {
@@ -1044,12 +1037,12 @@ struct ScenarioReaderTests {
     }
 
     @Test func scenariosDirectoryIsNotEmpty() {
-        #expect(readerScenarioFiles.count >= 2, "found \(readerScenarioFiles) in \(readerScenariosDirectory.path)")
+        #expect(bundledScenarios.count >= 2, "found \(bundledScenarios) in \(scenariosDirectory.path)")
     }
 
-    @Test(arguments: readerScenarioFiles)
+    @Test(arguments: bundledScenarios)
     func shippedScenarioLoads(file: String) throws {
-        let path = readerScenariosDirectory.appendingPathComponent(file).path
+        let path = scenariosDirectory.appendingPathComponent(file).path
         let scenario: Scenario
         do throws(ScenarioError) {
             scenario = try ScenarioLoader.load(path: path)

@@ -1,31 +1,10 @@
 internal import CGLPK
+import LinearProgramming
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// The GLPK backend: opens a ``GLPKProblem`` per model.
-///
-/// LPs are solved after automatic scaling, presolve off, warm from the last basis: the primal
-/// simplex (Harris's ratio test) after a new objective, the dual simplex (long-step ratio test)
-/// after new rows or bounds. 0/1 variables are solved by branch and bound from the optimal
-/// relaxation, and every MIP answer is verified by fixing the 0/1 variables and solving the LP
-/// again.
-public struct GLPKSolver: LinearSolver {
-    public var options: SolverOptions
-    public init(options: SolverOptions = SolverOptions()) { self.options = options }
-
-    public func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> GLPKProblem {
-        try GLPKProblem(model, options: options)
-    }
-
-    /// Frees the calling thread's GLPK environment. A worker thread calls it before it ends,
-    /// once every problem it created has been released.
-    public static func releaseThreadEnvironment() {
-        glp_free_env()
-    }
-}
 
 /// The incumbent handed to GLPK's branch-and-bound callback (1-based values).
 private final class IncumbentOffer {
@@ -34,9 +13,14 @@ private final class IncumbentOffer {
     init(values: [Double]) { self.values = values }
 }
 
-/// Owns one `glp_prob`. Not `Sendable`: GLPK keeps its state per thread, so a problem is
-/// created, solved and deleted on one thread.
-public final class GLPKProblem: SolverSession {
+/// Owns one `glp_prob`: the only place a GLPK pointer lives. Every index, bound and number is
+/// checked before it reaches C (GLPK aborts on invalid arguments); every return code goes through
+/// ``GLPKRoutine/check(_:)``.
+///
+/// Not `Sendable`: GLPK keeps its state per thread, so a problem is created, solved and deleted on
+/// one thread. Using it on another is a precondition failure (a programming error no input can
+/// cause), not a solver result.
+public final class GLPKProblem: MIPSession, DualSession {
     private let problem: OpaquePointer
     private let owner: pthread_t
     private let options: SolverOptions
@@ -48,8 +32,6 @@ public final class GLPKProblem: SolverSession {
     private var objectiveColumns: [Int32] = []
     /// Whether the objective changed since the last solve (or nothing was solved yet).
     private var objectiveChanged = true
-    /// A feasible point offered to the next branch and bound.
-    private var pendingIncumbent: [Double]?
 
     public init(_ model: LinearModel, options: SolverOptions = SolverOptions()) throws(LinearProgrammingError) {
         try model.validate()
@@ -58,8 +40,8 @@ public final class GLPKProblem: SolverSession {
         // Merge repeated terms (and check their sums) before GLPK sees anything.
         var mergedRows: [[Term]] = []
         mergedRows.reserveCapacity(model.constraintCount)
-        for (i, row) in model.rows.enumerated() { mergedRows.append(try Self.checkedMerge(row.terms, row: i)) }
-        let objective = try Self.checkedMerge(model.objective, row: nil)
+        for (i, row) in model.rows.enumerated() { mergedRows.append(try LinearModel.checkedMerge(row.terms, row: i)) }
+        let objective = try LinearModel.checkedMerge(model.objective, row: nil)
         let entries = mergedRows.reduce(0) { $0 + $1.count }
         try Self.checkCount(entries, "the number of matrix entries")
 
@@ -104,7 +86,7 @@ public final class GLPKProblem: SolverSession {
     // MARK: Changing the problem
 
     public func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable {
-        try checkThread()
+        checkThread()
         try LinearModel.check(column, what: "variable \(variableCount)")
         try Self.checkCount(variableCount + 1, "the number of variables")
         let j = glp_add_cols(problem, 1)
@@ -114,12 +96,12 @@ public final class GLPKProblem: SolverSession {
     }
 
     public func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef {
-        try checkThread()
+        checkThread()
         try LinearModel.check(row, index: constraintCount, variableCount: variableCount)
         try Self.checkCount(constraintCount + 1, "the number of constraints")
         let i = glp_add_rows(problem, 1)
         setRowBounds(i, lower: row.lower, upper: row.upper)
-        let terms = try Self.checkedMerge(row.terms, row: constraintCount)
+        let terms = try LinearModel.checkedMerge(row.terms, row: constraintCount)
         let indices = [Int32(0)] + terms.map { Int32($0.variable.index + 1) }
         let values = [0.0] + terms.map(\.coefficient)
         glp_set_mat_row(problem, i, Int32(terms.count), indices, values)
@@ -128,15 +110,15 @@ public final class GLPKProblem: SolverSession {
     }
 
     public func setObjective(_ terms: [Term]) throws(LinearProgrammingError) {
-        try checkThread()
+        checkThread()
         try LinearModel.checkObjective(terms, variableCount: variableCount)
         for j in objectiveColumns { glp_set_obj_coef(problem, j, 0) }
         objectiveChanged = true
-        installObjective(try Self.checkedMerge(terms, row: nil))
+        installObjective(try LinearModel.checkedMerge(terms, row: nil))
     }
 
     public func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
-        try checkThread()
+        checkThread()
         guard constraint.index >= 0, constraint.index < constraintCount else {
             throw .constraintOutOfRange(index: constraint.index, count: constraintCount)
         }
@@ -145,7 +127,7 @@ public final class GLPKProblem: SolverSession {
     }
 
     public func setBounds(_ variable: Variable, lower: Double, upper: Double) throws(LinearProgrammingError) {
-        try checkThread()
+        checkThread()
         guard variable.index >= 0, variable.index < variableCount else {
             throw .variableOutOfRange(index: variable.index, count: variableCount)
         }
@@ -155,41 +137,25 @@ public final class GLPKProblem: SolverSession {
         setColumnBounds(j, lower: lower, upper: upper)
     }
 
-    // MARK: Solving
+    // MARK: Solving (the primitives the safeguards in LinearProgramming are written against)
 
-    public func solve(incumbent: [Double]) -> Solution {
-        pendingIncumbent = incumbent.count == variableCount && incumbent.allSatisfy(\.isFinite) ? incumbent : nil
-        defer { pendingIncumbent = nil }
-        return solve()
+    public var binaryVariables: [Variable] { binaryColumns.map { Variable(index: Int($0) - 1) } }
+
+    public func fixBinaries(_ choice: [Bool]?) {
+        checkThread()
+        guard let choice else {
+            for j in binaryColumns { glp_set_col_kind(problem, j, GLP_BV) }
+            return
+        }
+        precondition(choice.count == binaryColumns.count, "one value per 0/1 variable")
+        for (j, on) in zip(binaryColumns, choice) {
+            let value = on ? 1.0 : 0.0
+            glp_set_col_bnds(problem, j, GLP_FX, value, value)
+        }
     }
 
-    public func solve() -> Solution {
-        guard pthread_equal(owner, pthread_self()) != 0 else {
-            return Solution(status: .numericalFailure(LinearProgrammingError.wrongThread.description))
-        }
-        let relaxation = solveLP()
-        guard !binaryColumns.isEmpty, relaxation.status != .infeasible else {
-            // An infeasible relaxation settles the MIP too.
-            return relaxation
-        }
-        if relaxation.status == .unbounded {
-            // Unbounded only if some choice of the 0/1 variables is: enumerate when few.
-            return binaryColumns.count <= Self.enumerationLimit
-                ? enumerate()
-                : Solution(status: .numericalFailure("the LP relaxation is unbounded; too many 0/1 variables to decide"))
-        }
-        guard relaxation.status == .optimal else { return relaxation }
-        return solveMIP()
-    }
-
-    public func solveRelaxation() -> Solution {
-        guard pthread_equal(owner, pthread_self()) != 0 else {
-            return Solution(status: .numericalFailure(LinearProgrammingError.wrongThread.description))
-        }
-        return solveLP()
-    }
-
-    private func solveLP() -> Solution {
+    public func solveLP() -> TerminationStatus {
+        checkThread()
         // Rescaled before every solve: rows and binaries added since must be scaled too
         // (keeping the first factors let a guard row pass a $0.02 wash-sale purchase).
         glp_scale_prob(problem, GLP_SF_AUTO)
@@ -225,44 +191,75 @@ public final class GLPKProblem: SolverSession {
             // The long-step ratio test only for the dual simplex: the primal one cycled with it.
             parm.r_test = attempt.method == GLP_DUALP && !attempt.fresh ? GLP_RT_FLIP : GLP_RT_HAR
             parm.it_lim = attempt.budget
-            switch glp_simplex(problem, &parm) {
-            case 0:
+            switch GLPKRoutine.simplex.check(glp_simplex(problem, &parm)) {
+            case .finished:
                 switch glp_get_status(problem) {
-                case GLP_OPT: return extractLP(status: .optimal)
-                case GLP_NOFEAS where attempt.method == GLP_PRIMAL: return Solution(status: .infeasible)
-                case GLP_UNBND where attempt.method == GLP_PRIMAL: return Solution(status: .unbounded)
+                case GLP_OPT: return .optimal
+                case GLP_NOFEAS where attempt.method == GLP_PRIMAL: return .infeasible
+                case GLP_UNBND where attempt.method == GLP_PRIMAL: return .unbounded
                 default: continue  // a dual verdict, or no verdict: the primal simplex decides
                 }
-            case GLP_ETMLIM:
-                let feasible = glp_get_prim_stat(problem) == GLP_FEAS
-                return extractLP(status: .timeLimit(feasible: feasible))
-            case GLP_EITLIM, GLP_EBADB, GLP_ESING, GLP_ECOND:
+            case .timeLimit:
+                return .timeLimit(feasible: glp_get_prim_stat(problem) == GLP_FEAS)
+            case .stalled:
                 continue
-            case let code:
-                return Solution(status: .numericalFailure(GLPKReturnCode.sentence(for: code)))
+            case .noPrimalFeasible:
+                // Only the presolver says so, and it is off: taken as a failure like any other.
+                return .numericalFailure(GLPKError(routine: GLPKRoutine.simplex.rawValue, code: GLP_ENOPFS).failure)
+            case .failed(let error):
+                return .numericalFailure(error.failure)
             }
         }
-        return Solution(status: .iterationLimit)
+        return .iterationLimit
     }
 
-    /// Branch and bound from the optimal relaxation now loaded, then verification.
-    private func solveMIP() -> Solution {
-        let (code, mipStatus) = intopt(presolve: false)
-        if code == 0, mipStatus == GLP_OPT {
-            if let verified = verify(status: .optimal) { return verified }
-        } else if code == GLP_ETMLIM {
-            if mipStatus == GLP_FEAS || mipStatus == GLP_OPT, let verified = verify(status: .timeLimit(feasible: true)) {
-                return verified
+    public func objectiveValue() -> Double {
+        checkThread()
+        return glp_get_obj_val(problem)
+    }
+
+    public func primalValues() -> [Double] {
+        checkThread()
+        var values = [Double](repeating: 0, count: variableCount)
+        for j in 0..<variableCount { values[j] = glp_get_col_prim(problem, Int32(j + 1)) }
+        return values
+    }
+
+    public func rowDuals() -> [Double] {
+        checkThread()
+        var duals = [Double](repeating: 0, count: constraintCount)
+        for i in 0..<constraintCount { duals[i] = glp_get_row_dual(problem, Int32(i + 1)) }
+        return duals
+    }
+
+    public func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome {
+        checkThread()
+        let code = intopt(incumbent: incumbent, presolve: presolve)
+        let mipStatus = glp_mip_status(problem)
+        switch GLPKRoutine.intopt.check(code) {
+        case .finished:
+            switch mipStatus {
+            case GLP_OPT: return .optimal(mipChoice())
+            case GLP_NOFEAS: return .infeasible
+            default: return .inconclusive
             }
-            return Solution(status: .timeLimit(feasible: false))
-        } else if code != 0 && code != GLP_ENOPFS {
-            return Solution(status: .numericalFailure(GLPKReturnCode.sentence(for: code)))
+        case .noPrimalFeasible:
+            return .infeasible
+        case .timeLimit:
+            return .timeLimit(mipStatus == GLP_FEAS || mipStatus == GLP_OPT ? mipChoice() : nil)
+        case .stalled:
+            return .inconclusive
+        case .failed(let error):
+            return .failure(error.failure)
         }
-        // GLPK said "no integer solution", or its answer did not verify: check by another route.
-        return secondOpinion(firstSaidInfeasible: code == GLP_ENOPFS || mipStatus == GLP_NOFEAS)
     }
 
-    private func intopt(presolve: Bool) -> (code: Int32, status: Int32) {
+    /// The 0/1 values of GLPK's integer solution.
+    private func mipChoice() -> [Bool] {
+        binaryColumns.map { glp_mip_col_val(problem, $0) >= 0.5 }
+    }
+
+    private func intopt(incumbent: [Double]?, presolve: Bool) -> Int32 {
         var parm = glp_iocp()
         glp_init_iocp(&parm)
         parm.msg_lev = GLP_MSG_OFF
@@ -272,9 +269,8 @@ public final class GLPKProblem: SolverSession {
         // tableau rows at every node, which took minutes on 100,000 lots.
         parm.br_tech = GLP_BR_MFV
         if let ms = timeLimitMilliseconds { parm.tm_lim = ms }
-        guard let incumbent = pendingIncumbent else {
-            let code = glp_intopt(problem, &parm)
-            return (code, glp_mip_status(problem))
+        guard let incumbent, incumbent.count == variableCount, incumbent.allSatisfy(\.isFinite) else {
+            return glp_intopt(problem, &parm)
         }
         // GLPK's heuristic callback takes the incumbent once, at the first node.
         let offer = IncumbentOffer(values: [0] + incumbent)
@@ -286,71 +282,7 @@ public final class GLPKProblem: SolverSession {
             offer.made = true
             _ = glp_ios_heur_sol(tree, offer.values)
         }
-        let code = withExtendedLifetime(offer) { glp_intopt(problem, &parm) }
-        return (code, glp_mip_status(problem))
-    }
-
-    /// Fixes the 0/1 variables at the MIP's values and solves the LP: the returned values are
-    /// exact for that choice. Nil when that LP is not feasible (the MIP answer was wrong).
-    private func verify(status: TerminationStatus) -> Solution? {
-        let choice = binaryColumns.map { glp_mip_col_val(problem, $0) >= 0.5 }
-        guard var fixed = solveFixed(choice), fixed.status == .optimal else { return nil }
-        fixed.status = status
-        return fixed
-    }
-
-    /// Solves the LP with every 0/1 variable fixed as `choice` says, then frees them again.
-    private func solveFixed(_ choice: [Bool]) -> Solution? {
-        for (j, on) in zip(binaryColumns, choice) {
-            let value = on ? 1.0 : 0.0
-            glp_set_col_bnds(problem, j, GLP_FX, value, value)
-        }
-        defer { for j in binaryColumns { glp_set_col_kind(problem, j, GLP_BV) } }
-        let solution = solveLP()
-        switch solution.status {
-        case .optimal, .infeasible, .unbounded: return solution
-        default: return nil
-        }
-    }
-
-    /// Decides a MIP whose first answer was "infeasible" or did not verify: by enumeration when
-    /// there are few 0/1 variables, else by GLPK's MIP presolver, whose answer is verified too.
-    private func secondOpinion(firstSaidInfeasible: Bool) -> Solution {
-        if binaryColumns.count <= Self.enumerationLimit { return enumerate() }
-        let (code, mipStatus) = intopt(presolve: true)
-        if code == 0, mipStatus == GLP_OPT, let verified = verify(status: .optimal) { return verified }
-        if (code == 0 || code == GLP_ENOPFS), mipStatus == GLP_NOFEAS { return Solution(status: .infeasible) }
-        if code == GLP_ETMLIM { return Solution(status: .timeLimit(feasible: false)) }
-        // The second route claimed a solution that does not verify: the first verdict stands.
-        if firstSaidInfeasible, code == 0, mipStatus == GLP_OPT { return Solution(status: .infeasible) }
-        return Solution(status: .numericalFailure("branch and bound gave an answer that did not verify"))
-    }
-
-    /// Binaries decided by trying every choice (at most 2^enumerationLimit LPs).
-    static let enumerationLimit = 10
-
-    /// The best of the LPs with every choice of the 0/1 variables fixed.
-    private func enumerate() -> Solution {
-        let count = binaryColumns.count
-        var best: Solution?
-        for mask in 0..<(1 << count) {
-            let choice = (0..<count).map { mask & (1 << $0) != 0 }
-            guard let solution = solveFixed(choice) else { continue }
-            if solution.status == .unbounded { return Solution(status: .unbounded) }
-            if solution.status == .optimal, best.map({ solution.objectiveValue < $0.objectiveValue - 1e-9 }) ?? true {
-                best = solution
-            }
-        }
-        return best ?? Solution(status: .infeasible)
-    }
-
-    private func extractLP(status: TerminationStatus) -> Solution {
-        let n = Int32(variableCount), m = Int32(constraintCount)
-        var values = [Double](repeating: 0, count: variableCount)
-        var duals = [Double](repeating: 0, count: constraintCount)
-        if n > 0 { for j in 1...n { values[Int(j) - 1] = glp_get_col_prim(problem, j) } }
-        if m > 0 { for i in 1...m { duals[Int(i) - 1] = glp_get_row_dual(problem, i) } }
-        return Solution(status: status, objectiveValue: glp_get_obj_val(problem), values: values, duals: duals)
+        return withExtendedLifetime(offer) { glp_intopt(problem, &parm) }
     }
 
     // MARK: Helpers
@@ -360,8 +292,10 @@ public final class GLPKProblem: SolverSession {
         return Int32(min(seconds * 1000, Double(Int32.max)).rounded(.up))
     }
 
-    private func checkThread() throws(LinearProgrammingError) {
-        guard pthread_equal(owner, pthread_self()) != 0 else { throw .wrongThread }
+    private func checkThread() {
+        precondition(
+            pthread_equal(owner, pthread_self()) != 0,
+            "a GLPK problem was used on a thread other than the one that created it")
     }
 
     private static func checkCount(_ count: Int, _ what: String) throws(LinearProgrammingError) {
@@ -399,30 +333,5 @@ public final class GLPKProblem: SolverSession {
     private func installObjective(_ terms: [Term]) {
         objectiveColumns = terms.map { Int32($0.variable.index + 1) }
         for term in terms { glp_set_obj_coef(problem, Int32(term.variable.index + 1), term.coefficient) }
-    }
-
-    /// Sums the coefficients of repeated variables and drops zeros: GLPK refuses duplicates.
-    /// The sums are checked again: two large finite terms can add up to infinity.
-    static func checkedMerge(_ terms: [Term], row: Int?) throws(LinearProgrammingError) -> [Term] {
-        let out = merged(terms)
-        for term in out where !LinearModel.isAcceptable(term.coefficient) {
-            throw .coefficientOutOfRange(row: row, variable: term.variable.index, value: term.coefficient)
-        }
-        return out
-    }
-
-    static func merged(_ terms: [Term]) -> [Term] {
-        var sorted = terms.sorted { $0.variable.index < $1.variable.index }
-        var out: [Term] = []
-        out.reserveCapacity(sorted.count)
-        for term in sorted {
-            if let last = out.last, last.variable == term.variable {
-                out[out.count - 1].coefficient += term.coefficient
-            } else {
-                out.append(term)
-            }
-        }
-        sorted.removeAll()
-        return out.filter { $0.coefficient != 0 }
     }
 }

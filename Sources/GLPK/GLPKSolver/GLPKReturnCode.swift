@@ -1,4 +1,5 @@
 internal import CGLPK
+import LinearProgramming
 
 /// GLPK's `GLP_E*` return codes as a Swift enum with readable sentences.
 enum GLPKReturnCode: Int32, CustomStringConvertible {
@@ -34,5 +35,51 @@ enum GLPKReturnCode: Int32, CustomStringConvertible {
     /// The sentence for any code GLPK may return, known or not.
     static func sentence(for code: Int32) -> String {
         GLPKReturnCode(rawValue: code)?.description ?? "GLPK returned the unknown code \(code)"
+    }
+}
+
+/// A GLPK routine failed at run time: the routine, its raw return code and the sentence for it.
+public struct GLPKError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let routine: String
+    public let code: Int32
+    public var description: String { GLPKReturnCode.sentence(for: code) }
+
+    /// The same failure in the solver-neutral terms of a ``TerminationStatus``, the code kept.
+    var failure: SolverFailure { SolverFailure(description, routine: routine, code: code) }
+}
+
+/// The GLPK routines whose return codes are read, each with its own table (as GLPK.jl maps each
+/// routine's codes to an MOI status): what the code means for the caller.
+enum GLPKRoutine: String {
+    case simplex = "glp_simplex"
+    case intopt = "glp_intopt"
+}
+
+/// What a routine's return code means.
+enum GLPKVerdict: Equatable {
+    /// The routine finished: read the problem's status for the verdict.
+    case finished
+    /// The time limit (`tm_lim`) was reached.
+    case timeLimit
+    /// The search stalled (iteration budget, bad or ill-conditioned basis): worth another method.
+    case stalled
+    /// The routine proved there is no primal feasible solution (the MIP presolver).
+    case noPrimalFeasible
+    /// A failure: nothing to read.
+    case failed(GLPKError)
+}
+
+extension GLPKRoutine {
+    /// Every return code of every routine passes through here.
+    func check(_ code: Int32) -> GLPKVerdict {
+        switch (self, code) {
+        case (_, 0): .finished
+        case (_, GLP_ETMLIM): .timeLimit
+        case (.simplex, GLP_EITLIM), (.simplex, GLP_EBADB), (.simplex, GLP_ESING), (.simplex, GLP_ECOND): .stalled
+        case (.intopt, GLP_ENOPFS): .noPrimalFeasible
+        // GLP_EBOUND, GLP_EFAIL, GLP_EOBJLL, GLP_EOBJUL, GLP_ENOPFS/GLP_ENODFS (simplex presolver,
+        // off here), GLP_EROOT, GLP_ENODFS, GLP_EMIPGAP, GLP_ESTOP, and anything unknown.
+        default: .failed(GLPKError(routine: rawValue, code: code))
+        }
     }
 }

@@ -1,0 +1,111 @@
+/// Solving with 0/1 variables, written once against the protocols so every backend gets the same
+/// guarantees (as JuMP's MOI utilities sit above every backend):
+///
+/// - every MIP answer is verified: the 0/1 variables are fixed at the answer's values and the LP
+///   solved again, whose values are returned (exact for that choice); an answer that does not
+///   verify is never returned as a solution;
+/// - a MIP with at most ``mipEnumerationLimit`` 0/1 variables whose first answer is doubtful (or
+///   whose relaxation is unbounded) is decided by trying every choice;
+/// - a larger MIP's "infeasible" gets a second opinion from the backend's other route.
+extension MIPSession {
+    /// Solves the model: the LP when there are no 0/1 variables, else the MIP from its relaxation.
+    public func solve() -> Solution {
+        solveMIP(incumbent: nil)
+    }
+
+    /// Solves, offering `incumbent` (a value per variable, the 0/1 ones integral) to branch and
+    /// bound as a known feasible point: it prunes every node that cannot beat it. A vector of the
+    /// wrong length or with a non-finite value is ignored.
+    public func solve(incumbent: [Double]) -> Solution {
+        let usable = incumbent.count == variableCount && incumbent.allSatisfy(\.isFinite)
+        return solveMIP(incumbent: usable ? incumbent : nil)
+    }
+
+    private func solveMIP(incumbent: [Double]?) -> Solution {
+        let relaxation = solveRelaxation()
+        guard !binaryVariables.isEmpty, relaxation.status != .infeasible else {
+            // An infeasible relaxation settles the MIP too.
+            return relaxation
+        }
+        if relaxation.status == .unbounded {
+            // Unbounded only if some choice of the 0/1 variables is: enumerate when few.
+            return binaryVariables.count <= mipEnumerationLimit
+                ? enumerate()
+                : Solution(status: .numericalFailure("the LP relaxation is unbounded; too many 0/1 variables to decide"))
+        }
+        guard relaxation.status == .optimal else { return relaxation }
+
+        switch branchAndBound(incumbent: incumbent, presolve: false) {
+        case .optimal(let choice):
+            if let verified = verify(choice, status: .optimal) { return verified }
+            return secondOpinion(firstSaidInfeasible: false)
+        case .timeLimit(let choice):
+            if let choice, let verified = verify(choice, status: .timeLimit(feasible: true)) { return verified }
+            return Solution(status: .timeLimit(feasible: false))
+        case .failure(let failure):
+            return Solution(status: .numericalFailure(failure))
+        case .infeasible:
+            return secondOpinion(firstSaidInfeasible: true)
+        case .inconclusive:
+            return secondOpinion(firstSaidInfeasible: false)
+        }
+    }
+
+    /// The LP with the 0/1 variables fixed at `choice`, marked `status`; nil when that LP is not
+    /// optimal (the MIP answer was wrong).
+    private func verify(_ choice: [Bool], status: TerminationStatus) -> Solution? {
+        guard var fixed = solveFixed(choice), fixed.status == .optimal else { return nil }
+        fixed.status = status
+        return fixed
+    }
+
+    /// Solves the LP with every 0/1 variable fixed as `choice` says, then frees them again. Nil
+    /// when that LP reached no verdict.
+    private func solveFixed(_ choice: [Bool]) -> Solution? {
+        fixBinaries(choice)
+        defer { fixBinaries(nil) }
+        let solution = solveRelaxation()
+        switch solution.status {
+        case .optimal, .infeasible, .unbounded: return solution
+        default: return nil
+        }
+    }
+
+    /// Decides a MIP whose first answer was "infeasible" or did not verify: by enumeration when
+    /// there are few 0/1 variables, else by the backend's other route, whose answer is verified too.
+    private func secondOpinion(firstSaidInfeasible: Bool) -> Solution {
+        if binaryVariables.count <= mipEnumerationLimit { return enumerate() }
+        let second = branchAndBound(incumbent: nil, presolve: true)
+        switch second {
+        case .optimal(let choice):
+            if let verified = verify(choice, status: .optimal) { return verified }
+            // The second route claimed a solution that does not verify: the first verdict stands.
+            if firstSaidInfeasible { return Solution(status: .infeasible) }
+        case .infeasible:
+            return Solution(status: .infeasible)
+        case .timeLimit:
+            return Solution(status: .timeLimit(feasible: false))
+        case .inconclusive, .failure:
+            break
+        }
+        return Solution(status: .numericalFailure("branch and bound gave an answer that did not verify"))
+    }
+
+    /// The best of the LPs with every choice of the 0/1 variables fixed.
+    private func enumerate() -> Solution {
+        let count = binaryVariables.count
+        var best: Solution?
+        for mask in 0..<(1 << count) {
+            let choice = (0..<count).map { mask & (1 << $0) != 0 }
+            guard let solution = solveFixed(choice) else { continue }
+            if solution.status == .unbounded { return Solution(status: .unbounded) }
+            if solution.status == .optimal, best.map({ solution.objectiveValue < $0.objectiveValue - 1e-9 }) ?? true {
+                best = solution
+            }
+        }
+        return best ?? Solution(status: .infeasible)
+    }
+}
+
+/// 0/1 variables decided by trying every choice when doubtful: at most 2^10 LPs.
+public let mipEnumerationLimit = 10

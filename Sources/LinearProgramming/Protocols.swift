@@ -1,0 +1,118 @@
+/// Options common to every backend.
+public struct SolverOptions: Sendable, Equatable {
+    /// Wall-clock limit for one solve, in seconds; nil for none.
+    public var timeLimit: Double?
+    public init(timeLimit: Double? = nil) { self.timeLimit = timeLimit }
+}
+
+// The seam between a model and a backend, split by capability (as good_lp splits
+// `SolverModel` / `SolutionWithDual` / `WithMipGap`):
+//
+// - ``SolverSession``: the core every backend has — build (a ``LinearModel``, then rows, columns,
+//   bounds and objectives changed in place, the warm start kept), solve the LP, extract values.
+// - ``DualSession``: row duals of the last LP solved.
+// - ``MIPSession``: 0/1 variables — fix them, and branch and bound.
+//
+// What every MIP answer must pass (verification by fixing the 0/1 variables, enumeration when
+// there are few, a second opinion on "infeasible") is written once, against these protocols, in
+// `MIPSafeguards.swift`; a backend supplies only the primitives.
+
+/// A model loaded into a solver: build → solve → extract.
+///
+/// A session is made from a ``LinearModel`` by its ``LinearSolver``. Invalid input throws
+/// ``LinearProgrammingError`` before the backend sees it; "infeasible" is a result, not an error.
+/// A session is not `Sendable`: a backend may tie it to the thread that made it, and using it
+/// elsewhere is a precondition failure.
+public protocol SolverSession: AnyObject {
+    var variableCount: Int { get }
+    var constraintCount: Int { get }
+    func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable
+    func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef
+    func setObjective(_ terms: [Term]) throws(LinearProgrammingError)
+    func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError)
+    /// Changes a continuous variable's bounds (0/1 variables keep theirs).
+    func setBounds(_ variable: Variable, lower: Double, upper: Double) throws(LinearProgrammingError)
+
+    /// Solves the LP, 0/1 variables relaxed to [0, 1] (or held where ``MIPSession/fixBinaries(_:)``
+    /// fixed them). `.optimal` and `.timeLimit` leave values to extract.
+    func solveLP() -> TerminationStatus
+    /// The last LP's objective value.
+    func objectiveValue() -> Double
+    /// The last LP's value of every variable.
+    func primalValues() -> [Double]
+}
+
+/// A session that reports row duals (shadow prices) of the last LP solved.
+public protocol DualSession: SolverSession {
+    /// One dual per constraint. Convention: for a minimization, the change of the optimum per
+    /// unit increase of the row's active bound.
+    func rowDuals() -> [Double]
+}
+
+/// What one run of branch and bound concluded, before any safeguard checked it.
+public enum BranchAndBoundOutcome: Sendable, Equatable {
+    /// An optimal choice of the 0/1 variables (one per ``MIPSession/binaryVariables``, true = 1).
+    case optimal([Bool])
+    /// No choice of the 0/1 variables is feasible.
+    case infeasible
+    /// Out of time, with the best choice found so far if any.
+    case timeLimit([Bool]?)
+    /// Finished without a verdict.
+    case inconclusive
+    /// The backend failed.
+    case failure(SolverFailure)
+}
+
+/// A session with 0/1 variables.
+public protocol MIPSession: SolverSession {
+    /// The 0/1 variables, in the order they were added.
+    var binaryVariables: [Variable] { get }
+    /// Fixes every 0/1 variable at `choice` (true = 1, one per ``binaryVariables``) for the LP
+    /// solves that follow; nil frees them to [0, 1] again.
+    func fixBinaries(_ choice: [Bool]?)
+    /// Branch and bound from the relaxation just solved to optimality. `incumbent` (one value per
+    /// variable, finite, the 0/1 ones integral) is a known feasible point that prunes every node
+    /// that cannot beat it. `presolve` asks for the backend's other route (its MIP presolver):
+    /// the second opinion.
+    func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome
+}
+
+/// Something that opens sessions: the one thing the domain is given to solve with.
+public protocol LinearSolver: Sendable {
+    associatedtype Session: SolverSession
+    func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> Session
+    /// Frees what the backend keeps per thread. A worker thread calls it before it ends, once
+    /// every session it made is gone. Does nothing unless the backend keeps such state.
+    func releaseThreadResources()
+}
+
+extension LinearSolver {
+    public func releaseThreadResources() {}
+
+    /// Build, solve and extract in one call.
+    public func solve(_ model: LinearModel) throws(LinearProgrammingError) -> Solution where Session: MIPSession {
+        try makeSession(model).solve()
+    }
+}
+
+/// A solver whose sessions offer everything the rebalancing model needs: 0/1 variables and duals.
+public protocol MIPDualSolver: LinearSolver where Session: MIPSession & DualSession {}
+
+extension SolverSession {
+    /// Solves the LP relaxation and extracts a ``Solution`` (duals too when the session has them).
+    /// Its optimum bounds the MIP's from below.
+    public func solveRelaxation() -> Solution {
+        extract(solveLP())
+    }
+
+    /// The values of the LP just solved, under `status`.
+    func extract(_ status: TerminationStatus) -> Solution {
+        switch status {
+        case .optimal, .timeLimit:
+            let duals = (self as? any DualSession)?.rowDuals() ?? []
+            return Solution(status: status, objectiveValue: objectiveValue(), values: primalValues(), duals: duals)
+        default:
+            return Solution(status: status)
+        }
+    }
+}
