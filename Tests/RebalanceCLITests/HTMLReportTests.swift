@@ -21,7 +21,7 @@ import RebalanceTestSupport
         let scenario = try ScenarioLoader.load(path: path)
         let comparison = Comparison(
             Household(scenario), name: displayName(scenario, file: path),
-            strategies: scenario.strategies ?? Strategy.defaultForCompare, planner: Planner())
+            strategies: scenario.strategies ?? Strategy.defaultForCompare)
         let html = HTMLReport.compare(comparison)
         expectSelfContained(html)
         #expect(html.contains(HTMLReport.escape(comparison.name)))
@@ -37,7 +37,7 @@ import RebalanceTestSupport
     func frontierPageIsSelfContained(file: String) throws {
         let path = Self.scenariosFolder.appendingPathComponent(file).path
         let scenario = try ScenarioLoader.load(path: path)
-        let frontier = Frontier(Household(scenario), name: displayName(scenario, file: path), points: 4, planner: Planner())
+        let frontier = Frontier(Household(scenario), name: displayName(scenario, file: path), points: 4)
         let html = HTMLReport.frontier(frontier)
         expectSelfContained(html)
         #expect(html.contains(HTMLReport.escape(frontier.name)))
@@ -49,8 +49,8 @@ import RebalanceTestSupport
     @Test func compareWithFrontierHasBothParts() throws {
         let path = Self.scenariosFolder.appendingPathComponent("three-fund.yaml").path
         let household = Household(try ScenarioLoader.load(path: path))
-        let comparison = Comparison(household, name: "Three", strategies: Strategy.defaultForCompare, planner: Planner())
-        let html = HTMLReport.compare(comparison, frontier: Frontier(household, name: "Three", points: 3, planner: Planner()))
+        let comparison = Comparison(household, name: "Three", strategies: Strategy.defaultForCompare)
+        let html = HTMLReport.compare(comparison, frontier: Frontier(household, name: "Three", points: 3))
         expectSelfContained(html)
         #expect(html.contains("Strategies compared"))
         #expect(html.contains("Tax against drift"))
@@ -77,10 +77,10 @@ import RebalanceTestSupport
         let household = Household(scenario)
         let name = try #require(scenario.name)
         #expect(name == "<b>&\"'")
-        let comparison = Comparison(household, name: name, strategies: Strategy.defaultForCompare, planner: Planner())
+        let comparison = Comparison(household, name: name, strategies: Strategy.defaultForCompare)
         let pages = [
             HTMLReport.compare(comparison),
-            HTMLReport.frontier(Frontier(household, name: name, points: 3, planner: Planner())),
+            HTMLReport.frontier(Frontier(household, name: name, points: 3)),
         ]
         for html in pages {
             expectSelfContained(html)
