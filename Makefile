@@ -1,11 +1,14 @@
-# rebalance: `make run` compares strategies on a bundled household, `make test` runs the tests.
-# Both install Debian's libglpk-dev first when it is missing (with sudo when not root).
+# rebalance: `make run` compares strategies on a bundled household, `make test` runs the tests,
+# `make install PREFIX=~/.local` installs the command, its man page and shell completions.
+# They install Debian's libglpk-dev first when it is missing (with sudo when not root).
 
 SWIFT ?= swift
 SCENARIO ?= scenarios/three-fund.yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: deps build run test bench bench-direct-indexing clean
+.PHONY: deps build run test install uninstall docs slurm-test bench bench-direct-indexing clean
 
 deps:
 	@dpkg -s libglpk-dev >/dev/null 2>&1 || { \
@@ -21,6 +24,34 @@ run: build
 
 test: deps
 	$(SWIFT) test
+
+# The binary in PREFIX/bin, the man page from swift-argument-parser's generate-manual plugin,
+# completions from `rebalance --generate-completion-script`, in the places bash-completion, zsh
+# and fish look under PREFIX. Everything is generated into .build/share first, so a failure
+# installs nothing half-written.
+BIN := $(DESTDIR)$(PREFIX)/bin
+SHARE := $(DESTDIR)$(PREFIX)/share
+STAGE := .build/share
+
+install: build
+	rm -rf $(STAGE) && mkdir -p $(STAGE)
+	$(SWIFT) package plugin generate-manual --configuration release
+	cp .build/plugins/GenerateManual/outputs/rebalance/rebalance.1 $(STAGE)/rebalance.1
+	.build/release/rebalance --generate-completion-script bash > $(STAGE)/rebalance.bash
+	.build/release/rebalance --generate-completion-script zsh > $(STAGE)/_rebalance
+	.build/release/rebalance --generate-completion-script fish > $(STAGE)/rebalance.fish
+	install -d "$(BIN)" "$(SHARE)/man/man1" "$(SHARE)/bash-completion/completions" \
+		"$(SHARE)/zsh/site-functions" "$(SHARE)/fish/vendor_completions.d"
+	install -m 755 .build/release/rebalance "$(BIN)/rebalance"
+	install -m 644 $(STAGE)/rebalance.1 "$(SHARE)/man/man1/rebalance.1"
+	install -m 644 $(STAGE)/rebalance.bash "$(SHARE)/bash-completion/completions/rebalance"
+	install -m 644 $(STAGE)/_rebalance "$(SHARE)/zsh/site-functions/_rebalance"
+	install -m 644 $(STAGE)/rebalance.fish "$(SHARE)/fish/vendor_completions.d/rebalance.fish"
+	@echo "Installed $(BIN)/rebalance (put $(BIN) on PATH if it is not)."
+
+uninstall:
+	rm -f "$(BIN)/rebalance" "$(SHARE)/man/man1/rebalance.1" "$(SHARE)/bash-completion/completions/rebalance" \
+		"$(SHARE)/zsh/site-functions/_rebalance" "$(SHARE)/fish/vendor_completions.d/rebalance.fish"
 
 # The direct-indexing plan and compare do not finish yet (see README, Performance): `make bench`
 # skips them, `make bench-direct-indexing` runs them.

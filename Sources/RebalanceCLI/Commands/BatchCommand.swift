@@ -68,7 +68,7 @@ struct BatchCommand: ParsableCommand {
         do {
             summary = try runner.run(
                 input, skip: output.existing.count, expected: { try output.expect($0, $1) },
-                write: { try output.write($0) }, progress: { bar?.update($0.processed + $0.skipped) })
+                write: { try output.write($0) }, progress: { bar?.update(done: $0.processed + $0.skipped, failed: $0.failed) })
         } catch {
             bar?.finish()
             Console.error(error.localizedDescription)
@@ -78,7 +78,7 @@ struct BatchCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         let rate = seconds > 0 ? Double(summary.processed) / seconds : 0
         Console.error(
-            "\(summary.processed) scenarios in \(Money.fixed(seconds, places: 1)) s (\(Money.fixed(rate, places: 0))/s), "
+            "\(counted(summary.processed, "scenario")) in \(Money.fixed(seconds, places: 1)) s (\(Money.fixed(rate, places: 0))/s), "
                 + "\(summary.failed) failed" + (summary.skipped > 0 ? ", \(summary.skipped) already done" : ""))
         if summary.failed > 0 { throw ExitCode(1) }
     }
@@ -94,43 +94,5 @@ struct BatchCommand: ParsableCommand {
             index += 1
         }
         return count
-    }
-}
-
-/// A one-line progress bar with rate and ETA, redrawn in place on stderr.
-final class ProgressBar {
-    let total: Int?
-    let started = Date()
-    var lastDraw = Date.distantPast
-
-    init(total: Int?) { self.total = total }
-
-    func update(_ done: Int) {
-        let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
-        lastDraw = now
-        let elapsed = now.timeIntervalSince(started)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        var line = ""
-        if let total, total > 0 {
-            let fraction = min(1, Double(done) / Double(total))
-            let filled = Int(fraction * 30)
-            line = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled) + "] "
-            line += "\(done)/\(total)  \(Money.fixed(rate, places: 0))/s"
-            if rate > 0 { line += "  ETA \(Self.clock(Double(total - done) / rate))" }
-        } else {
-            line = "\(done) scenarios  \(Money.fixed(rate, places: 0))/s"
-        }
-        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
-    }
-
-    func finish() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
-
-    static func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        let pad = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
-        return s >= 3600 ? "\(s / 3600):\(pad(s / 60 % 60)):\(pad(s % 60))" : "\(s / 60):\(pad(s % 60))"
     }
 }

@@ -55,7 +55,7 @@ enum CompareRenderer {
     static func table(_ comparison: Comparison) -> String {
         let household = comparison.household
         var lines = [
-            "\(comparison.name) — \(household.scenario.accounts.count) accounts, "
+            "\(comparison.name) — \(counted(household.scenario.accounts.count, "account")), "
                 + "\(Money.format(household.totalInvestable)) to invest, as of \(household.scenario.asOf)",
             "",
         ]

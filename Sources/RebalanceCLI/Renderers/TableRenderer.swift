@@ -7,14 +7,18 @@ enum TableRenderer {
         let scenario = household.scenario
         var lines: [String] = []
         let title = scenario.name.map { "\($0) — " } ?? ""
-        lines.append("\(title)plan under \(report.strategy.name), as of \(scenario.asOf): \(report.status.description)")
+        lines.append("\(title)plan under \(report.strategy.name), as of \(scenario.asOf): \(report.statusSentence)")
+        // Without a solution there are no trades and no summary to show (its cash would not add up).
+        guard report.plan.hasTrades else { return lines.joined(separator: "\n") }
         lines.append("")
 
+        // One table for every account, so that the columns line up down the page; an account's
+        // heading and "no trades" are rows of a single cell, outside the columns.
+        var rows: [[String]] = []
         for account in scenario.accounts {
-            lines.append("\(account.id) (\(account.type.rawValue))")
+            rows.append(["\(account.id) (\(account.type.rawValue))"])
             let trades = report.trades.filter { $0.account == account.id }
-            if trades.isEmpty { lines.append("  no trades") }
-            var rows: [[String]] = []
+            if trades.isEmpty { rows.append(["  no trades"]) }
             for trade in trades {
                 rows.append([
                     "  " + trade.action.rawValue.uppercased(), trade.symbol, Money.formatShares(trade.shares) + " sh",
@@ -31,8 +35,8 @@ enum TableRenderer {
                     ])
                 }
             }
-            lines += align(rows, rightAligned: [2, 4])
         }
+        lines += align(rows, rightAligned: [2, 4])
 
         let s = report.summary
         lines.append("")
@@ -88,16 +92,18 @@ enum TableRenderer {
     }
 
     /// Pads columns to a common width; `rightAligned` lists the columns padded on the left.
+    /// A row of one cell (a heading) is left as it is and does not widen the first column.
     static func align(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
         var widths: [Int] = []
-        for row in rows {
+        for row in rows where row.count > 1 {
             for (i, cell) in row.enumerated() {
                 if i >= widths.count { widths.append(0) }
                 widths[i] = max(widths[i], cell.count)
             }
         }
         return rows.map { row in
-            row.enumerated().map { i, cell in
+            if row.count == 1 { return row[0] }
+            return row.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
                 if i == row.count - 1 && !rightAligned.contains(i) { return cell }
                 return rightAligned.contains(i) ? pad + cell : cell + pad

@@ -4,7 +4,10 @@ import Rebalancing
 enum TaxPreviewRenderer {
     static func table(_ preview: TaxPreview) -> String {
         let report = preview.report
-        var lines = ["\(preview.name) — tax cost of \(report.strategy.name): \(report.status.description)", ""]
+        var lines = ["\(preview.name) — tax cost of \(report.strategy.name): \(report.statusSentence)"]
+        // Without a solution nothing is sold and there is no tax to preview.
+        guard report.plan.hasTrades else { return lines.joined(separator: "\n") }
+        lines.append("")
         if preview.lots.isEmpty {
             lines.append("No lot is sold.")
         } else {

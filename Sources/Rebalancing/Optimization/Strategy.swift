@@ -41,6 +41,16 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         .map { try! Strategy(parsing: $0) }
 
     public static let syntax = "cash-only, full, tax-budget:B, tax-aware[:κ], band[:β], fifo or m1"
+    /// The names `init(parsing:)` knows, before any `:argument`.
+    public static let names = ["cash-only", "full", "tax-budget", "tax-aware", "band", "fifo", "m1"]
+
+    /// What a mistyped strategy probably meant, its argument kept: `tax-awre:0.2` → `tax-aware:0.2`.
+    static func suggestion(for text: String) -> String? {
+        let trimmed = text.trimmedSpaces
+        let head = trimmed.prefix { $0 != ":" }
+        guard let name = Suggestion.closest(to: String(head), among: names) else { return nil }
+        return name + trimmed.dropFirst(head.count)
+    }
 
     /// Parses `cash-only`, `full`, `tax-budget:B`, `tax-aware[:κ]`, `band[:β]`, `fifo`, `m1`.
     public init(parsing text: String) throws(StrategyError) {
@@ -102,7 +112,12 @@ public enum StrategyError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unknown(let text): "unknown strategy \"\(text)\"; expected \(Strategy.syntax)"
+        case .unknown(let text):
+            if let suggestion = Strategy.suggestion(for: text) {
+                "unknown strategy \"\(text)\" (did you mean \"\(suggestion)\"?); expected \(Strategy.syntax)"
+            } else {
+                "unknown strategy \"\(text)\"; expected \(Strategy.syntax)"
+            }
         case .badArgument(let strategy, let reason): "strategy \"\(strategy)\": \(reason)"
         }
     }

@@ -10,6 +10,12 @@ struct ScenarioReader {
     /// Where each account and lot kept came from in the file, for error paths.
     private(set) var paths = ScenarioPaths()
 
+    /// When set, ``fields(_:_:allowed:)`` records the keys each mapping it reads accepts, by a
+    /// path without indices (`accounts[].lots[]`; a pie slice, a leaf or a sub-pie, has two sets):
+    /// the test holding `schema/scenario.schema.json` to the reader reads them.
+    var recordsKeys = false
+    private(set) var acceptedKeys: [String: Set<Set<String>>] = [:]
+
     /// The deepest pie nesting read.
     static let maxPieDepth = 32
 
@@ -236,6 +242,7 @@ struct ScenarioReader {
 
     /// A mapping's fields; reports a non-mapping, unknown keys and repeated keys.
     mutating func fields(_ document: Document, _ path: String, allowed: [String]) -> Fields? {
+        if recordsKeys { acceptedKeys[Self.place(path), default: []].insert(Set(allowed)) }
         guard case .map(let pairs) = document else {
             report(path.isEmpty ? "(top level)" : path, "must be a mapping, got \(document.kindName)")
             return nil
@@ -350,6 +357,22 @@ struct ScenarioReader {
     static let largestNumber = 1e12
     /// The smallest price or share count read (a millionth: below it the values are noise).
     static let smallestPositive = 1e-6
+
+    /// A field path without its list indices: `accounts[2].lots[0]` → `accounts[].lots[]`.
+    static func place(_ path: String) -> String {
+        var place = ""
+        var inBrackets = false
+        for c in path {
+            switch c {
+            case "[":
+                inBrackets = true
+                place.append("[]")
+            case "]": inBrackets = false
+            default: if !inBrackets { place.append(c) }
+            }
+        }
+        return place
+    }
 
     static func format(_ x: Double) -> String {
         let rounded = (x * 1e6).rounded() / 1e6
