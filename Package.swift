@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,7 +25,7 @@ let package = Package(
         .target(name: "LinearProgramming"),
         // The GLPK backend: the only target that imports CGLPK.
         .target(name: "GLPKSolver", dependencies: ["LinearProgramming", "CGLPK"], path: "Sources/GLPK/GLPKSolver"),
-        .target(name: "Rebalancing", dependencies: ["LinearProgramming", "Yams"]),
+        .target(name: "Rebalancing", dependencies: ["LinearProgramming", "Yams", "SwiftCSV"]),
         .target(
             name: "RebalanceCLI",
             dependencies: [

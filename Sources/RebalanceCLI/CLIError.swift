@@ -8,19 +8,22 @@ enum CLIError: Error, LocalizedError {
     case strategy(StrategyError)
     /// The plan exists but is not optimal (infeasible, time limit, solver failure).
     case notOptimal(strategy: String, reason: String)
+    /// An import refused: every problem, each naming its file (and line and column).
+    case importFailed([ImportProblem])
 
     var errorDescription: String? {
         switch self {
         case .scenario(let error): error.lines.joined(separator: "\n")
         case .strategy(let error): error.description
         case .notOptimal(let strategy, let reason): "\(strategy): \(reason)"
+        case .importFailed(let problems): problems.map { $0.file.isEmpty ? $0.message : $0.description }.joined(separator: "\n")
         }
     }
 
     /// 2 for bad input, 1 for a plan that could not be made.
     var exitCode: ExitCode {
         switch self {
-        case .scenario, .strategy: ExitCode(2)
+        case .scenario, .strategy, .importFailed: ExitCode(2)
         case .notOptimal: ExitCode(1)
         }
     }

@@ -9,7 +9,7 @@ public struct RebalanceCommand: ParsableCommand {
         version: RebalanceVersion.current,
         subcommands: [
             PlanCommand.self, CompareCommand.self, TaxCostCommand.self, FrontierCommand.self, BatchCommand.self,
-            GenerateCommand.self, ValidateCommand.self,
+            GenerateCommand.self, ValidateCommand.self, ImportCommand.self,
         ],
         defaultSubcommand: nil
     )
