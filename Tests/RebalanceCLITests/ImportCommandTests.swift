@@ -37,7 +37,8 @@ private func householdCopy() throws -> String {
         let plan = try Run(["plan", schwab, "--strategy", "full", "--format", "json"])
         #expect(plan.status == 0, "\(plan.stderr)")
         let notes = try #require((plan.json as? [String: Any])?["notes"] as? [[String: Any]])
-        #expect(notes.count == 1 && notes[0]["kind"] as? String == "blocked" && notes[0]["until"] as? String == "2026-12-11")
+        let blocked = notes.filter { $0["kind"] as? String == "blocked" }
+        #expect(blocked.count == 1 && blocked.first?["symbol"] as? String == "VEA" && blocked.first?["until"] as? String == "2026-12-11")
         // No file left behind beside the scenario but the scenario.
         let directory = URL(fileURLWithPath: schwab).deletingLastPathComponent().path
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["household.yaml"])
