@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RebalanceTestSupport
 
 // `rebalance import` end to end: files in, a scenario file out (or nothing, when refused).
 
