@@ -82,13 +82,31 @@ private func householdCopy() throws -> String {
         let realized = try Run(["import", "schwab-realized", "\(importFixtures)/schwab-realized.csv", "--as-of", "2026-11-20"])
         #expect(realized.status == 2)
         #expect(realized.stderr.contains("schwab-realized exports carry no lots; import them --into a scenario that has the account"))
-        // The recent sale names an account the scenario lacks: the written scenario would be invalid.
+        // The sales are of the account the title names, which the scenario lacks.
         let household = try householdCopy()
+        let before = try String(contentsOfFile: household, encoding: .utf8)
         let wrongAccount = try Run(["import", "schwab-realized", "\(importFixtures)/schwab-realized.csv", "--into", household, "--out", household])
         #expect(wrongAccount.status == 2)
         #expect(
-            wrongAccount.stderr.contains(
-                #"the scenario would be invalid: \#(household): recentSales[0].account: no account "Individual XXXX-1234" in accounts"#))
+            wrongAccount.stderr == """
+                \(importFixtures)/schwab-realized.csv: the sales are of account "Individual XXXX-1234", which \(household) does \
+                not have; name its account with --account (it has "brokerage", "roth")
+
+                """)
+        #expect(try String(contentsOfFile: household, encoding: .utf8) == before)
+        // Whatever else makes the written scenario invalid is refused with the scenario's own message.
+        // (Here an IRA lot keeps the id T-1 that the export gives a brokerage lot.)
+        let ira = try temporaryFile(
+            "ira.yaml",
+            before.replacingOccurrences(
+                of: "    lots: []\nstrategies",
+                with: "    lots: []\n  - id: ira\n    type: taxDeferred\n"
+                    + "    lots: [{id: T-1, symbol: VTI, shares: 1, costBasis: 1, acquired: 2020-01-02}]\nstrategies"))
+        #expect(try Run(["validate", ira]).status == 0)
+        let invalid = try Run(["import", "generic", "\(importFixtures)/generic-holdings.csv", "--into", ira])
+        #expect(invalid.status == 2)
+        #expect(invalid.stdout.isEmpty)
+        #expect(invalid.stderr.hasPrefix("the scenario would be invalid: \(ira): accounts[2].lots[0].id: duplicate lot id \"T-1\""))
         let json = try Run(["import", "generic", "\(importFixtures)/generic-holdings.csv", "--into", "scenarios/three-fund.json"])
         #expect(json.status == 64)
     }

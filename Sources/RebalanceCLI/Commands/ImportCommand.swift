@@ -59,7 +59,7 @@ struct ImportCommand: ParsableCommand {
                 do {
                     let data = try Data(contentsOf: URL(fileURLWithPath: file))
                     // Exports are UTF-8 (or ASCII); older ones Latin-1.
-                    inputs.append((file, String(data: data, encoding: .utf8) ?? String(decoding: data, as: UTF8.self)))
+                    inputs.append((file, String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) ?? ""))
                 } catch {
                     problems.append(ImportProblem(file: file, message: "cannot read the file: \((error as NSError).localizedDescription)"))
                 }

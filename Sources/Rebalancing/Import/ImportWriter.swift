@@ -74,6 +74,18 @@ public enum ImportWriter {
         func refuse(_ message: String) -> ImportFailure { ImportFailure([ImportProblem(file: path, message: message)]) }
         let missing = portfolio.missingPrices(scenarioPrices: scenario.prices)
         guard missing.isEmpty else { throw ImportFailure(missing) }
+        let known = Set(scenario.accounts.map(\.id) + portfolio.accounts.map(\.id))
+        let strangers = Set((portfolio.recentSales ?? []).map(\.account)).subtracting(known).sorted()
+        guard strangers.isEmpty else {
+            let files = portfolio.files.joined(separator: ", ")
+            throw ImportFailure(
+                strangers.map {
+                    ImportProblem(
+                        file: files,
+                        message: "the sales are of account \"\($0)\", which \(path) does not have; name its account "
+                            + "with --account (it has \(scenario.accounts.map { "\"\($0.id)\"" }.joined(separator: ", ")))")
+                })
+        }
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch { throw refuse("cannot be edited: \(error)") }
         var editor = LineEditor(text: text)
