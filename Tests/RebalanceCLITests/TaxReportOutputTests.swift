@@ -153,5 +153,7 @@ private let sentence = "Lot-level tax counts every gain and loss sold at its own
         #expect(run.stdout.contains("Assumptions") && run.stdout.contains(sentence))
         let json = try #require(try Run(["frontier", path, "--points", "2", "--format", "json"]).json as? [String: Any])
         #expect(json["assumptions"] is [String: Any])
+        let html = try Run(["frontier", path, "--points", "2", "--format", "html"]).stdout
+        #expect(html.contains("<h2>Assumptions</h2>") && html.contains("(default)"))
     }
 }
