@@ -1,11 +1,11 @@
 import ArgumentParser
 import Rebalancing
 
-/// `rebalance frontier FILE`: drift against tax, from no tax to a full rebalance.
+/// `rebalance frontier FILE`: drift against this year's tax, from the least to a full rebalance's.
 struct FrontierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frontier",
-        abstract: "The tax–drift trade-off: tax-budget plans from $0 up to the full rebalance's tax."
+        abstract: "The tax–drift trade-off: tax-budget plans from the least tax this year up to the full rebalance's."
     )
 
     @OptionGroup var scenario: ScenarioOptions
@@ -37,7 +37,19 @@ struct FrontierCommand: ParsableCommand {
     }
 
     static func table(_ frontier: Frontier) -> String {
-        var rows = [["Tax budget", "Lot tax", "Est. tax", "Drift after", "Turnover"]]
+        let title = "\(frontier.name) — tax against drift (drift before: \(Money.percent(frontier.full.summary.driftBefore)))"
+        let assumptions = Assumptions(frontier.household.scenario.tax)
+        let assumptionLines = ["", assumptions.taxSentence] + TableRenderer.assumptionsBlock(assumptions)
+        if frontier.isFlat, let first = frontier.points.first, let last = frontier.points.last {
+            let s = first.report.summary
+            return ([
+                title, "",
+                "No trade-off: every tax budget from \(Money.format(first.taxBudget)) to \(Money.format(last.taxBudget)) "
+                    + "gives the same plan (tax this year \(Money.format(s.estimatedTax)), lot tax \(Money.format(s.lotTax)), "
+                    + "drift after \(Money.percent(s.driftAfter)), turnover \(Money.format(s.turnover))).",
+            ] + assumptionLines).joined(separator: "\n")
+        }
+        var rows = [["Tax budget", "Est. tax", "Lot tax", "Drift after", "Turnover"]]
         for point in frontier.points {
             let r = point.report
             guard r.plan.hasTrades else {
@@ -45,15 +57,13 @@ struct FrontierCommand: ParsableCommand {
                 continue
             }
             rows.append([
-                Money.format(point.taxBudget), Money.format(r.summary.lotTax), Money.format(r.summary.estimatedTax),
+                Money.format(point.taxBudget), Money.format(r.summary.estimatedTax), Money.format(r.summary.lotTax),
                 Money.percent(r.summary.driftAfter), Money.format(r.summary.turnover),
             ])
         }
         let aligned = TableRenderer.align(rows, rightAligned: [0, 1, 2, 3, 4])
-        let assumptions = Assumptions(frontier.household.scenario.tax)
-        return (["\(frontier.name) — tax against drift (drift before: \(Money.percent(frontier.full.summary.driftBefore)))", ""]
-            + [aligned[0], String(repeating: "─", count: aligned[0].count)] + aligned.dropFirst()
-            + ["", assumptions.taxSentence] + TableRenderer.assumptionsBlock(assumptions))
+        return ([title, ""] + [aligned[0], String(repeating: "─", count: aligned[0].count)] + aligned.dropFirst()
+            + assumptionLines)
             .joined(separator: "\n")
     }
 }

@@ -11,7 +11,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var solver: SolverOptionGroup
 
-    @Option(help: "cash-only, full, tax-budget:B, tax-aware[:κ], band[:β], fifo or m1.")
+    @Option(help: ArgumentHelp("\(Strategy.syntax)."))
     var strategy: String = Strategy.defaultForPlan.name
 
     @Option(help: "table, json or csv.")

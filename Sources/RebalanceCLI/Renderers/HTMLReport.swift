@@ -49,7 +49,7 @@ enum HTMLReport {
         switch chosen.strategy.kind {
         case .taxAware: reason = "the recommended strategy"
         case .full: reason = "no tax-aware plan was compared"
-        default: reason = "neither tax-aware nor full was compared"
+        case .cashOnly, .taxBudget, .band, .fifo, .m1: reason = "neither tax-aware nor full was compared"
         }
         return "“after” is the plan of " + element("strong", [], escape(chosen.strategy.name)) + " (\(reason))"
     }
@@ -244,71 +244,56 @@ enum HTMLReport {
     static func strategyGlossary(_ strategies: [Strategy]) -> String {
         var seen = Set<String>()
         let items = strategies.filter { seen.insert($0.name).inserted }.map { strategy in
-            element("dt", [], escape(strategy.name)) + element("dd", [], escape(meaning(strategy.kind)))
+            element("dt", [], escape(strategy.name)) + element("dd", [], escape(strategy.kind.meaning))
         }
         return element("dl", [("class", "strategies")], items.joined())
     }
 
-    static func meaning(_ kind: Strategy.Kind) -> String {
-        switch kind {
-        case .cashOnly:
-            "invests cash and deposits in what is underweight; sells only what a withdrawal or the cash reserve needs."
-        case .full: "rebalances all the way to target, picking the lots that cost the least tax."
-        case .taxBudget(let budget): "gets as close to target as a lot-level tax of at most \(Money.format(budget)) allows."
-        case .taxAware(let kappa):
-            "pays tax only where it buys accuracy: \(Money.format(kappa)) of tax is worth one misallocated dollar put back."
-        case .band(let points):
-            "leaves a holding alone within \(Money.formatShares(points)) percentage points of target; fixes the rest at least tax."
-        case .fifo: "baseline: the full rebalance, selling the oldest lots first."
-        case .m1: "baseline: M1 Finance’s rules (cash to the most underweight slices; sells losses before gains)."
-        }
-    }
-
     // MARK: Frontier
 
-    /// The line plot of drift after against lot tax, and the table of points.
+    /// The line plot of drift after against this year's tax, and the table of points.
     static func frontierSection(_ frontier: Frontier) -> String {
         let planned = frontier.points.filter { $0.report.plan.hasTrades }
         let points = planned.map { point in
             let s = point.report.summary
             return PlotPoint(
-                x: s.lotTax, y: s.driftAfter,
-                tooltip: "budget \(Money.format(point.taxBudget)): lot tax \(Money.format(s.lotTax)), "
+                x: s.estimatedTax, y: s.driftAfter,
+                tooltip: "budget \(Money.format(point.taxBudget)): tax \(Money.format(s.estimatedTax)), "
                     + "drift \(Money.percent(s.driftAfter))")
         }
         let driftBefore = frontier.full.summary.driftBefore
         let plot = svgLinePlot(
-            points: points, xLabel: "Lot-level tax paid ($)", yLabel: "Drift after (%)",
+            points: points, xLabel: "Tax this year ($)", yLabel: "Drift after (%)",
             reference: Reference(y: driftBefore, label: "drift now \(Money.percent(driftBefore))"),
             xTick: moneyTick, yTick: percentTick, xMinimumSpan: 10, yMinimumSpan: 0.05)
         let figure = planned.isEmpty ? element("p", [], "No budget gave a plan, so there is nothing to plot.") : plot
         let explained = frontierNote(frontier) + " " + Assumptions(frontier.household.scenario.tax).taxSentence
-        return section("Tax against drift", note: escape(explained), figure, frontierTable(frontier))
+        let table = frontier.isFlat ? "" : frontierTable(frontier)
+        return section("Tax against drift", note: escape(explained), figure, table)
     }
 
     /// What the plot shows: the range of budgets and how far drift falls along it, or why there
     /// is no trade-off to see.
     static func frontierNote(_ frontier: Frontier) -> String {
-        let planned = frontier.points.filter { $0.report.plan.hasTrades }.map(\.report.summary)
-        let fullTax = frontier.full.summary.lotTax
+        let planned = frontier.points.filter { $0.report.plan.hasTrades }
         guard let first = planned.first, let last = planned.last else {
             return "No tax budget gave a plan."
         }
         func at(_ s: PlanReport.Summary) -> String {
-            "\(Money.percent(s.driftAfter)) at \(Money.format(s.lotTax)) of lot-level tax"
+            "\(Money.percent(s.driftAfter)) at \(Money.format(s.estimatedTax)) of tax this year"
         }
-        if Money.cents(fullTax) <= 0 {
-            let why = Money.cents(fullTax) < 0 ? "saves \(Money.format(-fullTax)) of lot-level tax" : "costs no lot-level tax"
-            return "A full rebalance already \(why), so every budget from $0 up gives the same plan: "
-                + "drift \(at(last)). There is no trade-off here."
+        if frontier.isFlat {
+            return "Every budget from \(Money.format(first.taxBudget)) to \(Money.format(last.taxBudget)) gives the same "
+                + "plan: drift \(at(last.report.summary)). There is no trade-off here."
         }
-        return "Each point is the best plan whose lot-level tax stays within a budget, from $0 up to what a full "
-            + "rebalance pays (\(Money.format(fullTax))). Drift goes from \(at(first)) to \(at(last))."
+        return "Each point is the best plan whose tax this year stays within a budget, from the least any plan can pay "
+            + "(\(Money.format(first.taxBudget))) up to what a full rebalance pays (\(Money.format(last.taxBudget))). "
+            + "Drift goes from \(at(first.report.summary)) to \(at(last.report.summary))."
     }
 
-    /// FrontierCommand's table: budget, lot tax, estimated tax, drift after, turnover.
+    /// FrontierCommand's table: budget, tax this year, lot tax, drift after, turnover.
     static func frontierTable(_ frontier: Frontier) -> String {
-        let headers = ["Tax budget", "Lot tax", "Est. tax", "Drift after", "Turnover"]
+        let headers = ["Tax budget", "Est. tax", "Lot tax", "Drift after", "Turnover"]
         let rows = frontier.points.map { point -> Row in
             let r = point.report
             guard r.plan.hasTrades else {
@@ -320,8 +305,8 @@ enum HTMLReport {
             }
             let s = r.summary
             return Row(cells: [
-                .text(Money.format(point.taxBudget), numeric: true), .text(Money.format(s.lotTax), numeric: true),
-                .text(Money.format(s.estimatedTax), numeric: true), .text(Money.percent(s.driftAfter), numeric: true),
+                .text(Money.format(point.taxBudget), numeric: true), .text(Money.format(s.estimatedTax), numeric: true),
+                .text(Money.format(s.lotTax), numeric: true), .text(Money.percent(s.driftAfter), numeric: true),
                 .text(Money.format(s.turnover), numeric: true),
             ])
         }

@@ -12,7 +12,8 @@ public struct Household: Sendable {
         public let acquired: Day
         public let isLongTerm: Bool
         public let isTaxable: Bool
-        /// A loss lot of a symbol some account bought within 30 days: its loss would be disallowed.
+        /// A taxable loss lot caught by the look-back: another lot of an identical symbol, in any
+        /// account, was acquired within 30 days. Its loss would be disallowed.
         public let isLookBack: Bool
         /// r_l: the rate on this lot's gain (0 outside taxable accounts and for look-back losses).
         public let rate: Double
@@ -73,10 +74,12 @@ public struct Household: Sendable {
         self.prices = symbols.map { scenario.prices[$0] ?? .nan }
         self.blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
 
-        // Look-back: symbols with a lot acquired 30 days or fewer before asOf, in any account.
-        var recent = Set<String>()
+        // Look-back: lots acquired 30 days or fewer before asOf, in any account, counted by
+        // identical group. A loss lot is caught by any such lot other than itself.
+        func isRecent(_ lot: Lot) -> Bool { lot.acquired.days(to: scenario.asOf) <= 30 }
+        var recentLots: [[String]: Int] = [:]
         for account in accounts {
-            for lot in account.lots where lot.acquired.days(to: scenario.asOf) <= 30 { recent.insert(lot.symbol) }
+            for lot in account.lots where isRecent(lot) { recentLots[Self.identicalGroup(of: lot.symbol), default: 0] += 1 }
         }
 
         var lots: [LotInfo] = []
@@ -88,7 +91,8 @@ public struct Household: Sendable {
                 let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
                 let isTaxable = account.type == .taxable
                 let loss = price - lot.costBasis / lot.shares < 0
-                let isLookBack = isTaxable && loss && recent.contains(lot.symbol)
+                let others = (recentLots[Self.identicalGroup(of: lot.symbol)] ?? 0) - (isRecent(lot) ? 1 : 0)
+                let isLookBack = isTaxable && loss && others > 0
                 let rate =
                     !isTaxable || isLookBack
                     ? 0 : (isLongTerm ? scenario.tax.longTermRate : scenario.tax.shortTermRate)
@@ -142,6 +146,10 @@ public struct Household: Sendable {
         self.groups = groups
         self.groupOfAccount = groupOfAccount
     }
+
+    /// The symbols substantially identical to `symbol` (MODEL §2), sorted: for now the symbol
+    /// alone (identical groups are not read yet). The look-back counts a group's lots together.
+    static func identicalGroup(of symbol: String) -> [String] { [symbol] }
 
     /// What account `a` can spend at most: its cash, flow and everything it holds, less minCash.
     public func maxSpend(account a: Int) -> Double {

@@ -1,17 +1,18 @@
 import LinearProgramming
 
-/// Solves a strategy's stages in order (MODEL §4): each later stage keeps every earlier stage's
-/// value within `0.01 + 1e-7·Σ I_G` of its optimum.
+/// Solves a strategy's stages in order (MODEL §4): each later stage holds every earlier stage at
+/// its optimum. MODEL allows a later stage to let an earlier one rise by up to
+/// `0.01 + 1e-7·Σ I_G`; that is a ceiling, not a budget to spend (a turnover stage allowed the
+/// whole of it would leave a cent of a deposit unspent and pick dust lots). Stages are held to a
+/// far tighter margin (`1e-6 + 1e-11·Σ I_G`), relaxed to MODEL's only if the tight margin makes a
+/// stage fail numerically.
 ///
-/// That tolerance is the most a later stage may give up, not a budget to spend: a turnover stage
-/// allowed the whole of it would leave a cent of a deposit unspent and pick dust lots. Stages are
-/// therefore held to a far tighter margin (`1e-6 + 1e-11·Σ I_G`), and relaxed to MODEL's tolerance
-/// only if the tight margin makes a stage fail numerically.
-///
-/// The wash-sale guard is added lazily (see `solveGuarded`): each stage is first solved without
-/// the guards not yet needed, and a symbol the solution both buys and sells at a loss is settled
-/// by bounds when that provably costs nothing, else gets its binary. A solution satisfying every
-/// guard and reaching the relaxation's bound is optimal for the full model.
+/// Tax is piecewise linear and not convex: it is the least of two convex branches (see
+/// ``TaxModel``). A stage whose objective or rows contain Tax is solved once per branch the plans
+/// can reach, and its optimum is the least over the branches; later stages are solved again in
+/// every branch that reached it (a tie may be broken either way by a later stage). Stages before
+/// any Tax (drift, banded drift, with no budget) are solved once. The wash-sale guard is
+/// enforced inside every solve (see `solveGuarded`, in WashSaleGuard.swift).
 public struct Optimizer<Solver: MIPDualSolver>: Sendable {
     public let solver: Solver
 
@@ -27,7 +28,12 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
     }
 
     public func plan(_ household: Household, strategy: Strategy) -> Plan {
-        let built = RebalanceModel(household, strategy: strategy.kind)
+        plan(household, strategy: strategy, stages: strategy.kind.stages)
+    }
+
+    /// The plan minimizing `stages` in order under the strategy's constraints.
+    func plan(_ household: Household, strategy: Strategy, stages: [Stage]) -> Plan {
+        let built = RebalanceModel(household, strategy: strategy.kind, stages: stages)
         guard !built.stages.isEmpty else {
             return .none(strategy, household, status: .numericalFailure("\(strategy.name) is not an optimizing strategy"))
         }
@@ -38,221 +44,124 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         }
     }
 
+    /// A row holding an earlier stage at its optimum (or tax-budget's budget), for one tax
+    /// branch or (nil) for all.
+    private struct HeldRow {
+        let row: ConstraintRef
+        let branch: Int?
+        /// The bound before any margin.
+        let upper: Double
+        let isStage: Bool
+    }
+
+    /// One branch's solution of a stage.
+    private struct Outcome {
+        let branch: Int?
+        let solution: Solution
+        /// The stage's value: the objective plus its constant part.
+        let value: Double
+    }
+
     private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
         let household = built.household
         let session = try solver.makeSession(built.model)
+        let tight = Self.tightTolerance(household)
+        let enumerates = built.taxBranches.count > 1
         /// The binaries of the wash-sale guards added so far, by symbol.
         var binaries: [Int: Variable] = [:]
-        var solution = Solution(status: .infeasible)
-        /// Each earlier stage's row and optimum.
-        var stageRows: [(row: ConstraintRef, optimum: Double)] = []
+        var held = built.budgetRows.enumerated().map { b, budget in
+            HeldRow(row: budget.row, branch: enumerates ? b : nil, upper: budget.upper, isStage: false)
+        }
+        if !enumerates { try hold(held, branch: nil, margin: tight, session) }
+        /// Branches that reached every optimum so far.
+        var branches: [Int?] = enumerates ? built.taxBranches.indices.map { $0 } : [nil]
+        /// Whether Tax has appeared in a row or an objective: from then on, stages are solved per branch.
+        var taxSeen = !built.budgetRows.isEmpty
+        /// The previous stage's solutions by branch (nil: solved once for every branch); each
+        /// satisfies every row of its branch in this stage.
+        var previous: [Int?: Solution] = [:]
+        var winner = Solution(status: .infeasible)
         var marginal: Double?
+        var drift: ConstraintRef?
 
-        for (k, objective) in built.stages.enumerated() {
-            /// The previous stage's solution: feasible for this stage too.
-            let earlier = solution
-            let previous = k > 0 ? earlier.values : nil
-            if k > 0 {
-                let optimum = solution.objectiveValue
-                let row = try session.addConstraint(
-                    Row(built.stages[k - 1], upper: optimum + Self.tightTolerance(household)))
-                stageRows.append((row, optimum))
-            }
-            try session.setObjective(objective)
-            solution = try solveGuarded(built, session, &binaries, previous: previous)
-            if !solution.status.isOptimal && k > 0 && !solution.status.isTimeLimit {
-                // Give the earlier stages MODEL's whole tolerance and try once more.
-                for (row, optimum) in stageRows {
-                    try session.setBounds(row, lower: -.infinity, upper: optimum + Self.stageTolerance(household))
+        for (k, stage) in built.stages.enumerated() {
+            taxSeen = taxSeen || stage.includesTax
+            let candidates: [Int?] = taxSeen ? branches : [nil]
+            let base = built.objective(stage)
+            func tax(_ branch: Int?) -> TaxModel.Branch { built.taxBranches[branch ?? 0] }
+
+            var outcomes: [Outcome] = []
+            for margin in [tight, Self.stageTolerance(household)] {
+                outcomes = []
+                for branch in candidates {
+                    if enumerates || margin != tight { try hold(held, branch: branch, margin: margin, session) }
+                    try session.setObjective(base + (stage.includesTax ? tax(branch).terms : []))
+                    let start = previous[branch] ?? previous[nil]
+                    let solution = try solveGuarded(built, session, &binaries, previous: start?.values)
+                    outcomes.append(
+                        Outcome(branch: branch, solution: solution, value: solution.objectiveValue + (stage.includesTax ? tax(branch).constant : 0)))
+                    // A time limit or a failure decides the stage; an infeasible branch is only out.
+                    if !solution.status.isOptimal && solution.status != .infeasible { break }
                 }
-                solution = try solveGuarded(built, session, &binaries, previous: previous)
+                // Give the earlier stages MODEL's whole tolerance and try once more.
+                let retry = k > 0 && outcomes.allSatisfy { !$0.solution.status.isOptimal && !$0.solution.status.isTimeLimit }
+                if !retry { break }
             }
-            guard solution.status.isOptimal else {
+
+            let optimal = outcomes.filter { $0.solution.status.isOptimal }
+            let failed = outcomes.first { !$0.solution.status.isOptimal && $0.solution.status != .infeasible }
+            guard failed == nil, let best = optimal.min(by: { $0.value < $1.value }) else {
+                let solution = failed?.solution ?? outcomes.last?.solution ?? Solution(status: .infeasible)
                 // At a time limit, the best point found: this stage's, else the earlier stage's
                 // optimum (feasible here too), marked as not proven optimal.
                 if solution.status == .timeLimit(feasible: true) && !solution.values.isEmpty {
                     return extract(built, solution, strategy: strategy, marginal: nil)
                 }
                 if solution.status.isTimeLimit && k > 0 {
-                    var best = earlier
-                    best.status = .timeLimit(feasible: true)
-                    return extract(built, best, strategy: strategy, marginal: nil)
+                    var earlier = winner
+                    earlier.status = .timeLimit(feasible: true)
+                    return extract(built, earlier, strategy: strategy, marginal: nil)
                 }
                 return .none(strategy, household, status: PlanStatus(solution.status))
             }
+            winner = best.solution
+            let optimum = best.value
+            // Branches within the margin of the optimum stay: a later stage may prefer either.
+            let reached = optimal.filter { $0.value <= optimum + tight }
+            if taxSeen { branches = reached.map(\.branch) }
+            previous = Dictionary(uniqueKeysWithValues: reached.map { ($0.branch, $0.solution) })
+
             // In the tax stage, the dual of the drift row prices one more dollar of drift in tax.
-            if k == 1, built.stages[1] == built.lotTax, let drift = stageRows.first {
-                marginal = -solution.dual(drift.row)
+            if k == 1, stage == .tax, let drift {
+                marginal = -best.solution.dual(drift)
             }
-        }
-        return extract(built, solution, strategy: strategy, marginal: marginal)
-    }
-
-    /// Solves the loaded stage so that every wash-sale guard holds.
-    ///
-    /// The LP relaxation (no guard but those with a binary, binaries between 0 and 1) bounds the
-    /// stage's optimum from below. A symbol the relaxation both buys and sells at a loss is then
-    /// settled by bounds alone — its loss sales or its purchases held at zero, as `allowsPurchases`
-    /// picks — and the relaxation solved again, settling each new conflict, until none is left. That solution satisfies every guard; if it reaches the bound it is optimal,
-    /// and no branch and bound was needed. If not, the settled symbols get their binaries and
-    /// guard rows (with cuts that charge drift for a conflict), which raises the bound, and the
-    /// comparison is made again. Only when that fails too does branch and bound decide.
-    private func solveGuarded(
-        _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?
-    ) throws(LinearProgrammingError) -> Solution {
-        let slack = Self.tightTolerance(built.household) / 10
-        var settled: [Int: Bool] = [:]
-        /// The last solution satisfying every guard: returned if a later solve runs out of time,
-        /// and branch and bound's first incumbent.
-        var best: Solution?
-        func outOfTime(_ solution: Solution) -> Solution {
-            guard solution.status.isTimeLimit, var best else { return solution }
-            best.status = .timeLimit(feasible: true)
-            return best
-        }
-        while true {
-            let relaxation = tracedSolve(session, binaries, relaxed: true)
-            guard relaxation.status.isOptimal else { return outOfTime(relaxation) }
-            let bound = relaxation.objectiveValue
-            if previous == nil {
-                // Symbols with a binary follow the relaxation's leaning.
-                for symbol in settled.keys { if let z = binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
-            }
-            try settle(settled, built, session)
-            var trial = settled.isEmpty ? relaxation : tracedSolve(session, binaries, relaxed: true)
-            while trial.status.isOptimal {
-                let conflicts = built.conflicts(in: trial.values, excluding: Set(settled.keys))
-                if conflicts.isEmpty { break }
-                var more: [Int: Bool] = [:]
-                for candidate in conflicts {
-                    more[candidate.symbol] = allowsPurchases(candidate, built, trial, previous: previous, binaries)
+            // Later stages hold this one at its optimum.
+            guard k + 1 < built.stages.count else { break }
+            if stage.includesTax {
+                for branch in branches {
+                    let t = tax(branch)
+                    let upper = optimum - t.constant
+                    let row = try session.addConstraint(Row(base + t.terms, upper: upper + tight))
+                    held.append(HeldRow(row: row, branch: branch, upper: upper, isStage: true))
                 }
-                try settle(more, built, session)
-                settled.merge(more) { $1 }
-                trial = tracedSolve(session, binaries, relaxed: true)
-            }
-            try release(Array(settled.keys), built, session)
-            if trial.status.isOptimal { best = trial }
-            if trial.status.isOptimal && trial.objectiveValue <= bound + slack {
-                Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
-                return trial
-            }
-            let unguarded = settled.keys.filter { binaries[$0] == nil }.sorted()
-            if unguarded.isEmpty { break }
-            // The settlement costs more than the bound: the binaries raise the bound.
-            try addGuards(unguarded, built, session, &binaries)
-        }
-        // Branch and bound, adding the binary of each new conflict, until no guard is broken.
-        // Branch and bound starts from the best point satisfying every guard.
-        let incumbent = (best?.values ?? previous).map { built.incumbent($0, binaries, variableCount: session.variableCount) }
-        var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent)
-        while solution.status.isOptimal {
-            let conflicts = built.conflicts(in: solution.values, excluding: Set(binaries.keys))
-            if conflicts.isEmpty { break }
-            try addGuards(conflicts.map(\.symbol), built, session, &binaries)
-            solution = tracedSolve(session, binaries, relaxed: false)
-        }
-        return solution.status == .timeLimit(feasible: false) ? outOfTime(solution) : solution
-    }
-
-    /// Which side of a conflict a settlement keeps: the previous stage's choice when there is one
-    /// (so that its solution, which satisfies every guard, stays feasible), else the relaxation's
-    /// leaning on the binary, else buying when the solution buys more of the symbol than it sells.
-    private func allowsPurchases(
-        _ candidate: RebalanceModel.GuardCandidate, _ built: RebalanceModel, _ solution: Solution,
-        previous: [Double]?, _ binaries: [Int: Variable]
-    ) -> Bool {
-        if let previous { return built.purchased(candidate, in: previous) > RebalanceModel.tradeEpsilon }
-        if let z = binaries[candidate.symbol] { return solution[z] >= 0.5 }
-        return built.purchased(candidate, in: solution.values) >= built.sold(candidate, in: solution.values)
-    }
-
-    private func addGuards(
-        _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable]
-    ) throws(LinearProgrammingError) {
-        for symbol in symbols {
-            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
-            let z = try session.addVariable(Column(lower: 0, upper: 1, isBinary: true))
-            for row in built.guardRows(candidate, binary: z) { _ = try session.addConstraint(row) }
-            binaries[symbol] = z
-        }
-    }
-
-    /// Holds each symbol's loss sales (true: purchases allowed) or purchases (false) at zero.
-    private func settle(
-        _ choices: [Int: Bool], _ built: RebalanceModel, _ session: Solver.Session
-    ) throws(LinearProgrammingError) {
-        for (symbol, allowPurchases) in choices {
-            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
-            for variable in built.settlement(candidate, allowPurchases: allowPurchases) {
-                try session.setBounds(variable, lower: 0, upper: 0)
-            }
-        }
-    }
-
-    /// Gives settled symbols their model bounds back.
-    private func release(
-        _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session
-    ) throws(LinearProgrammingError) {
-        for symbol in symbols {
-            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
-            for variable in built.settlementVariables(candidate) {
-                let column = built.model.columns[variable.index]
-                try session.setBounds(variable, lower: column.lower, upper: column.upper)
-            }
-        }
-    }
-
-    private func tracedSolve(
-        _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil
-    ) -> Solution {
-        let started = Trace.now()
-        let solution =
-            relaxed ? session.solveRelaxation() : incumbent.map { session.solve(incumbent: $0) } ?? session.solve()
-        Trace.log {
-            "\(relaxed ? "relaxation" : "solve"): \(solution.status.name), objective \(solution.objectiveValue), "
-                + "\(binaries.count) binaries, "
-                + "\(session.variableCount) columns, \(session.constraintCount) rows, \(Trace.since(started)) s"
-        }
-        return solution
-    }
-
-    private func extract(_ built: RebalanceModel, _ solution: Solution, strategy: Strategy, marginal: Double?) -> Plan {
-        let household = built.household
-        // Below half a cent a value is solver noise, not a trade: it would print as $0.00.
-        let epsilon = 0.005
-        var shares = [Double](repeating: 0, count: household.lots.count)
-        for (l, lot) in household.lots.enumerated() {
-            let dollars = solution[built.sells[l]]
-            if dollars >= lot.value - epsilon {
-                shares[l] = lot.shares
-            } else if dollars > epsilon {
-                shares[l] = dollars / lot.price
-            }
-        }
-        var purchases: [Plan.Purchase] = []
-        for p in built.purchases {
-            let amount = solution[p.variable]
-            if amount > epsilon { purchases.append(Plan.Purchase(account: p.account, symbol: p.symbol, amount: amount)) }
-        }
-        // A guard row can let through a cent-sized purchase beside a loss sale (the solver's
-        // tolerances): under a dollar that is noise and goes; anything larger is a failure.
-        var status = PlanStatus(solution.status)
-        for candidate in built.guardCandidates {
-            let lossSold = candidate.lossLots.reduce(0) { $0 + shares[$1] * household.lots[$1].price }
-            let bought = purchases.filter { $0.symbol == candidate.symbol }.reduce(0) { $0 + $1.amount }
-            guard lossSold > 0, bought > 0 else { continue }
-            if bought < 1 {
-                purchases.removeAll { $0.symbol == candidate.symbol }
-            } else if lossSold < 1 {
-                for l in candidate.lossLots { shares[l] = 0 }
             } else {
-                status = .numericalFailure(
-                    "the wash-sale guard on \(household.symbols[candidate.symbol]) did not hold numerically")
+                let row = try session.addConstraint(Row(base, upper: optimum + tight))
+                held.append(HeldRow(row: row, branch: nil, upper: optimum, isStage: true))
+                if k == 0 { drift = row }
             }
         }
-        return Plan(
-            strategy: strategy, status: status, sharesSold: shares, purchases: purchases,
-            marginalTaxPerDollar: marginal)
+        return extract(built, winner, strategy: strategy, marginal: marginal)
+    }
+
+    /// Makes the rows of `branch` (and those for every branch) hold, with `margin` on the stage
+    /// rows, and frees the other branches' rows.
+    private func hold(
+        _ rows: [HeldRow], branch: Int?, margin: Double, _ session: Solver.Session
+    ) throws(LinearProgrammingError) {
+        for held in rows {
+            let active = held.branch == nil || held.branch == branch
+            try session.setBounds(
+                held.row, lower: -.infinity, upper: active ? held.upper + (held.isStage ? margin : 0) : .infinity)
+        }
     }
 }

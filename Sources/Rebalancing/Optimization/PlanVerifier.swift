@@ -1,7 +1,8 @@
 /// An independent check of a plan against MODEL §3–4, from the scenario and the trades alone
 /// (it shares nothing with the model builder): lots sell no more than they hold, only targeted
 /// symbols are bought, nothing a recent loss sale blocks is bought, cash never falls below minCash, the wash-sale guard holds, and the
-/// strategy's own constraint (cash-only's sell cap, tax-budget's budget) is met.
+/// strategy's own constraint (cash-only's sell cap, tax-budget's budget on this year's tax,
+/// recomputed here from MODEL §5) is met.
 public struct PlanVerifier: Sendable {
     public let household: Household
 
@@ -22,14 +23,17 @@ public struct PlanVerifier: Sendable {
 
         var sold = [Double](repeating: 0, count: accounts.count)
         var lossSold = Set<Int>()
-        var lotTax = 0.0
+        var planShortTerm = 0.0, planLongTerm = 0.0
         for (l, lot) in household.lots.enumerated() {
             let x = plan.sharesSold[l]
             let where_ = "\(accounts[lot.account].id) lot \(lot.index) (\(household.symbols[lot.symbol]))"
             if !x.isFinite || x < 0 { problems.append("\(where_): sells \(x) shares") }
             if x > lot.shares * (1 + 1e-12) { problems.append("\(where_): sells \(x) shares of \(lot.shares) held") }
             sold[lot.account] += x * lot.price
-            lotTax += lot.rate * lot.gainPerShare * x
+            // MODEL §5: gains of taxable lots by term, a caught loss counting 0.
+            if lot.isTaxable && !lot.isLookBack {
+                if lot.isLongTerm { planLongTerm += lot.gainPerShare * x } else { planShortTerm += lot.gainPerShare * x }
+            }
             if x > 0 && lot.isTaxable && lot.gainPerShare < 0 { lossSold.insert(lot.symbol) }
         }
 
@@ -59,7 +63,7 @@ public struct PlanVerifier: Sendable {
                 problems.append(
                     "\(account.id): cash after trading \(Money.format(cashAfter)) is below minCash \(Money.format(account.minCash))")
             }
-            if case .cashOnly = plan.strategy.kind {
+            if plan.strategy.kind.capsSellsAtNeed {
                 let need = max(0, account.minCash - account.cash - account.flow)
                 if sold[a] > need + tol {
                     problems.append("\(account.id): cash-only sells \(Money.format(sold[a])) but needs only \(Money.format(need))")
@@ -71,9 +75,25 @@ public struct PlanVerifier: Sendable {
             problems.append("wash sale: \(household.symbols[s]) is bought while a taxable lot of it is sold at a loss")
         }
 
-        if case .taxBudget(let budget) = plan.strategy.kind, lotTax > budget + tol {
-            problems.append("lot tax \(Money.format(lotTax)) is over the budget \(Money.format(budget))")
+        if let budget = plan.strategy.kind.taxBudget {
+            let tax = Self.tax(scenario.tax, planShortTerm: planShortTerm, planLongTerm: planLongTerm)
+            if tax > budget + tol {
+                problems.append("tax this year \(Money.format(tax)) is over the budget \(Money.format(budget))")
+            }
         }
         return problems
+    }
+
+    /// The plan's incremental tax for the year, MODEL §5, written here again.
+    static func tax(_ settings: TaxSettings, planShortTerm: Double, planLongTerm: Double) -> Double {
+        func t(_ s: Double, _ l: Double) -> Double {
+            let rST = settings.shortTermRate, rLT = settings.longTermRate
+            if s >= 0 && l >= 0 { return rST * s + rLT * l }
+            if s + l < 0 { return -rST * min(settings.ordinaryOffsetLimit, -(s + l)) }
+            return s < 0 ? rLT * (s + l) : rST * (s + l)
+        }
+        let s0 = settings.realizedThisYear.shortTerm - settings.carryforwardLoss.shortTerm
+        let l0 = settings.realizedThisYear.longTerm - settings.carryforwardLoss.longTerm
+        return t(s0 + planShortTerm, l0 + planLongTerm) - t(s0, l0)
     }
 }

@@ -28,12 +28,21 @@ public struct Planner: Sendable {
     public func plan(_ household: Household, strategy: Strategy) -> Plan {
         switch strategy.kind {
         case .fifo:
-            return fifo(household, full: plan(household, strategy: Strategy(name: "full", kind: .full)), strategy: strategy)
+            return fifo(household, full: plan(household, strategy: .full), strategy: strategy)
         case .m1:
             return checked(Baselines.m1(household, strategy: strategy), household)
-        default:
-            return checked(optimize(household, strategy: strategy, with: solver), household)
+        case .cashOnly, .full, .taxBudget, .taxAware, .band:
+            return checked(optimize(household, strategy: strategy, stages: strategy.kind.stages, with: solver), household)
         }
+    }
+
+    /// A plan with the least Tax any valid plan can have (then the least drift, harvest and
+    /// turnover at that tax): where the tax–drift frontier starts. A forced withdrawal can make
+    /// it positive.
+    public func leastTax(_ household: Household) -> Plan {
+        checked(
+            optimize(household, strategy: .full, stages: [.tax, .misallocation, .harvest, .turnover], with: solver),
+            household)
     }
 
     /// The `fifo` baseline from an existing `full` plan.
@@ -41,8 +50,10 @@ public struct Planner: Sendable {
         checked(Baselines.fifo(household, full: full, strategy: strategy), household)
     }
 
-    private func optimize(_ household: Household, strategy: Strategy, with solver: some MIPDualSolver) -> Plan {
-        Optimizer(solver: solver).plan(household, strategy: strategy)
+    private func optimize(
+        _ household: Household, strategy: Strategy, stages: [Stage], with solver: some MIPDualSolver
+    ) -> Plan {
+        Optimizer(solver: solver).plan(household, strategy: strategy, stages: stages)
     }
 
     /// Frees what the solver keeps for the calling thread: a worker thread calls it before it ends.

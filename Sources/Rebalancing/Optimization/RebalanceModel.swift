@@ -33,7 +33,7 @@ struct RebalanceModel {
     private(set) var deviations: [[Int: (plus: Variable, minus: Variable)]] = []
     private(set) var guardCandidates: [GuardCandidate] = []
     /// Symbol index → its index in `guardCandidates`.
-    private var candidateOfSymbol: [Int: Int] = [:]
+    private(set) var candidateOfSymbol: [Int: Int] = [:]
 
     /// D, LotTax, Turn and (for bands) D_β as linear expressions.
     private(set) var misallocation: [Term] = []
@@ -41,17 +41,26 @@ struct RebalanceModel {
     private(set) var turnover: [Term] = []
     private(set) var bandMisallocation: [Term] = []
 
-    /// The objectives to minimize in order (MODEL §4).
-    private(set) var stages: [[Term]] = []
+    /// Tax as the LP sees it: one branch per convex piece of T that the plans can reach (see
+    /// ``TaxModel``). A stage or row containing Tax is solved once per branch.
+    private(set) var taxBranches: [TaxModel.Branch] = []
+    /// tax-budget's row Tax ≤ B, one per branch, with its bound: each holds only while its branch
+    /// is solved, so the model has them free (the optimizer sets the bound).
+    private(set) var budgetRows: [(row: ConstraintRef, upper: Double)] = []
 
-    init(_ household: Household, strategy: Strategy.Kind) {
+    /// The stages, minimized in order (MODEL §4).
+    let stages: [Stage]
+
+    /// The program of `strategy`, minimizing `stages` (by default the strategy's own).
+    init(_ household: Household, strategy: Strategy.Kind, stages: [Stage]? = nil) {
         self.household = household
+        self.stages = stages ?? strategy.stages
         let scenario = household.scenario
         let accounts = scenario.accounts
 
         // Sells, with cash-only's cap folded into the bounds where it is zero.
         var sellCap = [Double?](repeating: nil, count: accounts.count)
-        if case .cashOnly = strategy {
+        if strategy.capsSellsAtNeed {
             for (a, account) in accounts.enumerated() {
                 sellCap[a] = max(0, account.minCash - account.cash - account.flow)
             }
@@ -84,7 +93,9 @@ struct RebalanceModel {
         }
 
         // Deviations: Σ p(q − x) + Σ y − w·I = d⁺ − d⁻ for each group and symbol it targets or holds.
-        let bandPoints: Double? = if case .band(let points) = strategy { points } else { nil }
+        let bandPoints = self.stages.lazy.compactMap { stage -> Double? in
+            if case .bandMisallocation(let points) = stage { points } else { nil }
+        }.first
         for (g, group) in household.groups.enumerated() {
             var lotsOf: [Int: [Int]] = [:]
             for a in group.accounts { for l in household.lotsByAccount[a] { lotsOf[household.lots[l].symbol, default: []].append(l) } }
@@ -128,18 +139,11 @@ struct RebalanceModel {
         }
         turnover += purchases.map { Term($0.variable, 1) }
 
-        switch strategy {
-        case .cashOnly, .full:
-            stages = [misallocation, lotTax, turnover]
-        case .taxBudget(let budget):
-            model.addConstraint(lotTax, upper: budget)
-            stages = [misallocation, lotTax, turnover]
-        case .taxAware(let kappa):
-            stages = [misallocation.map { Term($0.variable, kappa * $0.coefficient) } + lotTax, turnover]
-        case .band:
-            stages = [bandMisallocation, lotTax, misallocation, turnover]
-        case .fifo, .m1:
-            stages = []
+        // Tax (MODEL §5) and tax-budget's row.
+        let tax = TaxModel(household, sells: sells, upper: sells.map { model.columns[$0.index].upper })
+        taxBranches = tax.branches(in: &model)
+        if let budget = strategy.taxBudget {
+            budgetRows = taxBranches.map { (model.addConstraint($0.terms), budget - $0.constant) }
         }
 
         // Wash-sale guard candidates: symbols both bought somewhere and held at a taxable loss.
@@ -157,100 +161,25 @@ struct RebalanceModel {
         }
     }
 
-    /// The guard rows for one symbol: y ≤ M·z for every purchase; Σ v ≤ C·(1 − z) over the loss
-    /// lots of each taxable account (C: what they are worth); and, per group, two cuts that make
-    /// the relaxation charge drift for a conflict.
-    ///
-    /// With dev = held − w·I before trading, the deviation row says Σ_G v − Σ_G y = dev − (d⁺ − d⁻).
-    /// If z = 1 no loss lot sells, so Σ_G y − Σ_{other lots} v ≤ d⁺ + max(−dev, 0); if z = 0 nothing is
-    /// bought and the left side is ≤ 0. Hence Σ_G y − Σ_{other lots} v − d⁺ − max(−dev, 0)·z ≤ 0.
-    /// Likewise, if z = 0, Σ_G v_loss ≤ d⁻ + max(dev, 0), and if z = 1 it is 0: hence
-    /// Σ_G v_loss − d⁻ + max(dev, 0)·z ≤ max(dev, 0). Both hold at every feasible point; in the
-    /// relaxation they stop a fractional z from buying and selling at a loss for free.
-    func guardRows(_ candidate: GuardCandidate, binary z: Variable) -> [Row] {
-        var rows: [Row] = []
-        for p in candidate.purchases {
-            let purchase = purchases[p]
-            let bigM = max(0, household.maxSpend(account: purchase.account))
-            rows.append(Row([Term(purchase.variable, 1), Term(z, -bigM)], upper: 0))
+    /// The objective of stage `k` without its Tax part (which ``taxBranches`` gives per branch).
+    func objective(_ stage: Stage) -> [Term] {
+        switch stage {
+        case .misallocation: misallocation
+        case .bandMisallocation: bandMisallocation
+        case .tax: []
+        case .misallocationAndTax(let kappa): misallocation.map { Term($0.variable, kappa * $0.coefficient) }
+        case .harvest: harvest
+        case .turnover: turnover
         }
-        var lossLotsByAccount: [Int: [Int]] = [:]
-        for l in candidate.lossLots { lossLotsByAccount[household.lots[l].account, default: []].append(l) }
-        for a in lossLotsByAccount.keys.sorted() {
-            let lots = lossLotsByAccount[a]!
-            let worth = lots.reduce(0) { $0 + household.lots[$1].value }
-            rows.append(Row(lots.map { Term(sells[$0], 1) } + [Term(z, worth)], upper: worth))
-        }
-        for (g, group) in household.groups.enumerated() {
-            guard let deviation = deviations[g][candidate.symbol] else { continue }
-            var held = 0.0
-            var others: [Term] = [], losses: [Term] = []
-            for l in candidate.lots where household.groupOfAccount[household.lots[l].account] == g {
-                held += household.lots[l].value
-                if household.lots[l].isGuardedLoss { losses.append(Term(sells[l], 1)) } else { others.append(Term(sells[l], -1)) }
-            }
-            let dev = held - (group.targets[candidate.symbol] ?? 0) * group.investable
-            let bought = candidate.purchases.filter { household.groupOfAccount[purchases[$0].account] == g }
-            if !bought.isEmpty {
-                let terms = bought.map { Term(purchases[$0].variable, 1) } + others + [Term(deviation.plus, -1)]
-                rows.append(Row(terms + Self.binaryTerm(z, -max(-dev, 0)), upper: 0))
-            }
-            if !losses.isEmpty {
-                let room = max(dev, 0)
-                rows.append(Row(losses + [Term(deviation.minus, -1)] + Self.binaryTerm(z, room), upper: room))
-            }
-        }
-        return rows
     }
 
-    /// `coefficient`·z, left out when the coefficient is too small to matter (or for a solver to scale).
-    private static func binaryTerm(_ z: Variable, _ coefficient: Double) -> [Term] {
-        abs(coefficient) < 1e-9 ? [] : [Term(z, coefficient)]
-    }
-
-    /// Dollars `values` spends on the candidate's symbol.
-    func purchased(_ candidate: GuardCandidate, in values: [Double]) -> Double {
-        candidate.purchases.reduce(0) { $0 + values[purchases[$1].variable.index] }
-    }
-
-    /// Dollars `values` raises from every lot of the candidate's symbol.
-    func sold(_ candidate: GuardCandidate, in values: [Double]) -> Double {
-        candidate.lots.reduce(0) { $0 + values[sells[$1].index] }
-    }
-
-    /// The variables a settlement of the candidate holds at zero: its purchases, or its loss lots.
-    func settlement(_ candidate: GuardCandidate, allowPurchases: Bool) -> [Variable] {
-        allowPurchases ? candidate.lossLots.map { sells[$0] } : candidate.purchases.map { purchases[$0].variable }
-    }
-
-    /// Every variable a settlement of the candidate may hold at zero.
-    func settlementVariables(_ candidate: GuardCandidate) -> [Variable] {
-        candidate.lossLots.map { sells[$0] } + candidate.purchases.map { purchases[$0].variable }
-    }
-
-    /// The guard candidate of a symbol, if the guard can bind on it.
-    func guardCandidate(symbol: Int) -> GuardCandidate? {
-        candidateOfSymbol[symbol].map { guardCandidates[$0] }
-    }
-
-    /// A point of the session's variables from `values` (which satisfy every guard and may
-    /// predate the binaries): each binary is 1 where its symbol is bought, else 0.
-    func incumbent(_ values: [Double], _ binaries: [Int: Variable], variableCount: Int) -> [Double] {
-        var point = values + [Double](repeating: 0, count: max(0, variableCount - values.count))
-        for (symbol, z) in binaries where z.index < point.count {
-            guard let candidate = guardCandidate(symbol: symbol) else { continue }
-            point[z.index] = purchased(candidate, in: values) > Self.tradeEpsilon ? 1 : 0
-        }
-        return point
-    }
-
-    /// Candidates (not yet guarded) that `values` both buys and sells at a loss.
-    func conflicts(in values: [Double], excluding guarded: Set<Int>) -> [GuardCandidate] {
-        guardCandidates.filter { candidate in
-            !guarded.contains(candidate.symbol)
-                && candidate.purchases.contains { values[purchases[$0].variable.index] > Self.tradeEpsilon }
-                && candidate.lossLots.contains { values[sells[$0].index] > Self.tradeEpsilon }
-        }
+    /// Harvest = LotTax + tradingCost·Turn, one term per variable.
+    var harvest: [Term] {
+        let cost = household.scenario.tax.tradingCost
+        var coefficients: [Variable: Double] = [:]
+        for term in lotTax { coefficients[term.variable, default: 0] += term.coefficient }
+        for term in turnover { coefficients[term.variable, default: 0] += cost * term.coefficient }
+        return coefficients.filter { abs($0.value) >= 1e-12 }.sorted { $0.key.index < $1.key.index }.map { Term($0.key, $0.value) }
     }
 
     /// Dollars below which a solver value is numerical noise rather than a trade.

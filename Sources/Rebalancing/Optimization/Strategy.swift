@@ -1,13 +1,18 @@
 /// A way to pick trades (MODEL §4), remembered with the text it was asked for by.
+///
+/// Everything about a strategy lives in this file: its syntax (``init(parsing:)``), its stages
+/// and extra rows (``Kind/stages``, ``Kind/taxBudget``, ``Kind/capsSellsAtNeed``) and its one-line
+/// meaning for help text and reports (``Kind/meaning``). Adding a strategy is one case of
+/// ``Kind`` and its stages; the compiler points at every switch that must learn it.
 public struct Strategy: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Hashable {
         /// Sells raise no more than each account must; cash and deposits buy what is underweight.
         case cashOnly
-        /// No extra constraint: drift first, then the least lot tax, then the least turnover.
+        /// No extra constraint: drift first, then the least tax this year.
         case full
-        /// Lot tax at most the budget (dollars).
+        /// Tax this year at most the budget (dollars).
         case taxBudget(Double)
-        /// κ·D + LotTax: κ tax dollars are worth paying to put one misallocated dollar back.
+        /// κ·D + Tax: κ tax dollars are worth paying to put one misallocated dollar back.
         case taxAware(kappa: Double)
         /// Drift within β percentage points of target is free.
         case band(points: Double)
@@ -29,13 +34,10 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
     public var description: String { name }
 
     /// Whether this is a baseline (not optimized) rather than an optimizing strategy.
-    public var isBaseline: Bool {
-        switch kind {
-        case .fifo, .m1: true
-        default: false
-        }
-    }
+    public var isBaseline: Bool { kind.stages.isEmpty }
 
+    public static let full = Strategy(name: "full", kind: .full)
+    public static let fifo = Strategy(name: "fifo", kind: .fifo)
     public static let defaultForPlan = Strategy(name: "tax-aware:0.10", kind: .taxAware(kappa: 0.10))
     public static let defaultForCompare: [Strategy] = ["cash-only", "band:5", "tax-aware:0.10", "full"]
         .map { try! Strategy(parsing: $0) }
@@ -103,6 +105,74 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
             throw .unknown(text)
         }
         self.init(name: trimmed, kind: kind)
+    }
+}
+
+/// One objective of a strategy, minimized in order (MODEL §3–4).
+public enum Stage: Sendable, Equatable {
+    /// D: dollars misallocated, excess cash included.
+    case misallocation
+    /// D_β: misallocation outside the band of β percentage points.
+    case bandMisallocation(points: Double)
+    /// Tax: this year's incremental tax (MODEL §5).
+    case tax
+    /// κ·D + Tax.
+    case misallocationAndTax(kappa: Double)
+    /// LotTax + tradingCost·Turn: the long-run view, where every harvested loss counts.
+    case harvest
+    /// Turn: dollars traded.
+    case turnover
+
+    /// Whether the stage's objective contains Tax (piecewise linear: solved per branch).
+    public var includesTax: Bool {
+        switch self {
+        case .tax, .misallocationAndTax: true
+        case .misallocation, .bandMisallocation, .harvest, .turnover: false
+        }
+    }
+}
+
+extension Strategy.Kind {
+    /// The stages, minimized in order (MODEL §4); none for the baselines.
+    public var stages: [Stage] {
+        switch self {
+        case .cashOnly, .full, .taxBudget: [.misallocation, .tax, .harvest, .turnover]
+        case .taxAware(let kappa): [.misallocationAndTax(kappa: kappa), .harvest, .turnover]
+        case .band(let points): [.bandMisallocation(points: points), .tax, .misallocation, .harvest, .turnover]
+        case .fifo, .m1: []
+        }
+    }
+
+    /// tax-budget's extra row: Tax ≤ B.
+    public var taxBudget: Double? {
+        switch self {
+        case .taxBudget(let budget): budget
+        case .cashOnly, .full, .taxAware, .band, .fifo, .m1: nil
+        }
+    }
+
+    /// cash-only's extra rows: each account sells no more than it must to keep minCash.
+    public var capsSellsAtNeed: Bool {
+        switch self {
+        case .cashOnly: true
+        case .full, .taxBudget, .taxAware, .band, .fifo, .m1: false
+        }
+    }
+
+    /// What the strategy does, in one line (help text and reports).
+    public var meaning: String {
+        switch self {
+        case .cashOnly:
+            "invests cash and deposits in what is underweight; sells only what a withdrawal or the cash reserve needs."
+        case .full: "rebalances all the way to target, at the least tax this year."
+        case .taxBudget(let budget): "gets as close to target as a tax this year of at most \(Money.format(budget)) allows."
+        case .taxAware(let kappa):
+            "pays tax only where it buys accuracy: \(Money.format(kappa)) of tax this year is worth one misallocated dollar put back."
+        case .band(let points):
+            "leaves a holding alone within \(Money.formatShares(points)) percentage points of target; fixes the rest at least tax."
+        case .fifo: "baseline: the full rebalance, selling the oldest lots first."
+        case .m1: "baseline: M1 Finance’s rules (cash to the most underweight slices; sells losses before gains)."
+        }
     }
 }
 

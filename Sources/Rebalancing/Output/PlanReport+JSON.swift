@@ -45,7 +45,7 @@ extension PlanNote {
 
 extension Assumptions {
     /// `{"shortTermRate", "longTermRate", "ordinaryOffsetLimit", "realizedThisYear": {...},
-    /// "carryforwardLoss": {...}, "defaults": [keys not given by the scenario]}`.
+    /// "carryforwardLoss": {...}, "tradingCost", "defaults": [keys not given by the scenario]}`.
     public var json: JSONValue {
         func terms(_ t: TermAmounts) -> JSONValue {
             .object([("shortTerm", .money(t.shortTerm)), ("longTerm", .money(t.longTerm))])
@@ -56,6 +56,7 @@ extension Assumptions {
             ("ordinaryOffsetLimit", .money(settings.ordinaryOffsetLimit)),
             ("realizedThisYear", terms(settings.realizedThisYear)),
             ("carryforwardLoss", terms(settings.carryforwardLoss)),
+            ("tradingCost", .fraction(settings.tradingCost)),
             ("defaults", .array(defaults.map { .string($0.rawValue) })),
         ])
     }

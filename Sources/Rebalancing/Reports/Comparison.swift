@@ -18,36 +18,41 @@ public struct Comparison: Sendable {
         self.household = household
         self.name = name
         self.planner = planner
-        var plans: [String: Plan] = [:]
+        /// `full`'s plan once made: `fifo` sells other lots for its trades, and a second `full`
+        /// (under another name) is the same plan.
+        var full: Plan?
+        func fullPlan() -> Plan {
+            if let full { return full }
+            let plan = planner.plan(household, strategy: .full)
+            full = plan
+            return plan
+        }
         var reports: [PlanReport] = []
         for strategy in strategies {
             let plan: Plan
             switch strategy.kind {
             case .fifo:
-                // fifo is full's trades with other lots: reuse full's plan when it was made.
-                let full = plans["full"] ?? planner.plan(household, strategy: Strategy(name: "full", kind: .full))
-                plans["full"] = full
-                plan = planner.fifo(household, full: full, strategy: strategy)
-            case .full where plans["full"] != nil:
+                plan = planner.fifo(household, full: fullPlan(), strategy: strategy)
+            case .full:
+                let made = fullPlan()
                 plan = Plan(
-                    strategy: strategy, status: plans["full"]!.status, sharesSold: plans["full"]!.sharesSold,
-                    purchases: plans["full"]!.purchases, marginalTaxPerDollar: plans["full"]!.marginalTaxPerDollar)
-            default:
+                    strategy: strategy, status: made.status, sharesSold: made.sharesSold, purchases: made.purchases,
+                    marginalTaxPerDollar: made.marginalTaxPerDollar)
+            case .cashOnly, .taxBudget, .taxAware, .band, .m1:
                 plan = planner.plan(household, strategy: strategy)
             }
-            if strategy.kind == .full { plans["full"] = plan }
             reports.append(PlanReport(plan, household: household))
         }
         self.reports = reports
-        self.fullPlan = plans["full"]
+        self.fullPlan = full
     }
 
     /// What `full` saves against `fifo` at the same drift (solving `full` if the comparison did
     /// not); nil when `full` has no plan (it always has one for a valid scenario).
     public var savings: Savings? {
-        let full = fullPlan ?? planner.plan(household, strategy: Strategy(name: "full", kind: .full))
+        let full = fullPlan ?? planner.plan(household, strategy: .full)
         guard full.hasTrades else { return nil }
-        let fifo = planner.fifo(household, full: full, strategy: Strategy(name: "fifo", kind: .fifo))
+        let fifo = planner.fifo(household, full: full, strategy: .fifo)
         return Savings(full: PlanReport(full, household: household), fifo: PlanReport(fifo, household: household))
     }
 

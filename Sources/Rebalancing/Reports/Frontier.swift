@@ -1,5 +1,8 @@
-/// The trade-off between tax and drift: `tax-budget` plans from a zero budget up to the lot tax
-/// of the full rebalance.
+/// The trade-off between tax and drift: `tax-budget` plans with budgets on this year's tax
+/// (Tax, MODEL §5) from the least any valid plan can pay up to the full rebalance's.
+///
+/// The least is found by minimizing Tax alone: a forced withdrawal can make it positive, and a
+/// budget below it has no plan, so the frontier never starts at an infeasible $0.
 public struct Frontier: Sendable {
     public struct Point: Sendable {
         public let taxBudget: Double
@@ -9,20 +12,38 @@ public struct Frontier: Sendable {
     public let household: Household
     public let name: String
     public let full: PlanReport
+    /// The least Tax any valid plan can have (nil if it could not be found, e.g. at a time limit).
+    public let leastTax: Double?
     public let points: [Point]
 
     public init(_ household: Household, name: String, points count: Int, planner: Planner) {
         self.household = household
         self.name = name
-        let full = PlanReport(planner.plan(household, strategy: Strategy(name: "full", kind: .full)), household: household)
+        let full = PlanReport(planner.plan(household, strategy: .full), household: household)
         self.full = full
-        let top = max(0, full.summary.lotTax)
+        let least = PlanReport(planner.leastTax(household), household: household)
+        leastTax = least.plan.hasTrades ? least.summary.estimatedTax : nil
+        // Budgets in whole cents, rounded up so that the least is within its own budget.
+        func centsUp(_ x: Double) -> Double { (x * 100 - 1e-6).rounded(.up) / 100 }
+        let bottom = centsUp(leastTax ?? 0)
+        let top = max(bottom, full.plan.hasTrades ? centsUp(full.summary.estimatedTax) : bottom)
         let n = max(2, count)
         points = (0..<n).map { i in
-            let budget = Money.cents(top * Double(i) / Double(n - 1))
+            let budget = i == 0 ? bottom : i == n - 1 ? top : Money.cents(bottom + (top - bottom) * Double(i) / Double(n - 1))
             let strategy = Strategy(name: "tax-budget:\(Money.fixed(budget, places: 2))", kind: .taxBudget(budget))
             return Point(taxBudget: budget, report: PlanReport(planner.plan(household, strategy: strategy), household: household))
         }
+    }
+
+    /// Whether every point gives the same plan (the same tax, lot tax, drift and turnover as
+    /// printed): there is no trade-off to show.
+    public var isFlat: Bool {
+        guard points.allSatisfy(\.report.plan.hasTrades) else { return false }
+        let printed = Set(points.map { point -> [String] in
+            let s = point.report.summary
+            return [Money.format(s.estimatedTax), Money.format(s.lotTax), Money.percent(s.driftAfter), Money.format(s.turnover)]
+        })
+        return printed.count == 1
     }
 
     /// `{"scenario": NAME, "assumptions": {...}, "points": [{"taxBudget", "lotTax", "estimatedTax", "driftAfter", "turnover"}]}`.

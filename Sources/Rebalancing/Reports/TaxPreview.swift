@@ -45,7 +45,7 @@ public struct TaxPreview: Sendable {
             return "Drift inside the band is left alone; the band strategy does not price the last dollar of drift."
         case .fifo, .m1:
             return "Baselines are not optimized, so they do not price the last dollar of drift."
-        default:
+        case .cashOnly, .full, .taxBudget:
             guard let m = report.plan.marginalTaxPerDollar else {
                 return "The marginal tax of drift is not available for this plan."
             }
@@ -55,7 +55,7 @@ public struct TaxPreview: Sendable {
             }
             return "The last dollar of drift removed costs about $\(Money.fixed(perDollar, places: 4)) in tax "
                 + "(\(Money.format(perDollar * 1000)) per $1,000); leaving $1,000 more drift in place "
-                + "would save up to about that much lot-level tax."
+                + "would save up to about that much tax this year."
         }
     }
 

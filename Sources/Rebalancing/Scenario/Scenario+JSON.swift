@@ -37,13 +37,18 @@ extension TaxSettings {
         func pair(_ t: TermAmounts) -> JSONValue {
             .object([("shortTerm", .number(Scenario.number(t.shortTerm))), ("longTerm", .number(Scenario.number(t.longTerm)))])
         }
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("shortTermRate", .number(Scenario.number(shortTermRate))),
             ("longTermRate", .number(Scenario.number(longTermRate))),
             ("realizedThisYear", pair(realizedThisYear)),
             ("carryforwardLoss", pair(carryforwardLoss)),
             ("ordinaryOffsetLimit", .number(Scenario.number(ordinaryOffsetLimit))),
-        ])
+        ]
+        // Written only when set, so that files written before the key existed stay as they were.
+        if tradingCost != TaxSettings.defaultTradingCost {
+            fields.append(("tradingCost", .number(Scenario.number(tradingCost))))
+        }
+        return .object(fields)
     }
 }
 

@@ -105,7 +105,7 @@ public struct TermAmounts: Sendable, Equatable {
 public struct TaxSettings: Sendable, Equatable {
     /// The settings of the scenario's `tax` mapping, by key.
     public enum Key: String, Sendable, CaseIterable {
-        case shortTermRate, longTermRate, realizedThisYear, carryforwardLoss, ordinaryOffsetLimit
+        case shortTermRate, longTermRate, realizedThisYear, carryforwardLoss, ordinaryOffsetLimit, tradingCost
     }
 
     /// The settings that were set (by the scenario file, or in code); the others are defaults.
@@ -120,6 +120,9 @@ public struct TaxSettings: Sendable, Equatable {
     public var carryforwardLoss = TermAmounts() { didSet { given.insert(.carryforwardLoss) } }
     /// Net loss deductible against ordinary income.
     public var ordinaryOffsetLimit: Double = 3000 { didSet { given.insert(.ordinaryOffsetLimit) } }
+    /// Cost per dollar traded, charged in the harvest stage only (a fraction of the trade).
+    public var tradingCost: Double = TaxSettings.defaultTradingCost { didSet { given.insert(.tradingCost) } }
+    public static let defaultTradingCost = 0.001
     public init() {}
 
     /// Whether `key` holds its default because nothing set it.

@@ -84,7 +84,10 @@ struct ScenarioReader {
         guard
             let f = fields(
                 document, path,
-                allowed: ["shortTermRate", "longTermRate", "realizedThisYear", "carryforwardLoss", "ordinaryOffsetLimit"])
+                allowed: [
+                    "shortTermRate", "longTermRate", "realizedThisYear", "carryforwardLoss", "ordinaryOffsetLimit",
+                    "tradingCost",
+                ])
         else { return tax }
         if let r = number(f, "shortTermRate", rule: .fraction) { tax.shortTermRate = r }
         if let r = number(f, "longTermRate", rule: .fraction) { tax.longTermRate = r }
@@ -93,6 +96,7 @@ struct ScenarioReader {
             tax.carryforwardLoss = termAmounts(d, f.path("carryforwardLoss"), rule: .nonNegative)
         }
         if let l = number(f, "ordinaryOffsetLimit", rule: .nonNegative) { tax.ordinaryOffsetLimit = l }
+        if let c = number(f, "tradingCost", rule: .fraction) { tax.tradingCost = c }
         return tax
     }
 

@@ -217,13 +217,26 @@ struct DayTests {
         #expect(h.lots[1].rate == 0)
     }
 
-    @Test func recentLotAtALossIsItselfLookBack() throws {
-        // The recent lot cost 70 at a price of 60: a taxable loss of a symbol bought ≤ 30 days ago.
+    @Test func aRecentLotAtALossIsNotItsOwnReplacement() throws {
+        // The recent lot cost 70 at a price of 60: a taxable loss, bought ≤ 30 days ago. MODEL §2
+        // counts only another lot as a replacement: the old loss lot is caught by the recent
+        // one, the recent one by nothing (it keeps its short-term rate).
         let h = try lookBack(recentAcquired: "2026-11-10", recentCost: 70)
         #expect(h.lots[1].gainPerShare == -10)
-        #expect(h.lots[1].isLookBack)
-        #expect(h.lots[1].rate == 0)
+        #expect(!h.lots[1].isLookBack)
+        #expect(h.lots[1].rate == 0.35)
         #expect(h.lots[0].isLookBack)
+    }
+
+    @Test func twoRecentLossLotsCatchEachOther() throws {
+        // Two lots of VXUS bought 5 and 10 days ago, both at a loss: each is the other's replacement.
+        let h = try dayHousehold(
+            asOf: "2026-11-20",
+            accounts: dayTaxable([
+                "{symbol: VXUS, shares: 1, costBasis: 70, acquired: 2026-11-10}",
+                "{symbol: VXUS, shares: 1, costBasis: 65, acquired: 2026-11-15}",
+            ]))
+        #expect(h.lots.allSatisfy { $0.gainPerShare < 0 && $0.isLookBack && $0.rate == 0 })
     }
 
     @Test func gainLotsAreNeverLookBack() throws {

@@ -1,0 +1,43 @@
+import LinearProgramming
+
+extension Optimizer {
+    /// The plan of a solution: shares sold per lot and dollars bought, with solver noise removed.
+    func extract(_ built: RebalanceModel, _ solution: Solution, strategy: Strategy, marginal: Double?) -> Plan {
+        let household = built.household
+        // Below half a cent a value is solver noise, not a trade: it would print as $0.00.
+        let epsilon = 0.005
+        var shares = [Double](repeating: 0, count: household.lots.count)
+        for (l, lot) in household.lots.enumerated() {
+            let dollars = solution[built.sells[l]]
+            if dollars >= lot.value - epsilon {
+                shares[l] = lot.shares
+            } else if dollars > epsilon {
+                shares[l] = dollars / lot.price
+            }
+        }
+        var purchases: [Plan.Purchase] = []
+        for p in built.purchases {
+            let amount = solution[p.variable]
+            if amount > epsilon { purchases.append(Plan.Purchase(account: p.account, symbol: p.symbol, amount: amount)) }
+        }
+        // A guard row can let through a cent-sized purchase beside a loss sale (the solver's
+        // tolerances): under a dollar that is noise and goes; anything larger is a failure.
+        var status = PlanStatus(solution.status)
+        for candidate in built.guardCandidates {
+            let lossSold = candidate.lossLots.reduce(0) { $0 + shares[$1] * household.lots[$1].price }
+            let bought = purchases.filter { $0.symbol == candidate.symbol }.reduce(0) { $0 + $1.amount }
+            guard lossSold > 0, bought > 0 else { continue }
+            if bought < 1 {
+                purchases.removeAll { $0.symbol == candidate.symbol }
+            } else if lossSold < 1 {
+                for l in candidate.lossLots { shares[l] = 0 }
+            } else {
+                status = .numericalFailure(
+                    "the wash-sale guard on \(household.symbols[candidate.symbol]) did not hold numerically")
+            }
+        }
+        return Plan(
+            strategy: strategy, status: status, sharesSold: shares, purchases: purchases,
+            marginalTaxPerDollar: marginal)
+    }
+}

@@ -1,0 +1,153 @@
+import LinearProgramming
+
+/// Tax = T(S, L) − T(no trades) of MODEL §5, written for the LP.
+///
+/// With dollars sold v_l, S = s0 + Σ_short (g_l/p)·v_l and L = l0 + Σ_long (g_l/p)·v_l over the
+/// taxable lots not caught by the look-back (s0, l0: this year's realized gains less the
+/// carryforwards). T is continuous and piecewise linear in (S, L), with the pieces (U = S + L)
+///
+///     P1 = rST·S + rLT·L,   P2 = rLT·U,   P3 = rST·U,   P5 = −rST·limit,
+///
+/// and it is not convex: selling a long-term gain is worth rST while short-term gains are offset
+/// by long-term losses, rLT once it outgrows them. But T is the least of two convex functions,
+/// each the largest of some pieces (r− = min(rST, rLT), r+ = max(rST, rLT)):
+///
+///     F1 = max(P1, r−·U, P5),   F2 = max(r+·U, P3, P5),   T = min(F1, F2).
+///
+/// Why, for rST ≥ rLT (δ = rST − rLT ≥ 0): on A = {L ≥ 0, U ≥ 0}, T is P1 where S ≥ 0 and P2 where
+/// S ≤ 0, i.e. max(P1, P2) (P1 − P2 = δ·S), which is ≥ 0 ≥ P5: so T = F1 there. P3 − P1 = δ·L and
+/// P3 − P2 = δ·U, so F2 ≥ P3 ≥ F1 on A. Off A (L < 0 or U < 0), T = max(P3, P5) = F2 by §5's last
+/// two cases, and there P3 ≥ max(P1, P2), so F1 ≥ F2. For rLT > rST the same holds with the roles
+/// of S and L exchanged (A = {S ≥ 0, U ≥ 0}, on which T = max(P1, P3); P2 − P1 = −δ·S).
+///
+/// So min over plans of anything + T is the least over b of min of the same + F_b, and each of
+/// those is an LP: an epigraph variable τ_b ≥ every piece of F_b. A plan satisfies rows holding
+/// Tax (a budget, an earlier stage's optimum) iff it satisfies them all with T = F_b for its own
+/// b, so every Tax in a stage and its rows uses the same branch.
+///
+/// Only what the plans can reach matters: from each lot's bounds, S and L range over a rectangle.
+/// A branch whose set (A, or the rest) misses the rectangle is dropped; when one branch is left
+/// and one of its pieces is the largest over the whole rectangle, Tax is that piece, linear in
+/// v: the common case (no realized gains or carryforwards, only gain lots) is one LP with no
+/// extra variable or row, as before Tax was exact.
+struct TaxModel {
+    /// Tax = Σ terms + constant, valid while the branch is solved.
+    struct Branch: Equatable {
+        let terms: [Term]
+        let constant: Double
+    }
+
+    /// a·S + b·L + c.
+    struct Piece: Equatable {
+        let a: Double
+        let b: Double
+        let c: Double
+        func value(_ s: Double, _ l: Double) -> Double { a * s + b * l + c }
+    }
+
+    let settings: TaxSettings
+    let s0: Double
+    let l0: Double
+    /// Σ (g_l/p)·v_l over short-term (long-term) counted lots.
+    let shortTerms: [Term]
+    let longTerms: [Term]
+    /// The rectangle the plans can reach.
+    let sRange: ClosedRange<Double>
+    let lRange: ClosedRange<Double>
+
+    /// `upper`: each sell variable's upper bound (dollars).
+    init(_ household: Household, sells: [Variable], upper: [Double]) {
+        let tax = household.scenario.tax
+        settings = tax
+        s0 = tax.realizedThisYear.shortTerm - tax.carryforwardLoss.shortTerm
+        l0 = tax.realizedThisYear.longTerm - tax.carryforwardLoss.longTerm
+        var shortTerms: [Term] = [], longTerms: [Term] = []
+        var s = (s0, s0), l = (l0, l0)
+        for (index, lot) in household.lots.enumerated() where lot.isTaxable && !lot.isLookBack {
+            let perDollar = lot.gainPerShare / lot.price
+            guard abs(perDollar) >= 1e-12, upper[index] > 0 else { continue }
+            let most = perDollar * upper[index]
+            if lot.isLongTerm {
+                longTerms.append(Term(sells[index], perDollar))
+                l = (l.0 + min(0, most), l.1 + max(0, most))
+            } else {
+                shortTerms.append(Term(sells[index], perDollar))
+                s = (s.0 + min(0, most), s.1 + max(0, most))
+            }
+        }
+        self.shortTerms = shortTerms
+        self.longTerms = longTerms
+        sRange = s.0...s.1
+        lRange = l.0...l.1
+    }
+
+    var rST: Double { settings.shortTermRate }
+    var rLT: Double { settings.longTermRate }
+    /// T with no trades.
+    var taxWithoutPlan: Double { TaxModel.tax(s0, l0, settings) }
+
+    /// F1's and F2's pieces.
+    var firstPieces: [Piece] {
+        let low = min(rST, rLT)
+        return [Piece(a: rST, b: rLT, c: 0), Piece(a: low, b: low, c: 0), floor]
+    }
+    var secondPieces: [Piece] {
+        let high = max(rST, rLT)
+        return [Piece(a: high, b: high, c: 0), Piece(a: rST, b: rST, c: 0), floor]
+    }
+    private var floor: Piece { Piece(a: 0, b: 0, c: -rST * settings.ordinaryOffsetLimit) }
+
+    private var corners: [(Double, Double)] {
+        [(sRange.lowerBound, lRange.lowerBound), (sRange.lowerBound, lRange.upperBound),
+         (sRange.upperBound, lRange.lowerBound), (sRange.upperBound, lRange.upperBound)]
+    }
+
+    /// Which branches the rectangle reaches: F1's set A (L ≥ 0 and U ≥ 0 when rST ≥ rLT, else
+    /// S ≥ 0 and U ≥ 0), and the rest (where F2 = T).
+    var reachesFirst: Bool {
+        let uMax = sRange.upperBound + lRange.upperBound
+        return (rST >= rLT ? lRange.upperBound : sRange.upperBound) >= 0 && uMax >= 0
+    }
+    var reachesSecond: Bool {
+        let uMin = sRange.lowerBound + lRange.lowerBound
+        return (rST >= rLT ? lRange.lowerBound : sRange.lowerBound) < 0 || uMin < 0
+    }
+
+    /// The branches, adding each one's epigraph variable and rows to `model` where needed.
+    func branches(in model: inout LinearModel) -> [Branch] {
+        var sets: [[Piece]] = []
+        if reachesFirst { sets.append(firstPieces) }
+        if reachesSecond || sets.isEmpty { sets.append(secondPieces) }
+        let t0 = taxWithoutPlan
+        return sets.map { pieces in
+            if sets.count == 1, let piece = dominant(pieces) {
+                let linear = terms(piece)
+                return Branch(terms: linear, constant: piece.value(s0, l0) - t0)
+            }
+            // τ ≥ each piece: τ − a·ΣS − b·ΣL ≥ a·s0 + b·l0 + c.
+            let tau = model.addVariable(lower: -.infinity)
+            for piece in pieces {
+                model.addConstraint([Term(tau, 1)] + terms(piece).map { Term($0.variable, -$0.coefficient) }, lower: piece.value(s0, l0))
+            }
+            return Branch(terms: [Term(tau, 1)], constant: -t0)
+        }
+    }
+
+    /// The piece at least as large as every other over the whole rectangle, if any.
+    func dominant(_ pieces: [Piece]) -> Piece? {
+        pieces.first { p in
+            pieces.allSatisfy { q in corners.allSatisfy { p.value($0.0, $0.1) >= q.value($0.0, $0.1) } }
+        }
+    }
+
+    /// a·(S − s0) + b·(L − l0) as terms in the sells.
+    private func terms(_ piece: Piece) -> [Term] {
+        (shortTerms.map { Term($0.variable, piece.a * $0.coefficient) } + longTerms.map { Term($0.variable, piece.b * $0.coefficient) })
+            .filter { abs($0.coefficient) >= 1e-12 }
+    }
+
+    /// T(S, L) of MODEL §5.
+    static func tax(_ s: Double, _ l: Double, _ settings: TaxSettings) -> Double {
+        TaxEstimate.tax(shortTerm: s, longTerm: l, settings)
+    }
+}

@@ -1,0 +1,238 @@
+import LinearProgramming
+
+// The wash-sale guard of MODEL §3, household-wide: a plan that buys a symbol sells no taxable
+// lot of it at a loss. It is added lazily to each solve: the relaxation first, settling each
+// conflict by bounds when that provably costs nothing, binaries with cuts when not, and branch
+// and bound only when both fail. The model's half (candidates, rows) is the extension of
+// RebalanceModel below; the solving half is the extension of Optimizer.
+
+extension Optimizer {
+    /// Solves the loaded stage so that every wash-sale guard holds.
+    ///
+    /// The LP relaxation (no guard but those with a binary, binaries between 0 and 1) bounds the
+    /// stage's optimum from below. A symbol the relaxation both buys and sells at a loss is then
+    /// settled by bounds alone — its loss sales or its purchases held at zero, as `allowsPurchases`
+    /// picks — and the relaxation solved again, settling each new conflict, until none is left. That solution satisfies every guard; if it reaches the bound it is optimal,
+    /// and no branch and bound was needed. If not, the settled symbols get their binaries and
+    /// guard rows (with cuts that charge drift for a conflict), which raises the bound, and the
+    /// comparison is made again. Only when that fails too does branch and bound decide.
+    func solveGuarded(
+        _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?
+    ) throws(LinearProgrammingError) -> Solution {
+        let slack = Self.tightTolerance(built.household) / 10
+        var settled: [Int: Bool] = [:]
+        /// The last solution satisfying every guard: returned if a later solve runs out of time,
+        /// and branch and bound's first incumbent.
+        var best: Solution?
+        func outOfTime(_ solution: Solution) -> Solution {
+            guard solution.status.isTimeLimit, var best else { return solution }
+            best.status = .timeLimit(feasible: true)
+            return best
+        }
+        while true {
+            let relaxation = tracedSolve(session, binaries, relaxed: true)
+            guard relaxation.status.isOptimal else { return outOfTime(relaxation) }
+            let bound = relaxation.objectiveValue
+            if previous == nil {
+                // Symbols with a binary follow the relaxation's leaning.
+                for symbol in settled.keys { if let z = binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
+            }
+            try settle(settled, built, session)
+            var trial = settled.isEmpty ? relaxation : tracedSolve(session, binaries, relaxed: true)
+            while trial.status.isOptimal {
+                let conflicts = built.conflicts(in: trial.values, excluding: Set(settled.keys))
+                if conflicts.isEmpty { break }
+                var more: [Int: Bool] = [:]
+                for candidate in conflicts {
+                    more[candidate.symbol] = allowsPurchases(candidate, built, trial, previous: previous, binaries)
+                }
+                try settle(more, built, session)
+                settled.merge(more) { $1 }
+                trial = tracedSolve(session, binaries, relaxed: true)
+            }
+            try release(Array(settled.keys), built, session)
+            if trial.status.isOptimal { best = trial }
+            if trial.status.isOptimal && trial.objectiveValue <= bound + slack {
+                Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
+                return trial
+            }
+            let unguarded = settled.keys.filter { binaries[$0] == nil }.sorted()
+            if unguarded.isEmpty { break }
+            // The settlement costs more than the bound: the binaries raise the bound.
+            try addGuards(unguarded, built, session, &binaries)
+        }
+        // Branch and bound, adding the binary of each new conflict, until no guard is broken.
+        // Branch and bound starts from the best point satisfying every guard.
+        let incumbent = (best?.values ?? previous).map { built.incumbent($0, binaries, variableCount: session.variableCount) }
+        var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent)
+        while solution.status.isOptimal {
+            let conflicts = built.conflicts(in: solution.values, excluding: Set(binaries.keys))
+            if conflicts.isEmpty { break }
+            try addGuards(conflicts.map(\.symbol), built, session, &binaries)
+            solution = tracedSolve(session, binaries, relaxed: false)
+        }
+        return solution.status == .timeLimit(feasible: false) ? outOfTime(solution) : solution
+    }
+
+    /// Which side of a conflict a settlement keeps: the previous stage's choice when there is one
+    /// (so that its solution, which satisfies every guard, stays feasible), else the relaxation's
+    /// leaning on the binary, else buying when the solution buys more of the symbol than it sells.
+    private func allowsPurchases(
+        _ candidate: RebalanceModel.GuardCandidate, _ built: RebalanceModel, _ solution: Solution,
+        previous: [Double]?, _ binaries: [Int: Variable]
+    ) -> Bool {
+        if let previous { return built.purchased(candidate, in: previous) > RebalanceModel.tradeEpsilon }
+        if let z = binaries[candidate.symbol] { return solution[z] >= 0.5 }
+        return built.purchased(candidate, in: solution.values) >= built.sold(candidate, in: solution.values)
+    }
+
+    private func addGuards(
+        _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable]
+    ) throws(LinearProgrammingError) {
+        for symbol in symbols {
+            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
+            let z = try session.addVariable(Column(lower: 0, upper: 1, isBinary: true))
+            for row in built.guardRows(candidate, binary: z) { _ = try session.addConstraint(row) }
+            binaries[symbol] = z
+        }
+    }
+
+    /// Holds each symbol's loss sales (true: purchases allowed) or purchases (false) at zero.
+    private func settle(
+        _ choices: [Int: Bool], _ built: RebalanceModel, _ session: Solver.Session
+    ) throws(LinearProgrammingError) {
+        for (symbol, allowPurchases) in choices {
+            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
+            for variable in built.settlement(candidate, allowPurchases: allowPurchases) {
+                try session.setBounds(variable, lower: 0, upper: 0)
+            }
+        }
+    }
+
+    /// Gives settled symbols their model bounds back.
+    private func release(
+        _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session
+    ) throws(LinearProgrammingError) {
+        for symbol in symbols {
+            guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
+            for variable in built.settlementVariables(candidate) {
+                let column = built.model.columns[variable.index]
+                try session.setBounds(variable, lower: column.lower, upper: column.upper)
+            }
+        }
+    }
+
+    private func tracedSolve(
+        _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil
+    ) -> Solution {
+        let started = Trace.now()
+        let solution =
+            relaxed ? session.solveRelaxation() : incumbent.map { session.solve(incumbent: $0) } ?? session.solve()
+        Trace.log {
+            "\(relaxed ? "relaxation" : "solve"): \(solution.status.name), objective \(solution.objectiveValue), "
+                + "\(binaries.count) binaries, "
+                + "\(session.variableCount) columns, \(session.constraintCount) rows, \(Trace.since(started)) s"
+        }
+        return solution
+    }
+
+}
+
+extension RebalanceModel {
+    /// The guard rows for one symbol: y ≤ M·z for every purchase; Σ v ≤ C·(1 − z) over the loss
+    /// lots of each taxable account (C: what they are worth); and, per group, two cuts that make
+    /// the relaxation charge drift for a conflict.
+    ///
+    /// With dev = held − w·I before trading, the deviation row says Σ_G v − Σ_G y = dev − (d⁺ − d⁻).
+    /// If z = 1 no loss lot sells, so Σ_G y − Σ_{other lots} v ≤ d⁺ + max(−dev, 0); if z = 0 nothing is
+    /// bought and the left side is ≤ 0. Hence Σ_G y − Σ_{other lots} v − d⁺ − max(−dev, 0)·z ≤ 0.
+    /// Likewise, if z = 0, Σ_G v_loss ≤ d⁻ + max(dev, 0), and if z = 1 it is 0: hence
+    /// Σ_G v_loss − d⁻ + max(dev, 0)·z ≤ max(dev, 0). Both hold at every feasible point; in the
+    /// relaxation they stop a fractional z from buying and selling at a loss for free.
+    func guardRows(_ candidate: GuardCandidate, binary z: Variable) -> [Row] {
+        var rows: [Row] = []
+        for p in candidate.purchases {
+            let purchase = purchases[p]
+            let bigM = max(0, household.maxSpend(account: purchase.account))
+            rows.append(Row([Term(purchase.variable, 1), Term(z, -bigM)], upper: 0))
+        }
+        var lossLotsByAccount: [Int: [Int]] = [:]
+        for l in candidate.lossLots { lossLotsByAccount[household.lots[l].account, default: []].append(l) }
+        for a in lossLotsByAccount.keys.sorted() {
+            let lots = lossLotsByAccount[a]!
+            let worth = lots.reduce(0) { $0 + household.lots[$1].value }
+            rows.append(Row(lots.map { Term(sells[$0], 1) } + [Term(z, worth)], upper: worth))
+        }
+        for (g, group) in household.groups.enumerated() {
+            guard let deviation = deviations[g][candidate.symbol] else { continue }
+            var held = 0.0
+            var others: [Term] = [], losses: [Term] = []
+            for l in candidate.lots where household.groupOfAccount[household.lots[l].account] == g {
+                held += household.lots[l].value
+                if household.lots[l].isGuardedLoss { losses.append(Term(sells[l], 1)) } else { others.append(Term(sells[l], -1)) }
+            }
+            let dev = held - (group.targets[candidate.symbol] ?? 0) * group.investable
+            let bought = candidate.purchases.filter { household.groupOfAccount[purchases[$0].account] == g }
+            if !bought.isEmpty {
+                let terms = bought.map { Term(purchases[$0].variable, 1) } + others + [Term(deviation.plus, -1)]
+                rows.append(Row(terms + Self.binaryTerm(z, -max(-dev, 0)), upper: 0))
+            }
+            if !losses.isEmpty {
+                let room = max(dev, 0)
+                rows.append(Row(losses + [Term(deviation.minus, -1)] + Self.binaryTerm(z, room), upper: room))
+            }
+        }
+        return rows
+    }
+
+    /// `coefficient`·z, left out when the coefficient is too small to matter (or for a solver to scale).
+    private static func binaryTerm(_ z: Variable, _ coefficient: Double) -> [Term] {
+        abs(coefficient) < 1e-9 ? [] : [Term(z, coefficient)]
+    }
+
+    /// Dollars `values` spends on the candidate's symbol.
+    func purchased(_ candidate: GuardCandidate, in values: [Double]) -> Double {
+        candidate.purchases.reduce(0) { $0 + values[purchases[$1].variable.index] }
+    }
+
+    /// Dollars `values` raises from every lot of the candidate's symbol.
+    func sold(_ candidate: GuardCandidate, in values: [Double]) -> Double {
+        candidate.lots.reduce(0) { $0 + values[sells[$1].index] }
+    }
+
+    /// The variables a settlement of the candidate holds at zero: its purchases, or its loss lots.
+    func settlement(_ candidate: GuardCandidate, allowPurchases: Bool) -> [Variable] {
+        allowPurchases ? candidate.lossLots.map { sells[$0] } : candidate.purchases.map { purchases[$0].variable }
+    }
+
+    /// Every variable a settlement of the candidate may hold at zero.
+    func settlementVariables(_ candidate: GuardCandidate) -> [Variable] {
+        candidate.lossLots.map { sells[$0] } + candidate.purchases.map { purchases[$0].variable }
+    }
+
+    /// The guard candidate of a symbol, if the guard can bind on it.
+    func guardCandidate(symbol: Int) -> GuardCandidate? {
+        candidateOfSymbol[symbol].map { guardCandidates[$0] }
+    }
+
+    /// A point of the session's variables from `values` (which satisfy every guard and may
+    /// predate the binaries): each binary is 1 where its symbol is bought, else 0.
+    func incumbent(_ values: [Double], _ binaries: [Int: Variable], variableCount: Int) -> [Double] {
+        var point = values + [Double](repeating: 0, count: max(0, variableCount - values.count))
+        for (symbol, z) in binaries where z.index < point.count {
+            guard let candidate = guardCandidate(symbol: symbol) else { continue }
+            point[z.index] = purchased(candidate, in: values) > Self.tradeEpsilon ? 1 : 0
+        }
+        return point
+    }
+
+    /// Candidates (not yet guarded) that `values` both buys and sells at a loss.
+    func conflicts(in values: [Double], excluding guarded: Set<Int>) -> [GuardCandidate] {
+        guardCandidates.filter { candidate in
+            !guarded.contains(candidate.symbol)
+                && candidate.purchases.contains { values[purchases[$0].variable.index] > Self.tradeEpsilon }
+                && candidate.lossLots.contains { values[sells[$0].index] > Self.tradeEpsilon }
+        }
+    }
+
+}
