@@ -57,7 +57,7 @@ private let sentence = "Lot-level tax counts every gain and loss sold at its own
         let summary = try #require(plan["summary"] as? [String: Any])
         #expect(summary["carryforwardAfter"] as? [String: Double] == ["shortTerm": 0, "longTerm": 0])
         let assumptions = try #require(plan["assumptions"] as? [String: Any])
-        #expect(assumptions["defaults"] as? [String] == ["realizedThisYear", "carryforwardLoss", "ordinaryOffsetLimit"])
+        #expect(assumptions["defaults"] as? [String] == ["realizedThisYear", "carryforwardLoss", "ordinaryOffsetLimit", "tradingCost"])
         let trades = try #require(plan["trades"] as? [[String: Any]])
         let lots = trades.flatMap { ($0["lots"] as? [[String: Any]]) ?? [] }
         // Only the 401k lot says taxable: false; its term stays.

@@ -137,10 +137,10 @@ struct PlanReportTests {
 
     @Test func assumptionsSayWhichValuesAreDefaults() throws {
         let report = sellEverything(try notesHousehold(tax: ", realizedThisYear: {longTerm: 1234.5}"))
-        #expect(report.assumptions.defaults == [.carryforwardLoss, .ordinaryOffsetLimit])
+        #expect(report.assumptions.defaults == [.carryforwardLoss, .ordinaryOffsetLimit, .tradingCost])
         #expect(
             report.assumptions.json.serialized()
-                == #"{"shortTermRate":0.35,"longTermRate":0.15,"ordinaryOffsetLimit":3000.00,"realizedThisYear":{"shortTerm":0.00,"longTerm":1234.50},"carryforwardLoss":{"shortTerm":0.00,"longTerm":0.00},"defaults":["carryforwardLoss","ordinaryOffsetLimit"]}"#
+                == #"{"shortTermRate":0.35,"longTermRate":0.15,"ordinaryOffsetLimit":3000.00,"realizedThisYear":{"shortTerm":0.00,"longTerm":1234.50},"carryforwardLoss":{"shortTerm":0.00,"longTerm":0.00},"tradingCost":0.001,"defaults":["carryforwardLoss","ordinaryOffsetLimit","tradingCost"]}"#
         )
         #expect(
             report.assumptions.lines.map { "\($0.label): \($0.value)" } == [
