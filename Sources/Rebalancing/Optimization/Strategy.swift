@@ -171,7 +171,7 @@ extension Strategy.Kind {
         case .band(let points):
             "leaves a holding alone within \(Money.formatShares(points)) percentage points of target; fixes the rest at least tax."
         case .fifo: "baseline: the full rebalance, selling the oldest lots first."
-        case .m1: "baseline: M1 Finance’s rules (cash to the most underweight slices; sells losses before gains)."
+        case .m1: "baseline: M1 Finance’s rules (cash to the most underweight slices; sells losses first, lots at no gain next, gains last, long-term before short-term)."
         }
     }
 }

@@ -1,5 +1,5 @@
 /// What a report's tax figures assume: both rates, the ordinary-offset limit, the gains already
-/// realized this year and the loss carried in, each marked when it is a default rather than
+/// realized this year, the loss carried in and the trading cost, each marked when it is a default rather than
 /// something the scenario gave. Every report states them.
 public struct Assumptions: Sendable {
     public let settings: TaxSettings
@@ -30,6 +30,11 @@ public struct Assumptions: Sendable {
             ),
             ("Realized this year", terms(settings.realizedThisYear, .realizedThisYear)),
             ("Carryforward in", terms(settings.carryforwardLoss, .carryforwardLoss)),
+            (
+                "Trading cost",
+                "\(rate(settings.tradingCost)) of every dollar traded, weighed only among plans equal in tax"
+                    + mark(.tradingCost)
+            ),
         ]
     }
 

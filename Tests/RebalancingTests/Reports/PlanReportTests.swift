@@ -148,6 +148,7 @@ struct PlanReportTests {
                 "Offset limit: $3,000.00 of net loss a year against ordinary income (default)",
                 "Realized this year: short-term $0.00, long-term $1,234.50",
                 "Carryforward in: short-term $0.00, long-term $0.00 (default)",
+                "Trading cost: 0.1% of every dollar traded, weighed only among plans equal in tax (default)",
             ])
         // With no tax mapping at all, everything is a default.
         #expect(Assumptions(TaxSettings()).defaults == TaxSettings.Key.allCases)
