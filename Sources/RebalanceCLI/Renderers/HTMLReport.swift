@@ -189,9 +189,8 @@ enum HTMLReport {
     /// The tax settings the figures assume, defaults marked.
     static func assumptionsSection(_ assumptions: Assumptions) -> String {
         let items = assumptions.lines.map { element("dt", [], escape($0.label)) + element("dd", [], escape($0.value)) }
-        return section(
-            "Assumptions", note: escape("The tax settings every figure on this page uses; “default” marks a value the scenario did not give."),
-            element("dl", [("class", "strategies")], items.joined()))
+        let note = "The tax settings every figure on this page uses; “default” marks a value the scenario did not give."
+        return section("Assumptions", note: escape(note), element("dl", [("class", "strategies")], items.joined()))
     }
 
     /// `long-term gain $1,200.00; short-term loss $80.00`, or why a sale is not taxed.

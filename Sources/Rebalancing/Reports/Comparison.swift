@@ -65,7 +65,8 @@ public struct Comparison: Sendable {
             for note in report.notes {
                 let text = note.text
                 if strategies[text] == nil { order.append(text) }
-                if strategies[text]?.last != report.strategy.name { strategies[text, default: []].append(report.strategy.name) }
+                let name = report.strategy.name
+                if strategies[text]?.last != name { strategies[text, default: []].append(name) }
             }
         }
         return order.map { ($0, strategies[$0]!) }

@@ -46,7 +46,8 @@ public enum PlanNote: Sendable, Equatable {
         switch self {
         case .nearLongTerm(let account, let symbol, let id, let acquired, let longTermOn, let saved):
             let lot = acquired.description + (id.map { " (\($0))" } ?? "")
-            return "In \(account), \(symbol) lot \(lot) turns long-term on \(longTermOn): waiting saves \(Money.format(saved))."
+            return "In \(account), \(symbol) lot \(lot) turns long-term on \(longTermOn): "
+                + "waiting saves \(Money.format(saved))."
         case .doNotRebuyUntil(let symbol, let group, let until):
             let others = group.filter { $0 != symbol }
             let also = others.isEmpty ? "" : " (nor " + others.joined(separator: ", ") + ", identical to it)"
