@@ -373,6 +373,12 @@ struct PropertyChecks {
             expect(weight > 0, "\(name): \(scenario.accounts[buy.account].id) buys \(buy.symbol), targeted at \(weight)")
         }
 
+        // Nothing a recent loss sale (on asOf or up to 30 days before) blocks is bought.
+        let blocked = Set(scenario.recentSales.filter { ModelOracle.days(from: $0.sold, to: scenario.asOf) <= 30 }.map(\.symbol))
+        for buy in decoded.buys where buy.amount > 0 {
+            expect(!blocked.contains(buy.symbol), "\(name): \(scenario.accounts[buy.account].id) buys \(buy.symbol), which a recent loss sale blocks")
+        }
+
         // Wash-sale guard: nothing bought anywhere is sold from a taxable loss lot.
         let bought = Set(decoded.buys.filter { $0.amount > 0 }.map(\.symbol))
         for (l, lot) in oracle.lots.enumerated() where decoded.sold[l] > 0 && lot.isTaxable && lot.gainPerShare < 0 {
@@ -917,7 +923,21 @@ enum SmallScenarioBuilder {
         if chance(0.3) { tax.carryforwardLoss = TermAmounts(shortTerm: Double(int(0...5000)), longTerm: Double(int(0...5000))) }
         if chance(0.3) { tax.ordinaryOffsetLimit = pick([0, 1500, 3000, 10_000]) }
 
+        let householdPie = pie(subset(), depth: 0)
+
+        // Recent loss sales, drawn last so that earlier seeds keep their households: on asOf,
+        // inside the 30-day window or at its edge; of a symbol held or targeted, or long gone.
+        var recentSales: [RecentSale] = []
+        if chance(0.3) {
+            for _ in 0..<int(1...2) {
+                recentSales.append(
+                    RecentSale(
+                        account: pick(accounts).id, symbol: chance(0.8) ? pick(names) : "GONE", shares: Double(int(1...100)),
+                        loss: cents(0...500_000), sold: Day(ordinal: asOf.ordinal - pick([0, 1, 15, 29, 30]))))
+            }
+        }
         return Scenario(
-            name: "Small \(seed)", asOf: asOf, tax: tax, prices: prices, pie: pie(subset(), depth: 0), accounts: accounts)
+            name: "Small \(seed)", asOf: asOf, tax: tax, prices: prices, pie: householdPie, accounts: accounts,
+            recentSales: recentSales)
     }
 }
