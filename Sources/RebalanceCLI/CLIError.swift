@@ -36,15 +36,13 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as CLIError {
         Console.error(error.errorDescription ?? "\(error)")
         throw error.exitCode
+    } catch let error as OutputFailure {
+        Console.error(error.description)
+        throw ExitCode.outputFailed
     }
 }
 
-enum Console {
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    static func output(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
-    }
+extension ExitCode {
+    /// The output could not be written (sysexits' EX_IOERR).
+    static let outputFailed = ExitCode(74)
 }

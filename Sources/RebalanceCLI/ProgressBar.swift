@@ -17,11 +17,11 @@ final class ProgressBar {
         let elapsed = now.timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let line = Self.line(done: done, failed: failed, total: total, rate: rate, width: Self.terminalWidth())
-        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+        try? writeAll(STDERR_FILENO, "\r" + line + "\u{1B}[K", target: "standard error")
     }
 
     func finish() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        try? writeAll(STDERR_FILENO, "\r\u{1B}[K", target: "standard error")
     }
 
     /// The bar's text, at most `width − 1` characters (a full last column makes some terminals

@@ -26,7 +26,7 @@ extension Frontier {
 
 extension BatchRunner {
     /// A batch runner planning with the test ``Planner``.
-    public init(strategies: [Strategy]?, jobs: Int, shard: (index: Int, count: Int) = (0, 1)) {
-        self.init(strategies: strategies, jobs: jobs, shard: shard, planner: Planner())
+    public init(strategies: [Strategy]?, jobs: Int, chunkSize: Int = 256) {
+        self.init(strategies: strategies, jobs: jobs, planner: Planner(), chunkSize: chunkSize)
     }
 }

@@ -34,11 +34,11 @@ struct CompareCommand: ParsableCommand {
                 strategies: requested ?? loaded.strategies ?? Strategy.defaultForCompare,
                 planner: solver.planner)
             switch format {
-            case .table: Console.output(CompareRenderer.table(comparison))
-            case .json: Console.output(comparison.json.pretty())
-            case .csv: Console.output(CSVRenderer.trades(comparison.reports, withStrategy: true))
-            case .markdown: Console.output(CompareRenderer.markdown(comparison))
-            case .html: Console.output(HTMLReport.compare(comparison))
+            case .table: try Console.output(CompareRenderer.table(comparison))
+            case .json: try Console.output(comparison.json.pretty())
+            case .csv: try Console.output(CSVRenderer.trades(comparison.reports, withStrategy: true))
+            case .markdown: try Console.output(CompareRenderer.markdown(comparison))
+            case .html: try Console.output(HTMLReport.compare(comparison))
             }
         }
     }

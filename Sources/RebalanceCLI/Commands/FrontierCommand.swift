@@ -29,9 +29,9 @@ struct FrontierCommand: ParsableCommand {
                 Household(loaded), name: displayName(loaded, file: scenario.file), points: points,
                 planner: solver.planner)
             switch format {
-            case .json: Console.output(frontier.json.pretty())
-            case .html: Console.output(HTMLReport.frontier(frontier))
-            default: Console.output(Self.table(frontier))
+            case .json: try Console.output(frontier.json.pretty())
+            case .html: try Console.output(HTMLReport.frontier(frontier))
+            default: try Console.output(Self.table(frontier))
             }
         }
     }

@@ -18,48 +18,67 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Symbols in each household's universe.")
     var symbols: Int = 8
 
-    @Option(help: "Lots in each household.")
+    @Option(help: "Lots in each household (at most \(Self.maxLots), so that each household stays readable).")
     var lots: Int = 60
 
-    @Option(help: "Write to this file (replaced whole when done) instead of standard output.")
+    @Option(help: "Write to this file (complete or not at all) instead of standard output.")
     var out: String?
+
+    /// The most lots a household may have: each lot takes well under 120 bytes of JSON, so a
+    /// household stays under the size limit of one scenario (a JSON Lines line).
+    static let maxLots = 500_000
 
     func validate() throws {
         guard households >= 0 else { throw ValidationError("--households must be ≥ 0") }
         guard (1...100_000).contains(symbols) else { throw ValidationError("--symbols must be between 1 and 100,000") }
-        guard (0...10_000_000).contains(lots) else { throw ValidationError("--lots must be between 0 and 10,000,000") }
+        guard (0...Self.maxLots).contains(lots) else {
+            throw ValidationError(
+                "--lots must be between 0 and \(Self.maxLots): a household with more would be over the \(BatchItem.maxBytes >> 20) MiB a scenario may take")
+        }
     }
 
     func run() throws {
         let generator = Generator(symbols: symbols, lots: lots, seed: seed)
-        let target: FileHandle
-        var temporary: String?
-        if let out {
-            // Write beside the target and rename when complete: never a partial file.
-            let path = out + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
-            else {
-                Console.error("\(out): cannot write")
-                throw ExitCode(2)
-            }
-            target = handle
-            temporary = path
-        } else {
-            target = FileHandle.standardOutput
+        let output: AtomicOutput?
+        do {
+            output = try out.map(AtomicOutput.init)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode.outputFailed
         }
-        var buffer = ""
-        for i in 0..<households {
-            buffer += generator.household(i).json.serialized() + "\n"
-            if buffer.utf8.count > 1 << 20 {
-                target.write(Data(buffer.utf8))
-                buffer = ""
-            }
+        func write(_ text: String) throws(OutputFailure) {
+            if let output { try output.write(text) } else { try writeAll(STDOUT_FILENO, text, target: "standard output") }
         }
-        target.write(Data(buffer.utf8))
-        if let temporary, let out {
-            try target.close()
-            _ = try? FileManager.default.removeItem(atPath: out)
-            try FileManager.default.moveItem(atPath: temporary, toPath: out)
+        do {
+            var buffer = ""
+            for i in 0..<households {
+                let line = generator.household(i).json.serialized()
+                // The same limit the readers apply: never write what the tool would refuse.
+                guard line.utf8.count <= BatchItem.maxBytes else {
+                    throw GenerateFailure(
+                        "household \(i + 1) would take \(line.utf8.count) bytes, over the \(BatchItem.maxBytes)-byte limit of one scenario; use fewer --lots")
+                }
+                buffer += line + "\n"
+                if buffer.utf8.count > 1 << 20 {
+                    try write(buffer)
+                    buffer = ""
+                }
+            }
+            try write(buffer)
+            try output?.commit()
+        } catch let error as OutputFailure {
+            output?.abort()
+            Console.error(error.description)
+            throw ExitCode.outputFailed
+        } catch let error as GenerateFailure {
+            output?.abort()
+            Console.error(error.message)
+            throw ExitCode(2)
         }
     }
+}
+
+struct GenerateFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
 }

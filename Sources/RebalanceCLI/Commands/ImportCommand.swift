@@ -102,7 +102,7 @@ struct ImportCommand: ParsableCommand {
                     throw CLIError.importFailed([ImportProblem(file: out, message: "cannot write: \(error.localizedDescription)")])
                 }
             } else {
-                Console.output(text)
+                try Console.output(text)
             }
         }
     }

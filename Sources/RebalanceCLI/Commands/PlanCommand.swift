@@ -29,9 +29,9 @@ struct PlanCommand: ParsableCommand {
             let plan = solver.planner.plan(household, strategy: strategy)
             let report = PlanReport(plan, household: household)
             switch format {
-            case .json: Console.output(report.json(withAssumptions: true).pretty())
-            case .csv: Console.output(CSVRenderer.trades([report], withStrategy: false))
-            case .table, .markdown, .html: Console.output(TableRenderer.plan(report, household: household))
+            case .json: try Console.output(report.json(withAssumptions: true).pretty())
+            case .csv: try Console.output(CSVRenderer.trades([report], withStrategy: false))
+            case .table, .markdown, .html: try Console.output(TableRenderer.plan(report, household: household))
             }
             if !plan.status.isOptimal {
                 throw CLIError.notOptimal(strategy: strategy.name, reason: plan.status.description)

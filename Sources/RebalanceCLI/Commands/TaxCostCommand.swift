@@ -29,8 +29,8 @@ struct TaxCostCommand: ParsableCommand {
             let report = PlanReport(solver.planner.plan(household, strategy: strategy), household: household)
             let preview = TaxPreview(report, household: household, name: displayName(loaded, file: scenario.file))
             switch format {
-            case .json: Console.output(preview.json.pretty())
-            default: Console.output(TaxPreviewRenderer.table(preview))
+            case .json: try Console.output(preview.json.pretty())
+            default: try Console.output(TaxPreviewRenderer.table(preview))
             }
             if !report.status.isOptimal {
                 throw CLIError.notOptimal(strategy: strategy.name, reason: report.status.description)

@@ -8,35 +8,75 @@ import Synchronization
 /// Work goes in chunks: each chunk is solved by `jobs` threads (each creating, solving and
 /// freeing its solver sessions itself, and the solver's per-thread state before it ends), then
 /// written in order. The output is therefore a prefix of the full run at every moment, which is
-/// what makes `--resume` exact.
+/// what makes `--resume` exact. Pure: items in, lines out; reading and writing files is the
+/// caller's.
 public struct BatchRunner: Sendable {
+    /// What became of one scenario.
+    public enum Outcome: Sendable, Equatable {
+        /// Every plan optimal.
+        case optimal
+        /// Read and solved, but some plan is not optimal (infeasible, or a time limit with a
+        /// feasible point); the line carries each plan's status.
+        case notOptimal(String)
+        /// No usable result: the scenario could not be read, a plan failed numerically, or a
+        /// plan hit the time limit with no feasible point.
+        case failed(String)
+    }
+
+    /// One scenario's line and what became of it.
+    public struct Result: Sendable, Equatable {
+        public let source: String
+        public let line: String
+        public let outcome: Outcome
+    }
+
     public struct Summary: Sendable, Equatable {
         public var processed = 0
         public var failed = 0
-        public var skipped = 0
+        public var notOptimal = 0
+        /// The first ``maxNamed`` scenarios that failed or have a plan that is not optimal,
+        /// with why, in input order.
+        public var named: [(source: String, outcome: Outcome)] = []
+        public static let maxNamed = 20
+        public init() {}
+
+        public static func == (a: Summary, b: Summary) -> Bool {
+            a.processed == b.processed && a.failed == b.failed && a.notOptimal == b.notOptimal
+                && a.named.map(\.source) == b.named.map(\.source) && a.named.map(\.outcome) == b.named.map(\.outcome)
+        }
+
+        mutating func add(_ result: Result) {
+            processed += 1
+            switch result.outcome {
+            case .optimal: return
+            case .notOptimal: notOptimal += 1
+            case .failed: failed += 1
+            }
+            if named.count < Self.maxNamed { named.append((result.source, result.outcome)) }
+        }
+
+        /// Whether every scenario got an optimal plan from every strategy.
+        public var allOptimal: Bool { failed == 0 && notOptimal == 0 }
     }
 
     public var strategies: [Strategy]?
     public var jobs: Int
-    public var shard: (index: Int, count: Int)
     public var planner: Planner
-    public var chunkSize = 256
+    public var chunkSize: Int
 
-    public init(strategies: [Strategy]?, jobs: Int, shard: (index: Int, count: Int) = (0, 1), planner: Planner) {
+    public init(strategies: [Strategy]?, jobs: Int, planner: Planner, chunkSize: Int = 256) {
         self.strategies = strategies
         self.jobs = max(1, jobs)
-        self.shard = shard
         self.planner = planner
+        self.chunkSize = max(1, chunkSize)
     }
 
-    /// Processes the input's scenarios of this shard, skipping the first `skip` (already written),
-    /// passing each chunk's lines to `write` in order and the count done to `progress`.
+    /// Processes the items `next` gives until it gives nil, passing each chunk's results to
+    /// `write` in input order and the summary so far to `progress`.
     public func run(
-        _ input: BatchInput, skip: Int = 0, expected: ((Int, BatchItem) throws -> Void)? = nil,
-        write: ([String]) throws -> Void, progress: (Summary) -> Void = { _ in }
+        next: () throws -> BatchItem?, write: ([Result]) throws -> Void, progress: (Summary) -> Void = { _ in }
     ) throws -> Summary {
         var summary = Summary()
-        var index = 0, mine = 0
         var chunk: [BatchItem] = []
         // While the workers solve one chunk, this thread reads the next.
         var running: Work?
@@ -44,9 +84,8 @@ public struct BatchRunner: Sendable {
             guard let work = running else { return }
             running = nil
             let results = work.wait()
-            try write(results.map(\.line))
-            summary.processed += results.count
-            summary.failed += results.filter(\.failed).count
+            try write(results)
+            for result in results { summary.add(result) }
             progress(summary)
         }
         func flush() throws {
@@ -55,20 +94,18 @@ public struct BatchRunner: Sendable {
             running = start(chunk)
             chunk = []
         }
-        while let item = try input.next() {
-            defer { index += 1 }
-            guard index % shard.count == shard.index else { continue }
-            defer { mine += 1 }
-            if mine < skip {
-                try expected?(mine, item)
-                summary.skipped += 1
-                continue
+        do {
+            while let item = try next() {
+                chunk.append(item)
+                if chunk.count >= chunkSize { try flush() }
             }
-            chunk.append(item)
-            if chunk.count >= chunkSize { try flush() }
+            try flush()
+            try finish()
+        } catch {
+            // Let the workers of a chunk in flight end before the error goes up.
+            _ = running?.wait()
+            throw error
         }
-        try flush()
-        try finish()
         return summary
     }
 
@@ -77,7 +114,7 @@ public struct BatchRunner: Sendable {
         fileprivate let slots: Slots
         let done: DispatchGroup
         /// Waits for the workers; results come back in the chunk's order.
-        func wait() -> [(line: String, failed: Bool)] {
+        func wait() -> [Result] {
             done.wait()
             return slots.values()
         }
@@ -108,37 +145,57 @@ public struct BatchRunner: Sendable {
     }
 
     /// One scenario's line.
-    public func process(_ item: BatchItem) -> (line: String, failed: Bool) {
+    public func process(_ item: BatchItem) -> Result {
         var fields: [(String, JSONValue)] = [("file", .string(item.file))]
         if let line = item.line { fields.append(("line", .number(String(line)))) }
-        let source = item.line.map { "\(item.file):\($0)" } ?? item.file
+        let source = item.source
+        func failed(_ reason: String) -> Result {
+            fields.append(("error", .string(reason)))
+            return Result(source: source, line: JSONValue.object(fields).serialized(), outcome: .failed(reason))
+        }
         let scenario: Scenario
         do {
-            if let text = item.text {
-                scenario = try ScenarioLoader.parse(Data(text.utf8), format: .json, source: source)
-            } else {
-                scenario = try ScenarioLoader.load(path: item.file)
-            }
+            let data = try item.content.get()
+            let format: ScenarioLoader.Format = item.line != nil ? .json : (ScenarioLoader.Format(path: item.file) ?? .json)
+            scenario = try ScenarioLoader.parse(data, format: format, source: source)
         } catch {
-            fields.append(("error", .string(error.lines.joined(separator: "\n"))))
-            return (JSONValue.object(fields).serialized(), true)
+            return failed(error.lines.joined(separator: "\n"))
         }
         let name = scenario.name ?? source
         let comparison = Comparison(
             Household(scenario), name: name, strategies: strategies ?? scenario.strategies ?? Strategy.defaultForCompare,
             planner: planner)
         fields.append(("scenario", .string(name)))
-        fields.append(("assumptions", comparison.assumptions.json))
-        let failures = comparison.reports.compactMap { report -> String? in
-            if case .numericalFailure = report.status { return "\(report.strategy.name): \(report.status.description)" }
-            return nil
+        var failures: [String] = []
+        var notOptimal: [String] = []
+        var numerical = false
+        for report in comparison.reports {
+            let what = "\(report.strategy.name): \(report.status.description)"
+            switch report.status {
+            case .optimal: break
+            case .numericalFailure:
+                numerical = true
+                failures.append(what)
+            // A time limit with no feasible point gives no plan at all: a failure, not a result.
+            case .timeLimit(feasible: false): failures.append(what)
+            default: notOptimal.append(what)
+            }
         }
+        // A numerical failure makes the line an error line; a time limit with nothing found
+        // keeps its plans (each says its status) but counts as a failure.
+        if numerical { return failed(failures.joined(separator: "; ")) }
         if !failures.isEmpty {
-            fields.append(("error", .string(failures.joined(separator: "; "))))
-            return (JSONValue.object(fields).serialized(), true)
+            fields.append(("plans", .array(comparison.reports.map(\.json))))
+            fields.append(("assumptions", comparison.assumptions.json))
+            return Result(
+                source: source, line: JSONValue.object(fields).serialized(),
+                outcome: .failed((failures + notOptimal).joined(separator: "; ")))
         }
         fields.append(("plans", .array(comparison.reports.map(\.json))))
-        return (JSONValue.object(fields).serialized(), false)
+        fields.append(("assumptions", comparison.assumptions.json))
+        return Result(
+            source: source, line: JSONValue.object(fields).serialized(),
+            outcome: notOptimal.isEmpty ? .optimal : .notOptimal(notOptimal.joined(separator: "; ")))
     }
 }
 
@@ -146,14 +203,14 @@ public struct BatchRunner: Sendable {
 /// threads are done.
 private final class Slots: @unchecked Sendable {
     private let lock = NSLock()
-    private var storage: [(line: String, failed: Bool)?]
+    private var storage: [BatchRunner.Result?]
     init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: (line: String, failed: Bool)) {
+    func set(_ i: Int, _ value: BatchRunner.Result) {
         lock.lock()
         storage[i] = value
         lock.unlock()
     }
-    func values() -> [(line: String, failed: Bool)] {
+    func values() -> [BatchRunner.Result] {
         lock.lock()
         defer { lock.unlock() }
         return storage.map { $0! }

@@ -9,7 +9,9 @@ extension Optimizer {
         var shares = [Double](repeating: 0, count: household.lots.count)
         for (l, lot) in household.lots.enumerated() {
             let dollars = solution[built.sells[l]]
-            if dollars >= lot.value - epsilon {
+            // A whole lot is sold when the solver sold (nearly) all of it: a lot it did not sell
+            // stays, however little it is worth (a dust lot is not sold for being dust).
+            if dollars >= lot.value - epsilon && dollars >= lot.value / 2 {
                 shares[l] = lot.shares
             } else if dollars > epsilon {
                 shares[l] = dollars / lot.price

@@ -15,21 +15,25 @@ public enum ScenarioLoader {
 
     /// Loads `path`; every problem found is in the thrown error, each naming the file.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
-        guard let format = Format(path: path) else { throw .unsupportedFormat(file: path) }
-        let data: Data
+        let data = try read(path: path)
+        return try parse(data, format: Format(path: path) ?? .json, source: path)
+    }
+
+    /// The bytes of a scenario file: a regular file (a directory, FIFO or device is refused by
+    /// what it is, whatever its name) with a scenario extension, of at most the size limit.
+    public static func read(path: String) throws(ScenarioError) -> Data {
+        if let problem = RegularFile.problem(path) { throw .unreadable(file: path, reason: problem) }
+        guard Format(path: path) != nil else { throw .unsupportedFormat(file: path) }
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes[.size] as? Int, size > DocumentLimits.maxFileBytes {
-                throw ScenarioError.tooLarge(
-                    file: path, reason: "\(size) bytes; scenario files are limited to \(DocumentLimits.maxFileBytes) bytes")
-            }
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch let error as ScenarioError {
-            throw error
+            return try RegularFile.read(path, limit: DocumentLimits.maxFileBytes)
         } catch {
-            throw .unreadable(file: path, reason: (error as NSError).localizedDescription)
+            if error.tooLarge {
+                throw .tooLarge(
+                    file: path,
+                    reason: error.reason.replacingOccurrences(of: "the limit is", with: "scenario files are limited to"))
+            }
+            throw .unreadable(file: path, reason: error.reason)
         }
-        return try parse(data, format: format, source: path)
     }
 
     /// Parses and validates a scenario held in memory; `source` names it in errors.
