@@ -66,8 +66,8 @@ public enum ImportWriter {
     /// `text` (the scenario at `path`, already validated as `scenario`) with the imported
     /// accounts' lots replaced (an account not there is added), prices the scenario lacks added,
     /// and — when the format carries sales — `recentSales` and `tax.realizedThisYear` replaced.
-    /// `asOf` replaces the scenario's when given. Pies, settings, comments and every other
-    /// line are kept byte for byte.
+    /// `asOf` replaces the scenario's when given (a later one drops the recent sales it leaves
+    /// behind). Pies, settings, comments and every other line are kept byte for byte.
     public static func merge(
         into text: String, path: String, scenario: Scenario, _ portfolio: ImportedPortfolio, asOf: Day?
     ) throws(ImportFailure) -> String {
@@ -138,7 +138,14 @@ public enum ImportWriter {
             }
         }
 
-        if let sales = portfolio.recentSales {
+        // The exports' sales replace the scenario's; else a later asOf drops the sales it leaves
+        // more than 30 days behind (they block nothing any more).
+        var sales = portfolio.recentSales
+        if sales == nil, let asOf, asOf > scenario.asOf {
+            let current = scenario.recentSales.filter { $0.sold.days(to: asOf) <= RecentSale.windowDays }
+            if current.count < scenario.recentSales.count { sales = current }
+        }
+        if let sales {
             let lines = sales.isEmpty ? ["recentSales: []"] : recentSalesLines(sales)
             if let range = top.extent(of: "recentSales") {
                 editor.replace(range, with: lines)

@@ -262,6 +262,19 @@ private func validatesAndPlans(_ text: String, sourceLocation: SourceLocation = 
         #expect(household.scenario.accounts.map(\.id) == ["brokerage", "roth", "U1234567", "U7654321"])
         #expect(household.scenario.accounts[0].lots.count == 1)  // not in the export: kept
 
+        // A later asOf drops the recent sales it leaves more than 30 days behind: VEA sold on
+        // 2026-11-10 is 31 days before 2026-12-11, BND on 11-15 only 26.
+        let withSales = original.replacingOccurrences(
+            of: "prices:",
+            with: "recentSales:\n  - {account: brokerage, symbol: VEA, shares: 1, loss: 5, sold: 2026-11-10}\n"
+                + "  - {account: brokerage, symbol: BND, shares: 1, loss: 5, sold: 2026-11-15}\nprices:")
+        let later = try ImportWriter.merge(
+            into: withSales, path: "s.yaml",
+            scenario: try ScenarioLoader.parse(Data(withSales.utf8), format: .yaml, source: "s.yaml"), ibkr,
+            asOf: Day("2026-12-11"))
+        #expect(later.contains("\nrecentSales:\n  - {account: brokerage, symbol: BND, shares: 1, loss: 5, sold: 2026-11-15}\nprices:"))
+        #expect(try validatesAndPlans(later).scenario.recentSales.map(\.symbol) == ["BND"])
+
         // A scenario written in flow style cannot be edited line by line.
         let flow = original.replacingOccurrences(
             of: "  - id: brokerage\n    type: taxable\n    cash: 1500\n    lots:\n      - {symbol: VTI, shares: 1, costBasis: 100, acquired: 2020-01-02}\n",
