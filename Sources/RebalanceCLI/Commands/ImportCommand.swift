@@ -98,8 +98,14 @@ struct ImportCommand: ParsableCommand {
                     error.lines.map { ImportProblem(file: "", message: "the scenario would be invalid: " + $0) })
             }
             if let out {
-                do { try Self.replaceWhole(out, with: Data(text.utf8)) } catch {
-                    throw CLIError.importFailed([ImportProblem(file: out, message: "cannot write: \(error.localizedDescription)")])
+                // The shared --out writer: the whole scenario or nothing (an OutputFailure exits 74).
+                let output = try AtomicOutput(out)
+                do {
+                    try output.write(text)
+                    try output.commit()
+                } catch {
+                    output.abort()
+                    throw error
                 }
             } else {
                 try Console.output(text)
@@ -113,21 +119,5 @@ struct ImportCommand: ParsableCommand {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day], from: Date())
         return Day(year: c.year!, month: c.month!, day: c.day!)!
-    }
-
-    /// Writes beside `path` and renames over it: a reader sees the old file or the new, never a part.
-    static func replaceWhole(_ path: String, with data: Data) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
     }
 }
