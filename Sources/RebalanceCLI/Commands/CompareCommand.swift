@@ -34,10 +34,10 @@ struct CompareCommand: ParsableCommand {
                 strategies: requested ?? loaded.strategies ?? Strategy.defaultForCompare,
                 planner: solver.planner)
             switch format {
-            case .table: try Console.output(CompareRenderer.table(comparison))
+            case .table: try Console.text(CompareRenderer.table(comparison))
             case .json: try Console.output(comparison.json.pretty())
             case .csv: try Console.output(CSVRenderer.trades(comparison.reports, withStrategy: true))
-            case .markdown: try Console.output(CompareRenderer.markdown(comparison))
+            case .markdown: try Console.text(CompareRenderer.markdown(comparison))
             case .html: try Console.output(HTMLReport.compare(comparison))
             }
         }

@@ -31,7 +31,7 @@ struct FrontierCommand: ParsableCommand {
             switch format {
             case .json: try Console.output(frontier.json.pretty())
             case .html: try Console.output(HTMLReport.frontier(frontier))
-            default: try Console.output(Self.table(frontier))
+            default: try Console.text(Self.table(frontier))
             }
         }
     }

@@ -31,7 +31,7 @@ struct PlanCommand: ParsableCommand {
             switch format {
             case .json: try Console.output(report.json(withAssumptions: true).pretty())
             case .csv: try Console.output(CSVRenderer.trades([report], withStrategy: false))
-            case .table, .markdown, .html: try Console.output(TableRenderer.plan(report, household: household))
+            case .table, .markdown, .html: try Console.text(TableRenderer.plan(report, household: household))
             }
             if !plan.status.isOptimal {
                 throw CLIError.notOptimal(strategy: strategy.name, reason: plan.status.description)

@@ -30,7 +30,7 @@ struct TaxCostCommand: ParsableCommand {
             let preview = TaxPreview(report, household: household, name: displayName(loaded, file: scenario.file))
             switch format {
             case .json: try Console.output(preview.json.pretty())
-            default: try Console.output(TaxPreviewRenderer.table(preview))
+            default: try Console.text(TaxPreviewRenderer.table(preview))
             }
             if !report.status.isOptimal {
                 throw CLIError.notOptimal(strategy: strategy.name, reason: report.status.description)

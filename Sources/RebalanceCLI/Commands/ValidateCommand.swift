@@ -16,7 +16,7 @@ struct ValidateCommand: ParsableCommand {
             let household = Household(loaded)
             let lots = household.lots.count
             func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-            try Console.output(
+            try Console.text(
                 "\(scenario.file): valid — \(count(loaded.accounts.count, "account")), \(count(lots, "lot")), "
                     + "\(count(household.symbols.count, "symbol")), \(count(household.groups.count, "group"))")
         }

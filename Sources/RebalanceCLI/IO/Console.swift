@@ -52,9 +52,35 @@ func writeAll(_ fd: Int32, _ text: String, target: String) throws(OutputFailure)
 }
 
 enum Console {
-    /// A line on stderr; if stderr itself cannot be written there is no one left to tell.
+    /// A line on stderr, control characters shown (a file's bytes are echoed in messages); if
+    /// stderr itself cannot be written there is no one left to tell.
     static func error(_ text: String) {
-        try? writeAll(STDERR_FILENO, text + "\n", target: "standard error")
+        try? writeAll(STDERR_FILENO, visible(text) + "\n", target: "standard error")
+    }
+
+    /// Text for a person's terminal (tables, Markdown, messages): every control character but
+    /// the newline shown as `\x1B`, so that an id holding ESC or BEL cannot drive the terminal.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out.append(contentsOf: ("\\x" + (hex.count < 2 ? "0" + hex : hex)).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\n" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+    }
+
+    /// Text for a terminal on stdout, control characters shown (see ``visible(_:)``).
+    static func text(_ text: String) throws(OutputFailure) {
+        try output(visible(text))
     }
 
     /// Text on stdout (a newline added if missing); throws when stdout cannot take it.

@@ -84,7 +84,20 @@ enum CompareRenderer {
     }
 
     static func markdown(_ comparison: Comparison) -> String {
-        func escape(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+        // A cell's `|` would end it; `<`, `>` and `&` would be HTML to a Markdown renderer.
+        func escape(_ s: String) -> String {
+            var out = ""
+            for c in s {
+                switch c {
+                case "|": out += "\\|"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "&": out += "&amp;"
+                default: out.append(c)
+                }
+            }
+            return out
+        }
         var lines = ["## \(escape(comparison.name))", ""]
         lines.append("| " + headers.joined(separator: " | ") + " |")
         lines.append("|" + headers.indices.map { $0 == 0 ? " --- " : " ---: " }.joined(separator: "|") + "|")

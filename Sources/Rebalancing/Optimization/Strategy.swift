@@ -42,6 +42,12 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
     public static let defaultForCompare: [Strategy] = ["cash-only", "band:5", "tax-aware:0.10", "full"]
         .map { try! Strategy(parsing: $0) }
 
+    /// The largest number a strategy takes (as in data files).
+    static let largestArgument = 1e12
+    /// The largest κ: beyond it tax no longer matters next to drift, and the objective's scale
+    /// defeats the solver's tolerances.
+    static let largestKappa = 1e6
+
     public static let syntax = "cash-only, full, tax-budget:B, tax-aware[:κ], band[:β], fifo or m1"
     /// The names `init(parsing:)` knows, before any `:argument`.
     public static let names = ["cash-only", "full", "tax-budget", "tax-aware", "band", "fifo", "m1"]
@@ -63,8 +69,12 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
 
         func number(_ what: String) throws(StrategyError) -> Double? {
             guard let argument else { return nil }
-            guard let value = Double(argument.trimmedSpaces), value.isFinite else {
-                throw .badArgument(strategy: text, reason: "\(what) must be a finite number, got \"\(argument)\"")
+            // The data files' number syntax (no 0x10, inf or nan) and their largest magnitude.
+            guard let value = DecimalNumber.parse(argument.trimmedSpaces), value.isFinite else {
+                throw .badArgument(strategy: text, reason: "\(what) must be a decimal number, got \"\(argument)\"")
+            }
+            guard abs(value) <= Self.largestArgument else {
+                throw .badArgument(strategy: text, reason: "\(what) must be at most 1e12 in magnitude, got \(argument)")
             }
             return value
         }
@@ -94,6 +104,11 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
         case "tax-aware":
             let kappa = try number("κ") ?? 0.10
             guard kappa >= 0 else { throw .badArgument(strategy: text, reason: "κ must be ≥ 0, got \(kappa)") }
+            guard kappa <= Self.largestKappa else {
+                throw .badArgument(
+                    strategy: text,
+                    reason: "κ must be at most \(Int(Self.largestKappa)): a larger κ only makes the solve numerically fragile; use full to put drift first")
+            }
             kind = .taxAware(kappa: kappa)
         case "band":
             let beta = try number("the band β") ?? 5

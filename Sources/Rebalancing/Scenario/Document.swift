@@ -107,33 +107,8 @@ extension Document {
         return .string(text)
     }
 
-    /// `[-+]?(digits)(.digits)?([eE][-+]?digits)?` or `[-+]?.digits…`: decimal numbers only,
-    /// so that `0x10`, `1_000` or `nan` stay strings.
-    private static func isYAMLNumber(_ text: String) -> Bool {
-        var bytes = Substring(text).utf8[...]
-        if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
-        var digits = 0, seenDot = false, seenExp = false, expDigits = 0, afterExp = false
-        for b in bytes {
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if seenExp { expDigits += 1 } else { digits += 1 }
-                afterExp = false
-            case UInt8(ascii: "."):
-                if seenDot || seenExp { return false }
-                seenDot = true
-            case UInt8(ascii: "e"), UInt8(ascii: "E"):
-                if seenExp || digits == 0 { return false }
-                seenExp = true
-                afterExp = true
-            case UInt8(ascii: "-"), UInt8(ascii: "+"):
-                if !afterExp { return false }
-                afterExp = false
-            default:
-                return false
-            }
-        }
-        return digits > 0 && (!seenExp || expDigits > 0)
-    }
+    /// Decimal numbers only (``DecimalNumber``), so that `0x10`, `1_000` or `nan` stay strings.
+    private static func isYAMLNumber(_ text: String) -> Bool { DecimalNumber.isWellFormed(text) }
 
     private static func describe(_ error: YamlError) -> String {
         switch error {

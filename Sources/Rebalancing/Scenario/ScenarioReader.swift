@@ -146,13 +146,33 @@ struct ScenarioReader {
             if let slice = slice(item, p, depth: depth) { slices.append(slice) } else { complete = false }
         }
         if complete {
-            let sum = slices.reduce(0) { $0 + $1.weight }
-            if abs(sum - 100) > 0.01 {
-                report(slicesPath, "weights must sum to 100, got \(Self.format(sum))")
+            // "Within 0.01 either way", exactly: the weights are summed as the decimals written
+            // (33.33 × 3 = 99.99 is within, 100.02 is not), whatever their binary rounding.
+            if let sum = Self.exactSum(of: items) {
+                if abs(sum - 100) > Decimal(string: "0.01")! {
+                    report(slicesPath, "weights must sum to 100, got \(sum)")
+                }
+            } else {
+                let sum = slices.reduce(0) { $0 + $1.weight }
+                if abs(sum - 100) > 0.01 {
+                    report(slicesPath, "weights must sum to 100, got \(Self.format(sum))")
+                }
             }
         }
         guard complete, !isSlice || weight != nil else { return nil }
         return (Pie(name: name, slices: slices), weight)
+    }
+
+    /// The exact sum of the slices' weights as written (nil if one is not a plain decimal).
+    static func exactSum(of items: [Document]) -> Decimal? {
+        var sum = Decimal(0)
+        for item in items {
+            guard case .map(let pairs) = item, let weight = pairs.first(where: { $0.key == "weight" })?.value,
+                case .number(_, let text) = weight, let value = DecimalNumber.exact(text)
+            else { return nil }
+            sum += value
+        }
+        return sum
     }
 
     private mutating func slice(_ document: Document, _ path: String, depth: Int) -> Slice? {
