@@ -272,7 +272,7 @@ enum ImportValues {
         else { return nil }
         let digits = groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
         guard digits.contains(where: \.isNumber),
-            digits.allSatisfy({ $0 == "." || ("0"..."9").contains($0) }),
+            digits.utf8.allSatisfy({ $0 == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
             let x = Double(digits.hasPrefix(".") ? "0" + digits : digits), x.isFinite, x <= 1e12
         else { return nil }
         return sign * x
@@ -290,9 +290,10 @@ enum ImportValues {
         {
             return Day(year: y, month: m, day: d)
         }
-        if datePart.count == 8, datePart.allSatisfy({ ("0"..."9").contains($0) }) {
-            let digits = Array(datePart)
-            return Day(year: Int(String(digits[0..<4]))!, month: Int(String(digits[4..<6]))!, day: Int(String(digits[6..<8]))!)
+        let digits = Array(datePart.utf8)
+        if digits.count == 8, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+            func value(_ range: Range<Int>) -> Int { digits[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } }
+            return Day(year: value(0..<4), month: value(4..<6), day: value(6..<8))
         }
         return nil
     }

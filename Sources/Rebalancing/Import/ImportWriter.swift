@@ -54,7 +54,9 @@ public enum ImportWriter {
         }
         let total = value.values.reduce(0, +)
         let symbols = value.keys.sorted()
-        var basisPoints = symbols.map { max(1, Int((value[$0]! / total * 10_000).rounded())) }
+        // (Values too small to add up, which validation then refuses, get equal weights.)
+        let share = { (s: String) in total > 0 && total.isFinite ? value[s]! / total : 1 / Double(symbols.count) }
+        var basisPoints = symbols.map { max(1, Int((share($0) * 10_000).rounded())) }
         if let largest = basisPoints.indices.max(by: { basisPoints[$0] < basisPoints[$1] }) {
             basisPoints[largest] += 10_000 - basisPoints.reduce(0, +)
         }
@@ -97,7 +99,9 @@ public enum ImportWriter {
         // The header comment: one line per format, replaced on the next import of that format.
         let stamp = "# Imported by rebalance import \(portfolio.format.rawValue):"
         let stampLine = stamp + " " + portfolio.files.joined(separator: ", ")
-        if let i = editor.lines.firstIndex(where: { $0.hasPrefix(stamp) }) {
+        // (Looked for only in the comments that open the file, outside every edited block.)
+        let opening = editor.lines.prefix { $0.hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        if let i = opening.firstIndex(where: { $0.hasPrefix(stamp) }) {
             editor.replace(i + 1...i + 1, with: [stampLine])
         } else {
             editor.insert(before: 1, [stampLine])

@@ -285,3 +285,86 @@ private func validatesAndPlans(_ text: String, sourceLocation: SourceLocation = 
         }
     }
 }
+
+@Suite struct ImportRobustnessTests {
+    /// Fixtures edited at random (a fixed seed): every import is read or refused, and what is
+    /// read is written (new, and into the household) without a crash; whatever is written then
+    /// either reads back or is refused with messages, as the command does.
+    @Test func mutatedExportsAreReadOrRefusedNeverCrash() throws {
+        let sources: [(ImportFormat, String)] = [
+            (.schwabLots, "schwab-VTI-lots.csv"), (.schwabLots, "schwab-VXUS-lots.csv"),
+            (.schwabRealized, "schwab-realized.csv"), (.ibkrFlex, "ibkr-open-positions.csv"), (.generic, "generic-holdings.csv"),
+        ]
+        let texts = try sources.map { try fixture($0.1).text }
+        let household = try fixture("household.yaml").text
+        let scenario = try ScenarioLoader.parse(Data(household.utf8), format: .yaml, source: "household.yaml")
+        let pieces: [String] = [",", "\"", "\n", "\r\n", "$", "(", ")", "-", ".", "/", "0", "9", "1,000", " ", "é", "\u{FEFF}", ";", "--", "Total", "e", "1\u{301}"]
+        var state: UInt64 = 0x1234_5678
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var accepted = 0, refused = 0
+        for _ in 0..<400 {
+            let s = next(sources.count)
+            var characters = Array(texts[s])
+            for _ in 0...next(4) {
+                let at = next(characters.count + 1)
+                switch next(3) {
+                case 0 where at < characters.count: characters.remove(at: at)
+                case 1: characters.insert(contentsOf: pieces[next(pieces.count)], at: at)
+                default: characters.insert(contentsOf: characters[at..<min(characters.count, at + next(40))], at: at)
+                }
+            }
+            do throws(ImportFailure) {
+                let portfolio = try Importer.read(sources[s].0, files: [("m.csv", String(characters))], asOf: asOf)
+                accepted += 1
+                for text in [
+                    try? ImportWriter.newScenario(portfolio, asOf: asOf),
+                    try? ImportWriter.merge(into: household, path: "h.yaml", scenario: scenario, portfolio, asOf: nil),
+                ] {
+                    guard let text else { continue }
+                    _ = try? ScenarioLoader.parse(Data(text.utf8), format: .yaml, source: "out.yaml")
+                }
+            } catch {
+                refused += 1
+                #expect(error.problems.allSatisfy { !$0.message.isEmpty })
+            }
+        }
+        #expect(accepted > 50 && refused > 50, "accepted \(accepted), refused \(refused)")
+
+        // Scenarios edited at random, those still valid imported into.
+        let portfolios = [
+            try read(.ibkrFlex, ["ibkr-open-positions.csv"]),
+            try read(.schwabLots, ["schwab-VTI-lots.csv"], account: "brokerage"),
+            try read(.schwabRealized, ["schwab-realized.csv"], account: "brokerage"),
+        ]
+        let lines = household.components(separatedBy: "\n")
+        let extra = [
+            "recentSales: []", "# note", "", "    lots: []", "  - id: ira", "    type: taxDeferred", "tax: {longTermRate: 0.2}",
+            "prices:", "  VTI: 300", "---", "    lots:", "      - {symbol: VTI, shares: 1, costBasis: 1, acquired: 2020-01-02}",
+            "# Imported by rebalance import ibkr-flex: x.csv",
+        ]
+        var valid = 0
+        for _ in 0..<600 {
+            var edited = lines
+            for _ in 0...next(3) {
+                let at = next(edited.count)
+                switch next(3) {
+                case 0: edited.remove(at: at)
+                case 1: edited.insert(extra[next(extra.count)], at: at)
+                default: edited.insert(edited[at], at: at)
+                }
+            }
+            let text = edited.joined(separator: "\n")
+            guard let edited = try? ScenarioLoader.parse(Data(text.utf8), format: .yaml, source: "e.yaml") else { continue }
+            valid += 1
+            for portfolio in portfolios {
+                guard let merged = try? ImportWriter.merge(into: text, path: "e.yaml", scenario: edited, portfolio, asOf: nil)
+                else { continue }
+                _ = try? ScenarioLoader.parse(Data(merged.utf8), format: .yaml, source: "out.yaml")
+            }
+        }
+        #expect(valid > 30, "only \(valid) edited scenarios were valid")
+    }
+}
