@@ -16,7 +16,7 @@ enum Baselines {
         for (key, amount) in dollars {
             let lots = household.lotsByAccount[key.account].filter {
                 let lot = household.lots[$0]
-                return lot.symbol == key.symbol && !(lot.isGuardedLoss && bought.contains(key.symbol))
+                return lot.symbol == key.symbol && !lot.doNotSell && !(lot.isGuardedLoss && bought.contains(key.symbol))
             }.sorted { (household.lots[$0].acquired, $0) < (household.lots[$1].acquired, $1) }
             take(amount, from: lots, household, into: &shares)
         }
@@ -32,7 +32,8 @@ enum Baselines {
     /// 3. wash-sale guard: a symbol bought anywhere has none of its taxable loss lots sold; if an
     ///    account cannot otherwise raise a withdrawal, it sells such lots and the symbol is then
     ///    bought nowhere;
-    /// 4. a symbol blocked by a recent loss sale is bought nowhere (its slice stays underweight).
+    /// 4. a symbol blocked by a recent loss sale, or not on an account's canBuy menu, is not
+    ///    bought there (its slice stays underweight); lots marked doNotSell are never sold.
     static func m1(_ household: Household, strategy: Strategy) -> Plan {
         let accounts = household.scenario.accounts
         var shares = [Double](repeating: 0, count: household.lots.count)
@@ -47,7 +48,7 @@ enum Baselines {
             var held: [Int: Double] = [:]
             for l in household.lotsByAccount[a] { held[household.lots[l].symbol, default: 0] += household.lots[l].value }
             let wanted = group.targets.mapValues { $0 * investable }
-            for (s, t) in wanted where (held[s] ?? 0) < t - 0.005 && !household.blockedSymbols.contains(s) {
+            for (s, t) in wanted where (held[s] ?? 0) < t - 0.005 && household.mayBuy(account: a, symbol: s) {
                 toBuy.insert(s)
             }
             target.append(wanted)
@@ -63,7 +64,7 @@ enum Baselines {
                 guard excess > 0.005 else { continue }
                 let lots = m1Order(household.lotsByAccount[a].filter {
                     let lot = household.lots[$0]
-                    return lot.symbol == s && !(lot.isGuardedLoss && toBuy.contains(s))
+                    return lot.symbol == s && !lot.doNotSell && !(lot.isGuardedLoss && toBuy.contains(s))
                 }, household)
                 let raised = take(excess, from: lots, household, into: &shares)
                 cash[a] += raised
@@ -72,7 +73,9 @@ enum Baselines {
             // A withdrawal not yet raised: sell the most overweight remaining slices, keeping
             // the guard while any other lot is left.
             while cash[a] < -0.005 {
-                let remaining = household.lotsByAccount[a].filter { shares[$0] < household.lots[$0].shares }
+                let remaining = household.lotsByAccount[a].filter {
+                    shares[$0] < household.lots[$0].shares && !household.lots[$0].doNotSell
+                }
                 let unguarded = remaining.filter {
                     !(household.lots[$0].isGuardedLoss && toBuy.contains(household.lots[$0].symbol))
                 }
@@ -97,7 +100,7 @@ enum Baselines {
         // 2. Cash buys the most relatively underweight slices first (water-filling).
         var purchases: [Plan.Purchase] = []
         for a in accounts.indices where cash[a] > 0.005 {
-            let slices = target[a].keys.filter { !blocked.contains($0) && target[a][$0]! > 0 }.sorted()
+            let slices = target[a].keys.filter { !blocked.contains($0) && household.mayBuy(account: a, symbol: $0) }.sorted()
             let amounts = waterFill(
                 cash: cash[a], targets: slices.map { target[a][$0]! }, holdings: slices.map { holding[a][$0] ?? 0 })
             for (s, amount) in zip(slices, amounts) where amount > 0.005 {

@@ -17,6 +17,8 @@ public struct Household: Sendable {
         public let isLookBack: Bool
         /// r_l: the rate on this lot's gain (0 outside taxable accounts and for look-back losses).
         public let rate: Double
+        /// The lot is marked `doNotSell`: nothing sells it (x_l = 0).
+        public let doNotSell: Bool
 
         /// The first date on which the lot is long-term (MODEL §2); for a short-term lot, after asOf.
         public var longTermOn: Day { acquired.longTermOn }
@@ -101,7 +103,7 @@ public struct Household: Sendable {
                     LotInfo(
                         account: a, index: l, symbol: symbolIndex[lot.symbol]!, shares: lot.shares, price: price,
                         costBasis: lot.costBasis, acquired: lot.acquired, isLongTerm: isLongTerm, isTaxable: isTaxable,
-                        isLookBack: isLookBack, rate: rate))
+                        isLookBack: isLookBack, rate: rate, doNotSell: lot.doNotSell))
             }
             lotsByAccount.append(indices)
         }
@@ -155,6 +157,13 @@ public struct Household: Sendable {
     public func maxSpend(account a: Int) -> Double {
         let account = scenario.accounts[a]
         return account.cash + account.flow - account.minCash + lotsByAccount[a].reduce(0) { $0 + lots[$1].value }
+    }
+
+    /// Whether account `a` may buy symbol `s` now: its group targets it (w > 0), its `canBuy`
+    /// menu (if any) lists it, and no recent loss sale blocks it.
+    public func mayBuy(account a: Int, symbol s: Int) -> Bool {
+        let group = groups[groupOfAccount[a]]
+        return (group.targets[s] ?? 0) > 0 && scenario.accounts[a].mayBuy(symbols[s]) && !blockedSymbols.contains(s)
     }
 
     /// Σ_G I_G.

@@ -1,6 +1,6 @@
 /// An independent check of a plan against MODEL §3–4, from the scenario and the trades alone
-/// (it shares nothing with the model builder): lots sell no more than they hold, only targeted
-/// symbols are bought, nothing a recent loss sale blocks is bought, cash never falls below minCash, the wash-sale guard holds, and the
+/// (it shares nothing with the model builder): lots sell no more than they hold and doNotSell
+/// lots nothing, only targeted symbols an account's canBuy menu allows are bought, nothing a recent loss sale blocks is bought, cash never falls below minCash, the wash-sale guard holds, and the
 /// strategy's own constraint (cash-only's sell cap, tax-budget's budget on this year's tax,
 /// recomputed here from MODEL §5) is met.
 public struct PlanVerifier: Sendable {
@@ -29,6 +29,9 @@ public struct PlanVerifier: Sendable {
             let where_ = "\(accounts[lot.account].id) lot \(lot.index) (\(household.symbols[lot.symbol]))"
             if !x.isFinite || x < 0 { problems.append("\(where_): sells \(x) shares") }
             if x > lot.shares * (1 + 1e-12) { problems.append("\(where_): sells \(x) shares of \(lot.shares) held") }
+            if x > 0 && accounts[lot.account].lots[lot.index].doNotSell {
+                problems.append("\(where_): sells \(x) shares of a lot marked doNotSell")
+            }
             sold[lot.account] += x * lot.price
             // MODEL §5: gains of taxable lots by term, a caught loss counting 0.
             if lot.isTaxable && !lot.isLookBack {
@@ -49,6 +52,9 @@ public struct PlanVerifier: Sendable {
             }
             if (group.targets[purchase.symbol] ?? 0) <= 0 {
                 problems.append("\(account.id): buys \(symbol), which its pie does not target")
+            }
+            if purchase.amount > 0, !(account.canBuy?.contains(symbol) ?? true) {
+                problems.append("\(account.id): buys \(symbol), which is not in its canBuy list")
             }
             if purchase.amount > 0, let until = blocked[symbol] {
                 problems.append("\(account.id): buys \(symbol), which a recent loss sale blocks until \(until)")

@@ -66,15 +66,16 @@ struct RebalanceModel {
             }
         }
         for lot in household.lots {
-            let upper = sellCap[lot.account] == 0 ? 0 : lot.value
+            let upper = sellCap[lot.account] == 0 || lot.doNotSell ? 0 : lot.value
             sells.append(model.addVariable(lower: 0, upper: upper))
         }
 
-        // Buys: only of symbols the account's group targets and no recent loss sale blocks.
+        // Buys: only of symbols the account's group targets, its canBuy menu lists and no recent
+        // loss sale blocks.
         for a in accounts.indices {
             let group = household.groups[household.groupOfAccount[a]]
             let cap = max(0, household.maxSpend(account: a))
-            for s in group.targets.keys.sorted() where group.targets[s]! > 0 && !household.blockedSymbols.contains(s) {
+            for s in group.targets.keys.sorted() where household.mayBuy(account: a, symbol: s) {
                 purchases.append(Purchase(account: a, symbol: s, variable: model.addVariable(lower: 0, upper: cap)))
             }
         }

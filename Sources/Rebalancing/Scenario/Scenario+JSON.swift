@@ -82,6 +82,7 @@ extension Account {
         if flow != 0 { fields.append(("flow", .number(Scenario.number(flow)))) }
         if minCash != 0 { fields.append(("minCash", .number(Scenario.number(minCash)))) }
         if let pie { fields.append(("pie", pie.json(weight: nil))) }
+        if let canBuy { fields.append(("canBuy", .array(canBuy.map { .string($0) }))) }
         fields.append(
             (
                 "lots",
@@ -94,6 +95,7 @@ extension Account {
                             ("costBasis", .number(Scenario.number(lot.costBasis))),
                             ("acquired", .string(lot.acquired.description)),
                         ]
+                        if lot.doNotSell { f.append(("doNotSell", .bool(true))) }
                         return .object(f)
                     })
             ))

@@ -186,10 +186,12 @@ public struct Account: Sendable {
     public var lots: [Lot]
     /// The account's own pie: it is then rebalanced on its own.
     public var pie: Pie?
+    /// The only symbols the account may buy (a 401k's fund menu); nil: any symbol its pie targets.
+    public var canBuy: [String]?
 
     public init(
         id: String, type: AccountType, cash: Double = 0, flow: Double = 0, minCash: Double = 0,
-        lots: [Lot] = [], pie: Pie? = nil
+        lots: [Lot] = [], pie: Pie? = nil, canBuy: [String]? = nil
     ) {
         self.id = id
         self.type = type
@@ -198,7 +200,11 @@ public struct Account: Sendable {
         self.minCash = minCash
         self.lots = lots
         self.pie = pie
+        self.canBuy = canBuy
     }
+
+    /// Whether the account may buy `symbol` under its `canBuy` menu.
+    public func mayBuy(_ symbol: String) -> Bool { canBuy?.contains(symbol) ?? true }
 }
 
 public struct Lot: Sendable {
@@ -208,12 +214,17 @@ public struct Lot: Sendable {
     /// Total dollars paid for the lot.
     public var costBasis: Double
     public var acquired: Day
+    /// Never sold by any strategy or baseline.
+    public var doNotSell: Bool
 
-    public init(id: String? = nil, symbol: String, shares: Double, costBasis: Double, acquired: Day) {
+    public init(
+        id: String? = nil, symbol: String, shares: Double, costBasis: Double, acquired: Day, doNotSell: Bool = false
+    ) {
         self.id = id
         self.symbol = symbol
         self.shares = shares
         self.costBasis = costBasis
         self.acquired = acquired
+        self.doNotSell = doNotSell
     }
 }

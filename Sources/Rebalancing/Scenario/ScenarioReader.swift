@@ -201,7 +201,7 @@ struct ScenarioReader {
     }
 
     private mutating func account(_ document: Document, _ path: String) -> Account? {
-        guard let f = fields(document, path, allowed: ["id", "type", "cash", "flow", "minCash", "lots", "pie"])
+        guard let f = fields(document, path, allowed: ["id", "type", "cash", "flow", "minCash", "canBuy", "lots", "pie"])
         else { return nil }
         let id = string(f, "id")
         var type: AccountType?
@@ -214,6 +214,10 @@ struct ScenarioReader {
         let cash = number(f, "cash", rule: .nonNegative) ?? 0
         let flow = number(f, "flow", rule: .any) ?? 0
         let minCash = number(f, "minCash", rule: .nonNegative) ?? 0
+        var canBuy: [String]?
+        if let items = list(f, "canBuy", required: false) {
+            canBuy = symbolList(items, f.path("canBuy"))
+        }
         var lots: [Lot] = []
         var lotSources: [Int] = []
         if let items = list(f, "lots", required: false) {
@@ -228,11 +232,11 @@ struct ScenarioReader {
         var ownPie: Pie?
         if let document = f["pie"] { ownPie = pie(document, f.path("pie"), depth: 1, isSlice: false)?.pie }
         guard let id, let type else { return nil }
-        return Account(id: id, type: type, cash: cash, flow: flow, minCash: minCash, lots: lots, pie: ownPie)
+        return Account(id: id, type: type, cash: cash, flow: flow, minCash: minCash, lots: lots, pie: ownPie, canBuy: canBuy)
     }
 
     private mutating func lot(_ document: Document, _ path: String) -> Lot? {
-        guard let f = fields(document, path, allowed: ["id", "symbol", "shares", "costBasis", "acquired"]) else {
+        guard let f = fields(document, path, allowed: ["id", "symbol", "shares", "costBasis", "acquired", "doNotSell"]) else {
             return nil
         }
         let id = string(f, "id", required: false)
@@ -240,8 +244,9 @@ struct ScenarioReader {
         let shares = number(f, "shares", rule: .positive, required: true)
         let costBasis = number(f, "costBasis", rule: .nonNegative, required: true)
         let acquired = date(f, "acquired")
+        let doNotSell = bool(f, "doNotSell") ?? false
         guard let symbol, let shares, let costBasis, let acquired else { return nil }
-        return Lot(id: id, symbol: symbol, shares: shares, costBasis: costBasis, acquired: acquired)
+        return Lot(id: id, symbol: symbol, shares: shares, costBasis: costBasis, acquired: acquired, doNotSell: doNotSell)
     }
 
     private mutating func recentSale(_ document: Document, _ path: String) -> RecentSale? {
@@ -319,6 +324,34 @@ struct ScenarioReader {
             report(path(), "must be a string, got \(value.kindName)")
             return nil
         }
+    }
+
+    /// A list of symbols (`canBuy`, `alternates`, an identical group): each a non-empty text,
+    /// none twice.
+    mutating func symbolList(_ items: [Document], _ path: String) -> [String] {
+        var symbols: [String] = []
+        for (i, item) in items.enumerated() {
+            let p = "\(path)[\(i)]"
+            guard let text = scalarText(item, p) else { continue }
+            if text.trimmedSpaces.isEmpty {
+                report(p, "must not be empty")
+            } else if symbols.contains(text) {
+                report(p, "\(text) is listed twice", dropsNothing: true)
+            } else {
+                symbols.append(text)
+            }
+        }
+        return symbols
+    }
+
+    /// An optional boolean (`true` or `false`).
+    mutating func bool(_ f: Fields, _ key: String) -> Bool? {
+        guard let value = f[key] else { return nil }
+        guard case .bool(let b, _) = value else {
+            report(f.path(key), "must be true or false, got \(value.kindName)")
+            return nil
+        }
+        return b
     }
 
     mutating func date(_ f: Fields, _ key: String) -> Day? {

@@ -20,15 +20,21 @@ enum ScenarioValidator {
                 accountIndex[account.id] = a
             }
             if let pie = account.pie { checkPrices(pie, "\(path).pie", scenario.prices, report) }
+            for (i, symbol) in (account.canBuy ?? []).enumerated() where scenario.prices[symbol] == nil {
+                report("\(path).canBuy[\(i)]", "no price for \"\(symbol)\" in prices")
+            }
             if complete, account.pie == nil, scenario.pie == nil {
                 report(path, "is covered by no pie: give it its own pie or give the scenario a top-level pie")
             }
             var holdings = 0.0
+            /// What the lots the account may sell are worth (every lot but the doNotSell ones).
+            var sellable = 0.0
             var priced = true
             for (l, lot) in account.lots.enumerated() {
                 let lotPath = paths.lot(a, l)
                 if let price = scenario.prices[lot.symbol] {
                     holdings += price * lot.shares
+                    if !lot.doNotSell { sellable += price * lot.shares }
                 } else {
                     priced = false
                     report("\(lotPath).symbol", "no price for \"\(lot.symbol)\" in prices")
@@ -52,18 +58,23 @@ enum ScenarioValidator {
                 report(path, "the lots are worth \(money(holdings)); values above $1e15 are not supported")
                 continue
             }
-            let available = account.cash + account.flow + holdings
+            // What the account can raise: its cash and the lots it may sell (doNotSell lots stay).
+            let available = account.cash + account.flow + sellable
             if available < account.minCash {
+                let kept = holdings - sellable
+                let held = kept > 0 ? "holdings it may sell" : "holdings"
+                let note = kept > 0 ? " (\(money(kept)) more is in lots marked doNotSell)" : ""
                 if account.flow < 0 {
                     report(
                         "\(path).flow",
-                        "the withdrawal of \(money(-account.flow)) is more than the account can raise: "
-                            + "cash \(money(account.cash)) + holdings \(money(holdings)) − minCash \(money(account.minCash)) "
-                            + "= \(money(account.cash + holdings - account.minCash))")
+                        "the withdrawal of \(money(-account.flow)) is more than account \(account.id) can raise: "
+                            + "cash \(money(account.cash)) + \(held) \(money(sellable)) − minCash \(money(account.minCash)) "
+                            + "= \(money(account.cash + sellable - account.minCash))\(note)")
                 } else {
                     report(
                         "\(path).minCash",
-                        "\(money(account.minCash)) is more than the account's cash and holdings (\(money(available)))")
+                        "\(money(account.minCash)) is more than account \(account.id)'s cash and \(held) "
+                            + "(\(money(available)))\(note)")
                 }
             }
         }

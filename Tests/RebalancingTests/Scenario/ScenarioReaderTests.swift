@@ -532,7 +532,7 @@ struct ScenarioReaderTests {
                 accounts:
                     "[{id: a, type: taxable, cash: 100, minCash: 5000, lots: [{symbol: VTI, shares: 10, costBasis: 2500, acquired: 2021-03-04}]}]"
             ))
-        expectReaderIssue(found, "accounts[0].minCash", "$5,000.00 is more than the account's cash and holdings ($3,100.00)")
+        expectReaderIssue(found, "accounts[0].minCash", "$5,000.00 is more than account a's cash and holdings ($3,100.00)")
         #expect(found.count == 1, "\(found)")
     }
 

@@ -48,8 +48,9 @@ import Testing
             cash: 100
             flow: 50
             minCash: 10
+            canBuy: [VTI, BND, VXUS]
             lots:
-              - {id: L1, symbol: VTI, shares: 1, costBasis: 250, acquired: 2021-03-04}
+              - {id: L1, symbol: VTI, shares: 1, costBasis: 250, acquired: 2021-03-04, doNotSell: true}
           - id: roth
             type: taxExempt
             cash: 500
@@ -127,7 +128,7 @@ import Testing
         for place in validator.objectPlaces().subtracting(readerKeys.keys).sorted() {
             Issue.record("the schema describes an object at \(named(place)) that no scenario this test reads reaches: add it to SchemaTests.everyKey")
         }
-        #expect(readerKeys["accounts[].lots[]"] == [["id", "symbol", "shares", "costBasis", "acquired"]])
+        #expect(readerKeys["accounts[].lots[]"] == [["id", "symbol", "shares", "costBasis", "acquired", "doNotSell"]])
     }
 
     @Test func placesDropIndices() {
