@@ -39,6 +39,8 @@ enum DocumentLimits {
 enum DocumentError: Error {
     case syntax(String)
     case tooLarge(String)
+    /// A problem at a field path (a YAML key written twice).
+    case invalid(path: String, message: String)
 }
 
 extension Document {
@@ -49,7 +51,12 @@ extension Document {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw .syntax(Self.describe(error))
+            if case .duplicatedKeysInMapping(let keys, let context) = error, let key = keys.first,
+                let path = duplicatePath(text, key: key, line: context.mark.line, column: context.mark.column)
+            {
+                throw .invalid(path: path, message: "appears twice")
+            }
+            throw .syntax(Self.describe(error, in: text))
         } catch {
             throw .syntax("\(error)")
         }
@@ -73,7 +80,9 @@ extension Document {
         }
         switch node {
         case .scalar(let scalar):
-            return scalar.style == .plain ? resolvePlain(scalar.string) : .string(scalar.string)
+            // A quoted scalar, or one tagged `!!str`, is text whatever it looks like.
+            guard scalar.style == .plain, scalar.tag.rawValue != Tag.Name.str.rawValue else { return .string(scalar.string) }
+            return resolvePlain(scalar.string)
         case .sequence(let sequence):
             var items: [Document] = []
             for item in sequence { items.append(try convert(item, depth: depth + 1, budget: &budget)) }
@@ -110,9 +119,48 @@ extension Document {
     /// Decimal numbers only (``DecimalNumber``), so that `0x10`, `1_000` or `nan` stay strings.
     private static func isYAMLNumber(_ text: String) -> Bool { DecimalNumber.isWellFormed(text) }
 
-    private static func describe(_ error: YamlError) -> String {
+    /// The field path of a mapping key written twice, found by renaming the occurrence Yams
+    /// points at and composing again (nil when that cannot be done: the plain message stays).
+    static func duplicatePath(_ text: String, key: String, line: Int, column: Int) -> String? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard line >= 1, line <= lines.count else { return nil }
+        let characters = Array(lines[line - 1])
+        let start = column - 1
+        let keyCharacters = Array(key)
+        guard start >= 0, start + keyCharacters.count <= characters.count,
+            Array(characters[start..<(start + keyCharacters.count)]) == keyCharacters
+        else { return nil }
+        let sentinel = "rebalance-duplicate-key-\(UUID().uuidString)"
+        lines[line - 1] = String(characters[..<start]) + sentinel + String(characters[(start + keyCharacters.count)...])
+        guard let node = try? Yams.compose(yaml: lines.joined(separator: "\n")) else { return nil }
+        func find(_ node: Node, _ path: String) -> String? {
+            switch node {
+            case .mapping(let mapping):
+                for (k, v) in mapping {
+                    let name = k.string ?? ""
+                    if name == sentinel { return path.isEmpty ? key : "\(path).\(key)" }
+                    if let found = find(v, path.isEmpty ? name : "\(path).\(name)") { return found }
+                }
+            case .sequence(let sequence):
+                for (i, item) in sequence.enumerated() { if let found = find(item, "\(path)[\(i)]") { return found } }
+            default: break
+            }
+            return nil
+        }
+        return find(node, "")
+    }
+
+    private static func describe(_ error: YamlError, in text: String) -> String {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            // libyaml says only "cannot start any token" where a tab indents: name the tab.
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if mark.line >= 1, mark.line <= lines.count {
+                let row = Array(lines[mark.line - 1])
+                if mark.column >= 1, mark.column <= row.count, row[mark.column - 1] == "\t" {
+                    return "invalid YAML at line \(mark.line), column \(mark.column): a tab; YAML indents with spaces only"
+                }
+            }
             return "invalid YAML at line \(mark.line), column \(mark.column): \(problem)"
         case let .reader(problem, offset, _, _):
             return "invalid YAML text\(offset.map { " at byte \($0)" } ?? ""): \(problem)"

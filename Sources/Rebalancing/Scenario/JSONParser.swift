@@ -7,6 +7,8 @@ struct JSONParser {
 
     static func parse(_ bytes: [UInt8]) throws(DocumentError) -> Document {
         var parser = JSONParser(bytes: bytes)
+        // A UTF-8 byte order mark is skipped, as YAML skips it (RFC 8259 §8.1 allows it).
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.i = 3 }
         parser.skipSpace()
         let value = try parser.value(depth: 0)
         parser.skipSpace()
@@ -40,9 +42,18 @@ struct JSONParser {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"): try literal("true"); return .bool(true, text: "true")
         case UInt8(ascii: "f"): try literal("false"); return .bool(false, text: "false")
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        default: return try number()
+        case UInt8(ascii: "n") where !starts(with: "nan"): try literal("null"); return .null
+        default:
+            for word in ["NaN", "nan", "Infinity", "-Infinity", "inf", "-inf"] where starts(with: word) {
+                throw error("\(word) is not a JSON number (JSON has no NaN or infinity); write a finite number")
+            }
+            return try number()
         }
+    }
+
+    private func starts(with word: String) -> Bool {
+        let w = Array(word.utf8)
+        return i + w.count <= bytes.count && Array(bytes[i..<(i + w.count)]) == w
     }
 
     private mutating func literal(_ word: String) throws(DocumentError) {

@@ -59,6 +59,7 @@ public enum ScenarioLoader {
             switch error {
             case .syntax(let message): throw .syntax(file: source, message: message)
             case .tooLarge(let reason): throw .tooLarge(file: source, reason: reason)
+            case .invalid(let path, let message): throw .invalid(file: source, issues: [ScenarioIssue(path: path, message: message)])
             }
         } catch {
             throw .syntax(file: source, message: "\(error)")
@@ -67,7 +68,9 @@ public enum ScenarioLoader {
         let scenario = reader.scenario(document)
         var issues = reader.issues
         if let scenario {
+            let refused = Set(reader.refusedPrices.map { "no price for \"\($0)\" in prices" })
             issues += ScenarioValidator.issues(in: scenario, complete: !reader.lossy, paths: reader.paths)
+                .filter { !refused.contains($0.message) }
         }
         guard let scenario, issues.isEmpty else {
             throw .invalid(file: source, issues: issues.isEmpty ? [ScenarioIssue(path: "", message: "unusable")] : issues)

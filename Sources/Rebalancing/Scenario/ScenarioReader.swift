@@ -16,6 +16,10 @@ struct ScenarioReader {
     var recordsKeys = false
     private(set) var acceptedKeys: [String: Set<Set<String>>] = [:]
 
+    /// Symbols whose price was given but refused (zero, negative, not a number): their uses
+    /// are not reported again as having no price.
+    private(set) var refusedPrices: Set<String> = []
+
     /// The deepest pie nesting read.
     static let maxPieDepth = 32
 
@@ -118,7 +122,7 @@ struct ScenarioReader {
                 report(p, "appears twice")
                 continue
             }
-            if let price = number(value, p, rule: .positive) { prices[symbol] = price }
+            if let price = number(value, p, rule: .positive) { prices[symbol] = price } else { refusedPrices.insert(symbol) }
         }
         return prices
     }
@@ -278,7 +282,10 @@ struct ScenarioReader {
         }
         var values: [String: Document] = [:]
         for (key, value) in pairs {
-            func p() -> String { path.isEmpty ? key : "\(path).\(key)" }
+            func p() -> String {
+                let shown = Self.shortened(key)
+                return path.isEmpty ? shown : "\(path).\(shown)"
+            }
             if !allowed.contains(key) {
                 report(p(), "unknown key; expected one of \(allowed.joined(separator: ", "))", dropsNothing: true)
             } else if values[key] != nil {
@@ -408,6 +415,12 @@ struct ScenarioReader {
         case .fraction: report(path(), "must be a fraction between 0 and 1, got \(text)")
         }
         return nil
+    }
+
+    /// A key as shown in a message: at most 60 characters, with how long it really was.
+    static func shortened(_ key: String) -> String {
+        guard key.count > 60 else { return key }
+        return String(key.prefix(40)) + "… (\(key.utf8.count) bytes)"
     }
 
     /// The largest magnitude any number may have (a trillion dollars or shares).
