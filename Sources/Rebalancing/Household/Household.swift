@@ -81,7 +81,7 @@ public struct Household: Sendable {
         func isRecent(_ lot: Lot) -> Bool { lot.acquired.days(to: scenario.asOf) <= 30 }
         var recentLots: [[String]: Int] = [:]
         for account in accounts {
-            for lot in account.lots where isRecent(lot) { recentLots[Self.identicalGroup(of: lot.symbol), default: 0] += 1 }
+            for lot in account.lots where isRecent(lot) { recentLots[scenario.identicalGroup(of: lot.symbol), default: 0] += 1 }
         }
 
         var lots: [LotInfo] = []
@@ -93,7 +93,7 @@ public struct Household: Sendable {
                 let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
                 let isTaxable = account.type == .taxable
                 let loss = price - lot.costBasis / lot.shares < 0
-                let others = (recentLots[Self.identicalGroup(of: lot.symbol)] ?? 0) - (isRecent(lot) ? 1 : 0)
+                let others = (recentLots[scenario.identicalGroup(of: lot.symbol)] ?? 0) - (isRecent(lot) ? 1 : 0)
                 let isLookBack = isTaxable && loss && others > 0
                 let rate =
                     !isTaxable || isLookBack
@@ -148,10 +148,6 @@ public struct Household: Sendable {
         self.groups = groups
         self.groupOfAccount = groupOfAccount
     }
-
-    /// The symbols substantially identical to `symbol` (MODEL §2), sorted: for now the symbol
-    /// alone (identical groups are not read yet). The look-back counts a group's lots together.
-    static func identicalGroup(of symbol: String) -> [String] { [symbol] }
 
     /// What account `a` can spend at most: its cash, flow and everything it holds, less minCash.
     public func maxSpend(account a: Int) -> Double {

@@ -28,8 +28,9 @@ public struct Scenario: Sendable {
         self.recentSales = recentSales
     }
 
-    /// The symbols substantially identical to `symbol` for the wash-sale rules, itself
-    /// included. Until the scenario can name such groups, a symbol is identical only to itself.
+    /// The symbols substantially identical to `symbol` (MODEL §2), itself included, sorted: the
+    /// one definition the look-back, the repurchase blocks and the notes use. Until the scenario
+    /// can name such groups (`washSale.identical`), a symbol is identical only to itself.
     public func identicalGroup(of symbol: String) -> [String] {
         [symbol]
     }
