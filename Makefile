@@ -53,6 +53,16 @@ uninstall:
 	rm -f "$(BIN)/rebalance" "$(SHARE)/man/man1/rebalance.1" "$(SHARE)/bash-completion/completions/rebalance" \
 		"$(SHARE)/zsh/site-functions/_rebalance" "$(SHARE)/fish/vendor_completions.d/rebalance.fish"
 
+# The DocC documentation of the Rebalancing library, refused on any warning:
+# .build/plugins/Swift-DocC/outputs/Rebalancing.doccarchive.
+docs:
+	$(SWIFT) package generate-documentation --target Rebalancing --warnings-as-errors
+
+# The batch on a real Slurm scheduler, as one node on this machine (scripts/slurm-test.sh says
+# what it does); installs slurm-wlm and munge when missing.
+slurm-test: build
+	scripts/slurm-test.sh
+
 # The direct-indexing plan and compare do not finish yet (see README, Performance): `make bench`
 # skips them, `make bench-direct-indexing` runs them.
 bench: deps

@@ -4,7 +4,7 @@ import LinearProgramming
 /// own rules for `fifo` and `m1`. With `verify`, every plan is checked by ``PlanVerifier``
 /// (independent of the model builder) and one that fails is never returned as valid.
 ///
-/// The solver is injected: any ``MIPDualSolver`` (a backend with 0/1 variables and duals), with
+/// The solver is injected: any `MIPDualSolver` (a backend with 0/1 variables and duals), with
 /// its own options such as a time limit. The domain never picks one.
 public struct Planner: Sendable {
     public let solver: any MIPDualSolver
