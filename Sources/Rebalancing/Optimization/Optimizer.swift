@@ -8,7 +8,7 @@ import LinearProgramming
 /// stage fail numerically.
 ///
 /// Tax is piecewise linear and not convex: it is the least of two convex branches (see
-/// ``TaxModel``). A stage whose objective or rows contain Tax is solved once per branch the plans
+/// `TaxModel`). A stage whose objective or rows contain Tax is solved once per branch the plans
 /// can reach, and its optimum is the least over the branches; later stages are solved again in
 /// every branch that reached it (a tie may be broken either way by a later stage). Stages before
 /// any Tax (drift, banded drift, with no budget) are solved once. The wash-sale guard is

@@ -42,7 +42,7 @@ struct RebalanceModel {
     private(set) var bandMisallocation: [Term] = []
 
     /// Tax as the LP sees it: one branch per convex piece of T that the plans can reach (see
-    /// ``TaxModel``). A stage or row containing Tax is solved once per branch.
+    /// `TaxModel`). A stage or row containing Tax is solved once per branch.
     private(set) var taxBranches: [TaxModel.Branch] = []
     /// tax-budget's row Tax ≤ B, one per branch, with its bound: each holds only while its branch
     /// is solved, so the model has them free (the optimizer sets the bound).
