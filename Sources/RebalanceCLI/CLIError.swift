@@ -5,7 +5,6 @@ import Rebalancing
 /// Errors the commands report: each prints its lines on stderr and sets the exit code.
 enum CLIError: Error, LocalizedError {
     case scenario(ScenarioError)
-    case strategy(StrategyError)
     /// The plan exists but is not optimal (infeasible, time limit, solver failure).
     case notOptimal(strategy: String, reason: String)
     /// An import refused: every problem, each naming its file (and line and column).
@@ -14,16 +13,16 @@ enum CLIError: Error, LocalizedError {
     var errorDescription: String? {
         switch self {
         case .scenario(let error): error.lines.joined(separator: "\n")
-        case .strategy(let error): error.description
         case .notOptimal(let strategy, let reason): "\(strategy): \(reason)"
         case .importFailed(let problems): problems.map { $0.file.isEmpty ? $0.message : $0.description }.joined(separator: "\n")
         }
     }
 
-    /// 2 for bad input, 1 for a plan that could not be made.
+    /// 2 for invalid input, 1 for a plan that could not be made (a bad command line is 64, set
+    /// by ArgumentParser before any command runs).
     var exitCode: ExitCode {
         switch self {
-        case .scenario, .strategy, .importFailed: ExitCode(2)
+        case .scenario, .importFailed: ExitCode(2)
         case .notOptimal: ExitCode(1)
         }
     }

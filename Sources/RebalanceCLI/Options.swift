@@ -7,9 +7,9 @@ struct ScenarioOptions: ParsableArguments {
     var file: String
 
     /// Loads and validates the file, or prints every problem to stderr and fails.
-    func load() throws -> Scenario {
+    func load() throws -> PreparedScenario {
         do {
-            return try ScenarioLoader.load(path: file)
+            return PreparedScenario(try ScenarioLoader.load(path: file), source: file)
         } catch {
             throw CLIError.scenario(error)
         }
@@ -35,29 +35,36 @@ struct SolverOptionGroup: ParsableArguments {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+// MARK: Typed option values
+//
+// Every value on the command line is parsed by ArgumentParser, so a bad one is a usage error:
+// the message names the option and the exit code is 64, whatever the option.
+
+/// The output formats; each command offers a subset, as its own `ExpressibleByArgument` type
+/// (so `--help` lists only those and any other value is refused).
+enum OutputFormat: String {
     case table, json, csv, markdown, html
+}
 
-    /// Refuses a format the command does not offer.
-    static func check(_ format: OutputFormat, allowed: [OutputFormat]) throws {
-        guard allowed.contains(format) else {
-            throw ValidationError(
-                "--format \(format.rawValue) is not offered here; use \(allowed.map(\.rawValue).joined(separator: ", "))")
-        }
+/// A format type of one command: a subset of ``OutputFormat``.
+protocol FormatOption: RawRepresentable<String>, ExpressibleByArgument, CaseIterable {}
+
+extension FormatOption {
+    var format: OutputFormat { OutputFormat(rawValue: rawValue)! }
+}
+
+/// A strategy on the command line: `full`, `tax-budget:500`, … A value that does not parse is
+/// refused with the grammar's own message.
+extension Strategy {
+    static func argument(_ text: String) throws -> Strategy {
+        try Strategy(parsing: text)
     }
-}
 
-/// The scenario's display name: its `name`, else the file's base name.
-func displayName(_ scenario: Scenario, file: String) -> String {
-    if let name = scenario.name { return name }
-    let base = file.split(separator: "/").last.map(String.init) ?? file
-    return base.split(separator: ".").dropLast().joined(separator: ".")
-}
-
-func parseStrategy(_ text: String) throws -> Strategy {
-    do {
-        return try Strategy(parsing: text)
-    } catch {
-        throw CLIError.strategy(error)
+    /// A comma-separated list (`--strategies`); blank entries are dropped, at least one is needed.
+    static func listArgument(_ list: String) throws -> [Strategy] {
+        // Strategy(parsing:) trims spaces itself.
+        let names = list.split(separator: ",").map(String.init).filter { !$0.allSatisfy { $0 == " " } }
+        guard !names.isEmpty else { throw ValidationError("at least one strategy is needed") }
+        return try names.map(Strategy.init(parsing:))
     }
 }

@@ -20,7 +20,7 @@ import RebalanceTestSupport
         let path = Self.scenariosFolder.appendingPathComponent(file).path
         let scenario = try ScenarioLoader.load(path: path)
         let comparison = Comparison(
-            Household(scenario), name: displayName(scenario, file: path),
+            Household(scenario), name: scenario.displayName(source: path),
             strategies: scenario.strategies ?? Strategy.defaultForCompare)
         let html = HTMLReport.compare(comparison)
         expectSelfContained(html)
@@ -37,7 +37,7 @@ import RebalanceTestSupport
     func frontierPageIsSelfContained(file: String) throws {
         let path = Self.scenariosFolder.appendingPathComponent(file).path
         let scenario = try ScenarioLoader.load(path: path)
-        let frontier = Frontier(Household(scenario), name: displayName(scenario, file: path), points: 4)
+        let frontier = Frontier(Household(scenario), name: scenario.displayName(source: path), points: 4)
         let html = HTMLReport.frontier(frontier)
         expectSelfContained(html)
         #expect(html.contains(HTMLReport.escape(frontier.name)))

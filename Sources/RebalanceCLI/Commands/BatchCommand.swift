@@ -16,8 +16,10 @@ struct BatchCommand: ParsableCommand {
     @Argument(help: "Scenario files, directories, .jsonl files, or - for standard input.")
     var inputs: [String]
 
-    @Option(help: ArgumentHelp("Comma-separated strategies (default: each scenario's, else the compare default).", valueName: "S1,S2,..."))
-    var strategies: String?
+    @Option(
+        help: ArgumentHelp("Comma-separated strategies (default: each scenario's, else the compare default).", valueName: "S1,S2,..."),
+        transform: Strategy.listArgument)
+    var strategies: [Strategy]?
 
     @Option(help: "Write the lines to this file instead of standard output.")
     var out: String?
@@ -58,14 +60,13 @@ struct BatchCommand: ParsableCommand {
     /// refused resume (nothing appended); 74 the output could not be written.
     func run() throws {
         let started = Date()
-        let strategyList = try strategies.map(parseStrategies)
         let shard = try parsedShard()
         let input: BatchInput
         let output: BatchOutput
         do {
             input = try BatchInput(inputs, shard: shard)
             let identity = BatchOutput.Identity(
-                strategies: strategyList.map { $0.map(\.name).joined(separator: ",") }, shard: "\(shard.index)/\(shard.count)",
+                strategies: strategies.map { $0.map(\.name).joined(separator: ",") }, shard: "\(shard.index)/\(shard.count)",
                 timeLimit: solver.timeLimit.map { "\($0)" })
             output = try BatchOutput(path: out, resume: resume, identity: identity)
         } catch let error as OutputFailure {
@@ -75,7 +76,7 @@ struct BatchCommand: ParsableCommand {
             Console.error("\(error)")
             throw ExitCode(2)
         }
-        let runner = BatchRunner(strategies: strategyList, jobs: jobs, planner: solver.planner, chunkSize: chunkSize)
+        let runner = BatchRunner(strategies: strategies, jobs: jobs, planner: solver.planner, chunkSize: chunkSize)
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar(total: try? countItems()) : nil
         let skip = output.alreadyDone
         var summary = BatchRunner.Summary()

@@ -2,11 +2,13 @@ import ArgumentParser
 import Rebalancing
 
 /// `rebalance compare FILE`: several strategies side by side.
-struct CompareCommand: ParsableCommand {
+struct CompareCommand: ScenarioCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Compare strategies and baselines: which rebalance is worth its tax?"
     )
+
+    enum Format: String, FormatOption { case table, json, csv, markdown, html }
 
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var solver: SolverOptionGroup
@@ -14,39 +16,24 @@ struct CompareCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Comma-separated strategies (default: the scenario's strategies, else cash-only,band:5,tax-aware:0.10,full).",
-            valueName: "S1,S2,..."))
-    var strategies: String?
+            valueName: "S1,S2,..."),
+        transform: Strategy.listArgument)
+    var strategies: [Strategy]?
 
-    @Option(help: "table, json, csv, markdown or html.")
-    var format: OutputFormat = .table
+    @Option(help: "Output format.")
+    var format: Format = .table
 
-    func validate() throws {
-        try OutputFormat.check(format, allowed: [.table, .json, .csv, .markdown, .html])
+    func analyse(_ prepared: PreparedScenario, planner: Planner) -> Comparison {
+        prepared.compare(strategies, planner: planner)
     }
 
-    func run() throws {
-        try reportingErrors {
-            let requested = try strategies.map(parseStrategies)
-            let loaded = try scenario.load()
-            let household = Household(loaded)
-            let comparison = Comparison(
-                household, name: displayName(loaded, file: scenario.file),
-                strategies: requested ?? loaded.strategies ?? Strategy.defaultForCompare,
-                planner: solver.planner)
-            switch format {
-            case .table: try Console.text(CompareRenderer.table(comparison))
-            case .json: try Console.output(comparison.json.pretty())
-            case .csv: try Console.output(CSVRenderer.trades(comparison.reports, withStrategy: true))
-            case .markdown: try Console.text(CompareRenderer.markdown(comparison))
-            case .html: try Console.output(HTMLReport.compare(comparison))
-            }
+    func render(_ comparison: Comparison, _ prepared: PreparedScenario) -> Rendered {
+        switch format {
+        case .table: .text(CompareRenderer.table(comparison))
+        case .json: .output(comparison.json.pretty())
+        case .csv: .output(CSVRenderer.trades(comparison.reports, withStrategy: true))
+        case .markdown: .text(CompareRenderer.markdown(comparison))
+        case .html: .output(HTMLReport.compare(comparison))
         }
     }
-}
-
-func parseStrategies(_ list: String) throws -> [Strategy] {
-    // Strategy(parsing:) trims spaces itself; blank entries are dropped.
-    let names = list.split(separator: ",").map(String.init).filter { !$0.allSatisfy { $0 == " " } }
-    guard !names.isEmpty else { throw ValidationError("--strategies needs at least one strategy") }
-    return try names.map(parseStrategy)
 }

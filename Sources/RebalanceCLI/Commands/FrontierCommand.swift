@@ -2,11 +2,13 @@ import ArgumentParser
 import Rebalancing
 
 /// `rebalance frontier FILE`: drift against this year's tax, from the least to a full rebalance's.
-struct FrontierCommand: ParsableCommand {
+struct FrontierCommand: ScenarioCommand {
     static let configuration = CommandConfiguration(
         commandName: "frontier",
         abstract: "The tax–drift trade-off: tax-budget plans from the least tax this year up to the full rebalance's."
     )
+
+    enum Format: String, FormatOption { case table, json, html }
 
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var solver: SolverOptionGroup
@@ -14,25 +16,22 @@ struct FrontierCommand: ParsableCommand {
     @Option(help: "Number of budgets, at least 2.")
     var points: Int = 11
 
-    @Option(help: "table, json or html.")
-    var format: OutputFormat = .table
+    @Option(help: "Output format.")
+    var format: Format = .table
 
     func validate() throws {
-        try OutputFormat.check(format, allowed: [.table, .json, .html])
         guard (2...1000).contains(points) else { throw ValidationError("--points must be between 2 and 1000") }
     }
 
-    func run() throws {
-        try reportingErrors {
-            let loaded = try scenario.load()
-            let frontier = Frontier(
-                Household(loaded), name: displayName(loaded, file: scenario.file), points: points,
-                planner: solver.planner)
-            switch format {
-            case .json: try Console.output(frontier.json.pretty())
-            case .html: try Console.output(HTMLReport.frontier(frontier))
-            default: try Console.text(Self.table(frontier))
-            }
+    func analyse(_ prepared: PreparedScenario, planner: Planner) -> Frontier {
+        prepared.frontier(points: points, planner: planner)
+    }
+
+    func render(_ frontier: Frontier, _ prepared: PreparedScenario) -> Rendered {
+        switch format {
+        case .json: .output(frontier.json.pretty())
+        case .html: .output(HTMLReport.frontier(frontier))
+        case .table: .text(Self.table(frontier))
         }
     }
 

@@ -2,40 +2,34 @@ import ArgumentParser
 import Rebalancing
 
 /// `rebalance plan FILE`: one strategy's trades and what they cost.
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: ScenarioCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Plan the trades of one strategy."
     )
 
+    enum Format: String, FormatOption { case table, json, csv }
+
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var solver: SolverOptionGroup
 
-    @Option(help: ArgumentHelp("\(Strategy.syntax)."))
-    var strategy: String = Strategy.defaultForPlan.name
+    @Option(help: ArgumentHelp("\(Strategy.syntax) (default: \(Strategy.defaultForPlan.name)).", valueName: "strategy"), transform: Strategy.argument)
+    var strategy: Strategy = Strategy.defaultForPlan
 
-    @Option(help: "table, json or csv.")
-    var format: OutputFormat = .table
+    @Option(help: "Output format.")
+    var format: Format = .table
 
-    func validate() throws {
-        try OutputFormat.check(format, allowed: [.table, .json, .csv])
+    func analyse(_ prepared: PreparedScenario, planner: Planner) -> PlanReport {
+        prepared.plan(strategy, planner: planner)
     }
 
-    func run() throws {
-        try reportingErrors {
-            let strategy = try parseStrategy(strategy)
-            let loaded = try scenario.load()
-            let household = Household(loaded)
-            let plan = solver.planner.plan(household, strategy: strategy)
-            let report = PlanReport(plan, household: household)
-            switch format {
-            case .json: try Console.output(report.json(withAssumptions: true).pretty())
-            case .csv: try Console.output(CSVRenderer.trades([report], withStrategy: false))
-            case .table, .markdown, .html: try Console.text(TableRenderer.plan(report, household: household))
-            }
-            if !plan.status.isOptimal {
-                throw CLIError.notOptimal(strategy: strategy.name, reason: plan.status.description)
-            }
+    func render(_ report: PlanReport, _ prepared: PreparedScenario) -> Rendered {
+        switch format {
+        case .json: .output(report.json(withAssumptions: true).pretty())
+        case .csv: .output(CSVRenderer.trades([report], withStrategy: false))
+        case .table: .text(TableRenderer.plan(report, household: prepared.household))
         }
     }
+
+    func failure(_ report: PlanReport) -> CLIError? { .unlessOptimal(report) }
 }

@@ -2,39 +2,33 @@ import ArgumentParser
 import Rebalancing
 
 /// `rebalance tax-cost FILE`: what a rebalance would cost in tax, lot by lot.
-struct TaxCostCommand: ParsableCommand {
+struct TaxCostCommand: ScenarioCommand {
     static let configuration = CommandConfiguration(
         commandName: "tax-cost",
         abstract: "Preview the tax of a rebalance: the lots sold, how they net this year, the incremental tax."
     )
 
+    enum Format: String, FormatOption { case table, json }
+
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var solver: SolverOptionGroup
 
-    @Option(help: "The strategy whose sales are costed (default full).")
-    var strategy: String = "full"
+    @Option(help: ArgumentHelp("The strategy whose sales are costed: \(Strategy.syntax) (default: full).", valueName: "strategy"), transform: Strategy.argument)
+    var strategy: Strategy = .full
 
-    @Option(help: "table or json.")
-    var format: OutputFormat = .table
+    @Option(help: "Output format.")
+    var format: Format = .table
 
-    func validate() throws {
-        try OutputFormat.check(format, allowed: [.table, .json])
+    func analyse(_ prepared: PreparedScenario, planner: Planner) -> TaxPreview {
+        prepared.taxCost(strategy, planner: planner)
     }
 
-    func run() throws {
-        try reportingErrors {
-            let strategy = try parseStrategy(strategy)
-            let loaded = try scenario.load()
-            let household = Household(loaded)
-            let report = PlanReport(solver.planner.plan(household, strategy: strategy), household: household)
-            let preview = TaxPreview(report, household: household, name: displayName(loaded, file: scenario.file))
-            switch format {
-            case .json: try Console.output(preview.json.pretty())
-            default: try Console.text(TaxPreviewRenderer.table(preview))
-            }
-            if !report.status.isOptimal {
-                throw CLIError.notOptimal(strategy: strategy.name, reason: report.status.description)
-            }
+    func render(_ preview: TaxPreview, _ prepared: PreparedScenario) -> Rendered {
+        switch format {
+        case .json: .output(preview.json.pretty())
+        case .table: .text(TaxPreviewRenderer.table(preview))
         }
     }
+
+    func failure(_ preview: TaxPreview) -> CLIError? { .unlessOptimal(preview.report) }
 }

@@ -12,8 +12,8 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try scenario.load()
-            let household = Household(loaded)
+            let prepared = try scenario.load()
+            let loaded = prepared.scenario, household = prepared.household
             let lots = household.lots.count
             func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
             try Console.text(

@@ -161,11 +161,8 @@ public struct BatchRunner: Sendable {
         } catch {
             return failed(error.lines.joined(separator: "\n"))
         }
-        let name = scenario.name ?? source
-        let comparison = Comparison(
-            Household(scenario), name: name, strategies: strategies ?? scenario.strategies ?? Strategy.defaultForCompare,
-            planner: planner)
-        fields.append(("scenario", .string(name)))
+        let comparison = PreparedScenario(scenario, source: source).compare(strategies, planner: planner)
+        fields.append(("scenario", .string(comparison.name)))
         var failures: [String] = []
         var notOptimal: [String] = []
         var numerical = false
