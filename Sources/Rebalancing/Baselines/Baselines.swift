@@ -7,16 +7,17 @@ enum Baselines {
     /// loss (full's own sales of it prove there are enough other lots).
     static func fifo(_ household: Household, full: Plan, strategy: Strategy) -> Plan {
         guard full.hasTrades else { return .none(strategy, household, status: full.status) }
-        let bought = Set(full.purchases.filter { $0.amount > 0 }.map(\.symbol))
+        let key = household.identicalKey
+        let bought = Set(full.purchases.filter { $0.amount > 0 }.map { key[$0.symbol] })
         var dollars: [Key: Double] = [:]
         for (l, lot) in household.lots.enumerated() where full.sharesSold[l] > 0 {
             dollars[Key(account: lot.account, symbol: lot.symbol), default: 0] += full.sharesSold[l] * lot.price
         }
         var shares = [Double](repeating: 0, count: household.lots.count)
-        for (key, amount) in dollars {
-            let lots = household.lotsByAccount[key.account].filter {
+        for (sale, amount) in dollars {
+            let lots = household.lotsByAccount[sale.account].filter {
                 let lot = household.lots[$0]
-                return lot.symbol == key.symbol && !lot.doNotSell && !(lot.isGuardedLoss && bought.contains(key.symbol))
+                return lot.symbol == sale.symbol && !lot.doNotSell && !(lot.isGuardedLoss && bought.contains(key[sale.symbol]))
             }.sorted { (household.lots[$0].acquired, $0) < (household.lots[$1].acquired, $1) }
             take(amount, from: lots, household, into: &shares)
         }
@@ -29,9 +30,9 @@ enum Baselines {
     /// 2. the account's cash (cash + flow + sales − minCash) then buys the most relatively
     ///    underweight slices first: the lowest holding/target ratio is raised until it meets the
     ///    next, and so on, until the cash runs out or every slice is on target;
-    /// 3. wash-sale guard: a symbol bought anywhere has none of its taxable loss lots sold; if an
-    ///    account cannot otherwise raise a withdrawal, it sells such lots and the symbol is then
-    ///    bought nowhere;
+    /// 3. wash-sale guard: an identical group bought anywhere has none of its members' taxable
+    ///    loss lots sold; if an account cannot otherwise raise a withdrawal, it sells such lots and
+    ///    the group is then bought nowhere;
     /// 4. a symbol blocked by a recent loss sale, or not on an account's canBuy menu, is not
     ///    bought there (its slice stays underweight); lots marked doNotSell are never sold.
     static func m1(_ household: Household, strategy: Strategy) -> Plan {
@@ -41,7 +42,9 @@ enum Baselines {
         // Targets and holdings per account.
         var target: [[Int: Double]] = []
         var holding: [[Int: Double]] = []
+        /// Identical groups (by ``Household/identicalKey``) some account means to buy.
         var toBuy = Set<Int>()
+        let key = household.identicalKey
         for a in accounts.indices {
             let group = household.groups[household.groupOfAccount[a]]
             let investable = household.maxSpend(account: a)
@@ -49,7 +52,7 @@ enum Baselines {
             for l in household.lotsByAccount[a] { held[household.lots[l].symbol, default: 0] += household.lots[l].value }
             let wanted = group.targets.mapValues { $0 * investable }
             for (s, t) in wanted where (held[s] ?? 0) < t - 0.005 && household.mayBuy(account: a, symbol: s) {
-                toBuy.insert(s)
+                toBuy.insert(key[s])
             }
             target.append(wanted)
             holding.append(held)
@@ -64,7 +67,7 @@ enum Baselines {
                 guard excess > 0.005 else { continue }
                 let lots = m1Order(household.lotsByAccount[a].filter {
                     let lot = household.lots[$0]
-                    return lot.symbol == s && !lot.doNotSell && !(lot.isGuardedLoss && toBuy.contains(s))
+                    return lot.symbol == s && !lot.doNotSell && !(lot.isGuardedLoss && toBuy.contains(key[s]))
                 }, household)
                 let raised = take(excess, from: lots, household, into: &shares)
                 cash[a] += raised
@@ -77,13 +80,13 @@ enum Baselines {
                     shares[$0] < household.lots[$0].shares && !household.lots[$0].doNotSell
                 }
                 let unguarded = remaining.filter {
-                    !(household.lots[$0].isGuardedLoss && toBuy.contains(household.lots[$0].symbol))
+                    !(household.lots[$0].isGuardedLoss && toBuy.contains(key[household.lots[$0].symbol]))
                 }
                 let pool = unguarded.isEmpty ? remaining : unguarded
                 guard !pool.isEmpty else { break }
                 let ratio = { (s: Int) in (holding[a][s] ?? 0) / max(target[a][s] ?? 0, 1e-9) }
                 let s = pool.map { household.lots[$0].symbol }.max { (ratio($0), -$0) < (ratio($1), -$1) }!
-                if unguarded.isEmpty { toBuy.remove(s) }  // selling its losses: s is bought nowhere
+                if unguarded.isEmpty { toBuy.remove(key[s]) }  // selling its losses: its group is bought nowhere
                 let lots = m1Order(pool.filter { household.lots[$0].symbol == s }, household)
                 let raised = take(-cash[a], from: lots, household, into: &shares, remainingOnly: true)
                 cash[a] += raised
@@ -94,7 +97,7 @@ enum Baselines {
         // and that no recent loss sale blocks.
         var blocked = household.blockedSymbols
         for (l, lot) in household.lots.enumerated() where shares[l] > 0 && lot.isGuardedLoss {
-            blocked.insert(lot.symbol)
+            for s in household.symbols.indices where key[s] == key[lot.symbol] { blocked.insert(s) }
         }
 
         // 2. Cash buys the most relatively underweight slices first (water-filling).

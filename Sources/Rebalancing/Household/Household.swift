@@ -59,6 +59,9 @@ public struct Household: Sendable {
     /// group was sold at a loss within 30 days (`recentSales`); blocked symbols neither held
     /// nor targeted are not listed, as nothing could buy them anyway.
     public let blockedSymbols: Set<Int>
+    /// The identical group of each symbol (by index), named by its first member held or
+    /// targeted: two symbols are substantially identical iff their `identicalKey`s are equal.
+    public let identicalKey: [Int]
 
     /// Builds the derived quantities; the scenario must have passed validation (prices present).
     public init(_ scenario: Scenario) {
@@ -75,6 +78,9 @@ public struct Household: Sendable {
         self.symbols = symbols
         self.prices = symbols.map { scenario.prices[$0] ?? .nan }
         self.blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
+        self.identicalKey = symbols.indices.map { s in
+            scenario.identicalGroup(of: symbols[s]).compactMap { symbolIndex[$0] }.min() ?? s
+        }
 
         // Look-back: lots acquired 30 days or fewer before asOf, in any account, counted by
         // identical group. A loss lot is caught by any such lot other than itself.

@@ -27,10 +27,11 @@ extension Optimizer {
         var status = PlanStatus(solution.status)
         for candidate in built.guardCandidates {
             let lossSold = candidate.lossLots.reduce(0) { $0 + shares[$1] * household.lots[$1].price }
-            let bought = purchases.filter { $0.symbol == candidate.symbol }.reduce(0) { $0 + $1.amount }
+            let inGroup = { (p: Plan.Purchase) in household.identicalKey[p.symbol] == candidate.symbol }
+            let bought = purchases.filter(inGroup).reduce(0) { $0 + $1.amount }
             guard lossSold > 0, bought > 0 else { continue }
             if bought < 1 {
-                purchases.removeAll { $0.symbol == candidate.symbol }
+                purchases.removeAll(where: inGroup)
             } else if lossSold < 1 {
                 for l in candidate.lossLots { shares[l] = 0 }
             } else {

@@ -77,8 +77,16 @@ public struct PlanVerifier: Sendable {
             }
         }
 
-        for s in lossSold.intersection(boughtSymbols).sorted() {
-            problems.append("wash sale: \(household.symbols[s]) is bought while a taxable lot of it is sold at a loss")
+        // The wash-sale guard acts on identical groups (washSale.identical), read from the scenario.
+        for s in lossSold.sorted() {
+            let group = Set(scenario.identicalGroup(of: household.symbols[s]))
+            for b in boughtSymbols.sorted() where group.contains(household.symbols[b]) {
+                let lossSymbol = household.symbols[s], boughtSymbol = household.symbols[b]
+                problems.append(
+                    b == s
+                        ? "wash sale: \(boughtSymbol) is bought while a taxable lot of it is sold at a loss"
+                        : "wash sale: \(boughtSymbol) is bought while a taxable lot of \(lossSymbol), identical to it, is sold at a loss")
+            }
         }
 
         if let budget = plan.strategy.kind.taxBudget {

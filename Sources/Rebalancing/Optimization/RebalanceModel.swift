@@ -13,9 +13,13 @@ struct RebalanceModel {
         let variable: Variable
     }
 
-    /// A symbol where the wash-sale guard can bind: bought somewhere, held at a loss in a taxable account.
+    /// An identical group where the wash-sale guard can bind: a member bought somewhere, a member
+    /// held at a loss in a taxable account.
     struct GuardCandidate {
+        /// The group, by its ``Household/identicalKey`` (its first member held or targeted).
         let symbol: Int
+        /// Whether the group has only this one symbol in the household (the guard's cuts need it).
+        let isSingleSymbol: Bool
         let purchases: [Int]
         let lossLots: [Int]
         /// Every lot of the symbol, in any account.
@@ -147,17 +151,21 @@ struct RebalanceModel {
             budgetRows = taxBranches.map { (model.addConstraint($0.terms), budget - $0.constant) }
         }
 
-        // Wash-sale guard candidates: symbols both bought somewhere and held at a taxable loss.
+        // Wash-sale guard candidates: identical groups with a member bought somewhere and a member
+        // held at a taxable loss.
+        let key = household.identicalKey
         var buying: [Int: [Int]] = [:], losses: [Int: [Int]] = [:], held: [Int: [Int]] = [:]
-        for (p, purchase) in purchases.enumerated() { buying[purchase.symbol, default: []].append(p) }
+        for (p, purchase) in purchases.enumerated() { buying[key[purchase.symbol], default: []].append(p) }
         for (l, lot) in household.lots.enumerated() {
-            held[lot.symbol, default: []].append(l)
-            if lot.isGuardedLoss { losses[lot.symbol, default: []].append(l) }
+            held[key[lot.symbol], default: []].append(l)
+            if lot.isGuardedLoss { losses[key[lot.symbol], default: []].append(l) }
         }
-        for s in household.symbols.indices {
+        for s in household.symbols.indices where key[s] == s {
             if let bought = buying[s], let lost = losses[s] {
                 candidateOfSymbol[s] = guardCandidates.count
-                guardCandidates.append(GuardCandidate(symbol: s, purchases: bought, lossLots: lost, lots: held[s] ?? []))
+                let single = !household.symbols.indices.contains { $0 != s && key[$0] == s }
+                guardCandidates.append(
+                    GuardCandidate(symbol: s, isSingleSymbol: single, purchases: bought, lossLots: lost, lots: held[s] ?? []))
             }
         }
     }

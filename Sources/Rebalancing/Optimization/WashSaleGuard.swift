@@ -1,7 +1,7 @@
 import LinearProgramming
 
-// The wash-sale guard of MODEL §3, household-wide: a plan that buys a symbol sells no taxable
-// lot of it at a loss. It is added lazily to each solve: the relaxation first, settling each
+// The wash-sale guard of MODEL §3, household-wide: a plan that buys any member of an identical
+// group sells no taxable lot of any member at a loss (a group is named by its first symbol). It is added lazily to each solve: the relaxation first, settling each
 // conflict by bounds when that provably costs nothing, binaries with cuts when not, and branch
 // and bound only when both fail. The model's half (candidates, rows) is the extension of
 // RebalanceModel below; the solving half is the extension of Optimizer.
@@ -163,7 +163,8 @@ extension RebalanceModel {
             let worth = lots.reduce(0) { $0 + household.lots[$1].value }
             rows.append(Row(lots.map { Term(sells[$0], 1) } + [Term(z, worth)], upper: worth))
         }
-        for (g, group) in household.groups.enumerated() {
+        // The cuts read one deviation row: only for a group of one symbol.
+        for (g, group) in household.groups.enumerated() where candidate.isSingleSymbol {
             guard let deviation = deviations[g][candidate.symbol] else { continue }
             var held = 0.0
             var others: [Term] = [], losses: [Term] = []

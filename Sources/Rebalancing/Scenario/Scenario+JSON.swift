@@ -5,6 +5,10 @@ extension Scenario {
         if let name { fields.append(("name", .string(name))) }
         fields.append(("asOf", .string(asOf.description)))
         fields.append(("tax", tax.json))
+        if !identicalGroups.isEmpty {
+            let groups = JSONValue.array(identicalGroups.map { .array($0.map { .string($0) }) })
+            fields.append(("washSale", .object([("identical", groups)])))
+        }
         if !recentSales.isEmpty {
             fields.append(
                 (

@@ -13,10 +13,13 @@ public struct Scenario: Sendable {
     public var strategies: [Strategy]?
     /// Sales at a loss in the 30 days before `asOf`: each blocks buying its identical group.
     public var recentSales: [RecentSale]
+    /// Groups of substantially identical securities (`washSale.identical`); a symbol is in at most one.
+    public var identicalGroups: [[String]]
 
     public init(
         name: String? = nil, asOf: Day, tax: TaxSettings = TaxSettings(), prices: [String: Double],
-        pie: Pie?, accounts: [Account], strategies: [Strategy]? = nil, recentSales: [RecentSale] = []
+        pie: Pie?, accounts: [Account], strategies: [Strategy]? = nil, recentSales: [RecentSale] = [],
+        identicalGroups: [[String]] = []
     ) {
         self.name = name
         self.asOf = asOf
@@ -26,13 +29,14 @@ public struct Scenario: Sendable {
         self.accounts = accounts
         self.strategies = strategies
         self.recentSales = recentSales
+        self.identicalGroups = identicalGroups
     }
 
     /// The symbols substantially identical to `symbol` (MODEL §2), itself included, sorted: the
-    /// one definition the look-back, the repurchase blocks and the notes use. Until the scenario
-    /// can name such groups (`washSale.identical`), a symbol is identical only to itself.
+    /// one definition the look-back, the repurchase blocks, the wash-sale guard and the notes use:
+    /// its `washSale.identical` group, or the symbol alone.
     public func identicalGroup(of symbol: String) -> [String] {
-        [symbol]
+        (identicalGroups.first { $0.contains(symbol) } ?? [symbol]).sorted()
     }
 
     /// The repurchase blocks of the recent sales, one per symbol sold: buying any member of

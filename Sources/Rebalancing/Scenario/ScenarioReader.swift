@@ -30,7 +30,7 @@ struct ScenarioReader {
 
     /// Reads the whole scenario; nil when a required part is missing or unusable.
     mutating func scenario(_ document: Document) -> Scenario? {
-        guard let top = fields(document, "", allowed: ["name", "asOf", "tax", "recentSales", "prices", "pie", "accounts", "strategies"])
+        guard let top = fields(document, "", allowed: ["name", "asOf", "tax", "washSale", "recentSales", "prices", "pie", "accounts", "strategies"])
         else { return nil }
         let name = string(top, "name", required: false)
         let asOf = date(top, "asOf")
@@ -53,6 +53,8 @@ struct ScenarioReader {
                 }
             }
         }
+        var identicalGroups: [[String]] = []
+        if let document = top["washSale"] { identicalGroups = washSale(document, "washSale") }
         var recentSales: [RecentSale] = []
         if let list = list(top, "recentSales", required: false) {
             for (i, item) in list.enumerated() {
@@ -78,7 +80,34 @@ struct ScenarioReader {
         guard let asOf, let prices else { return nil }
         return Scenario(
             name: name, asOf: asOf, tax: tax, prices: prices, pie: householdPie, accounts: accounts, strategies: strategies,
-            recentSales: recentSales)
+            recentSales: recentSales, identicalGroups: identicalGroups)
+    }
+
+    /// `washSale: {identical: [[VOO, IVV], …]}`: groups of substantially identical symbols, a
+    /// symbol in at most one group.
+    private mutating func washSale(_ document: Document, _ path: String) -> [[String]] {
+        guard let f = fields(document, path, allowed: ["identical"]), let groups = list(f, "identical", required: false)
+        else { return [] }
+        var out: [[String]] = []
+        var seen: [String: String] = [:]
+        for (i, item) in groups.enumerated() {
+            let p = "\(f.path("identical"))[\(i)]"
+            guard case .list(let items) = item else {
+                report(p, "must be a list of symbols, got \(item.kindName)")
+                continue
+            }
+            var group: [String] = []
+            for (j, symbol) in symbolList(items, p).enumerated() {
+                if let first = seen[symbol] {
+                    report("\(p)[\(j)]", "\(symbol) is already in \(first); a symbol may be in one identical group only")
+                } else {
+                    seen[symbol] = p
+                    group.append(symbol)
+                }
+            }
+            if !group.isEmpty { out.append(group) }
+        }
+        return out
     }
 
     // MARK: Parts

@@ -30,6 +30,8 @@ import Testing
           realizedThisYear: {shortTerm: 100, longTerm: -50}
           carryforwardLoss: {shortTerm: 0, longTerm: 200}
           ordinaryOffsetLimit: 3000
+        washSale:
+          identical: [[VTI, ITOT], [VXUS, IXUS]]
         recentSales:
           - {account: brokerage, symbol: VXUS, shares: 10, loss: 84, sold: 2026-11-02}
         prices: {VTI: 300, BND: 72.1, VXUS: 62.5}
