@@ -375,6 +375,17 @@ struct PropertyChecks {
             expect(weight > 0, "\(name): \(scenario.accounts[buy.account].id) buys \(buy.symbol), targeted at \(weight)")
         }
 
+        // No lot marked doNotSell is sold; an account with a canBuy menu buys nothing else.
+        for (a, account) in scenario.accounts.enumerated() {
+            for (l, lot) in oracle.lots.enumerated() where lot.account == a && decoded.sold[l] > 0 {
+                expect(!account.lots[lot.index].doNotSell, "\(name): lot \(lot.where_) is marked doNotSell and sold")
+            }
+        }
+        for buy in decoded.buys where buy.amount > 0 {
+            let menu = scenario.accounts[buy.account].canBuy
+            expect(menu?.contains(buy.symbol) ?? true, "\(name): \(scenario.accounts[buy.account].id) buys \(buy.symbol), not in its canBuy \(menu ?? [])")
+        }
+
         // Nothing a recent loss sale (on asOf or up to 30 days before) blocks is bought.
         let blocked = Set(scenario.recentSales.filter { ModelOracle.days(from: $0.sold, to: scenario.asOf) <= 30 }.map(\.symbol))
         for buy in decoded.buys where buy.amount > 0 {
@@ -937,6 +948,15 @@ enum SmallScenarioBuilder {
                         account: pick(accounts).id, symbol: chance(0.8) ? pick(names) : "GONE", shares: Double(int(1...100)),
                         loss: cents(0...500_000), sold: Day(ordinal: asOf.ordinal - pick([0, 1, 15, 29, 30]))))
             }
+        }
+        // doNotSell lots and canBuy menus, drawn after everything else (earlier seeds unchanged):
+        // lots are marked only where the account needs no sale (no withdrawal, cash ≥ minCash), so
+        // the scenario stays valid; a menu is any subset of the symbols, possibly empty.
+        for a in accounts.indices {
+            if chance(0.3), accounts[a].flow >= 0, accounts[a].cash + accounts[a].flow >= accounts[a].minCash {
+                for l in accounts[a].lots.indices where chance(0.4) { accounts[a].lots[l].doNotSell = true }
+            }
+            if chance(0.2) { accounts[a].canBuy = names.filter { _ in chance(0.5) } }
         }
         return Scenario(
             name: "Small \(seed)", asOf: asOf, tax: tax, prices: prices, pie: householdPie, accounts: accounts,
