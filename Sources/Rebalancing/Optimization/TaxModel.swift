@@ -124,9 +124,10 @@ struct TaxModel {
                 let linear = terms(piece)
                 return Branch(terms: linear, constant: piece.value(s0, l0) - t0)
             }
-            // τ ≥ each piece: τ − a·ΣS − b·ΣL ≥ a·s0 + b·l0 + c.
-            let tau = model.addVariable(lower: -.infinity)
-            for piece in pieces {
+            // τ ≥ each piece: τ − a·ΣS − b·ΣL ≥ a·s0 + b·l0 + c; the constant floor −rST·limit
+            // as τ's lower bound (a free column made GLPK's branch and bound cycle).
+            let tau = model.addVariable(lower: floor.c)
+            for piece in pieces where piece != floor {
                 model.addConstraint([Term(tau, 1)] + terms(piece).map { Term($0.variable, -$0.coefficient) }, lower: piece.value(s0, l0))
             }
             return Branch(terms: [Term(tau, 1)], constant: -t0)
