@@ -1,0 +1,92 @@
+import Testing
+
+@testable import GLPKSolver
+@testable import LinearProgramming
+
+/// The MIP safeguards are written against the protocols, so a backend that answers wrongly is
+/// caught whatever it is. These sessions are GLPK with a branch and bound that lies.
+@Suite("MIP safeguards against the protocol")
+struct SafeguardTests {
+    /// GLPK, except that branch and bound answers `verdict` (once, or every time).
+    final class LyingSession: MIPSession, DualSession {
+        let inner: GLPKProblem
+        let verdict: BranchAndBoundOutcome
+        var lies: Int
+        var branchAndBoundRuns = 0
+        init(_ model: LinearModel, verdict: BranchAndBoundOutcome, lies: Int) throws {
+            inner = try GLPKProblem(model)
+            self.verdict = verdict
+            self.lies = lies
+        }
+        var variableCount: Int { inner.variableCount }
+        var constraintCount: Int { inner.constraintCount }
+        var binaryVariables: [Variable] { inner.binaryVariables }
+        func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable { try inner.addVariable(column) }
+        func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef { try inner.addConstraint(row) }
+        func setObjective(_ terms: [Term]) throws(LinearProgrammingError) { try inner.setObjective(terms) }
+        func setBounds(_ c: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
+            try inner.setBounds(c, lower: lower, upper: upper)
+        }
+        func setBounds(_ v: Variable, lower: Double, upper: Double) throws(LinearProgrammingError) {
+            try inner.setBounds(v, lower: lower, upper: upper)
+        }
+        func solveLP() -> TerminationStatus { inner.solveLP() }
+        func objectiveValue() -> Double { inner.objectiveValue() }
+        func primalValues() -> [Double] { inner.primalValues() }
+        func rowDuals() -> [Double] { inner.rowDuals() }
+        func fixBinaries(_ choice: [Bool]?) { inner.fixBinaries(choice) }
+        func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome {
+            branchAndBoundRuns += 1
+            guard lies > 0 else { return inner.branchAndBound(incumbent: incumbent, presolve: presolve) }
+            lies -= 1
+            return verdict
+        }
+    }
+
+    // The knapsack of MIPTests: the integer optimum is {b, c} = 20 (objective −20), worked there by
+    // listing every subset within the weight limit 9.
+
+    @Test("A claimed optimum that breaks a row never comes back: three binaries are enumerated")
+    func infeasibleClaimIsCaught() throws {
+        // {a, b} weighs 10 > 9: fixing it makes the LP infeasible, so the claim does not verify.
+        let session = try LyingSession(MIPTests.knapsack(binary: true).model, verdict: .optimal([true, true, false]), lies: 1)
+        let solution = session.solve()
+        #expect(solution.status == .optimal)
+        #expect(close(solution.objectiveValue, -20))
+        #expect(close(solution.values, [0, 1, 1]))
+        #expect(session.branchAndBoundRuns == 1, "three binaries: enumerated, no second branch and bound")
+    }
+
+    @Test("A feasible but worse claim still verifies: verification checks feasibility, the value is the choice's")
+    func worseClaimKeepsItsOwnValue() throws {
+        // {a, c} is feasible (weight 7) but worth 17: verification re-solves with it fixed and
+        // returns that LP's exact values; it does not pretend the point is better than it is.
+        let session = try LyingSession(MIPTests.knapsack(binary: true).model, verdict: .optimal([true, false, true]), lies: 1)
+        let solution = session.solve()
+        #expect(solution.status == .optimal)
+        #expect(close(solution.objectiveValue, -17))
+        #expect(close(solution.values, [1, 0, 1]))
+    }
+
+    @Test("A false \"infeasible\" gets a second opinion", arguments: [BranchAndBoundOutcome.infeasible, .inconclusive])
+    func falseInfeasibleIsOverruled(verdict: BranchAndBoundOutcome) throws {
+        let session = try LyingSession(MIPTests.knapsack(binary: true).model, verdict: verdict, lies: 1)
+        let solution = session.solve()
+        #expect(solution.status == .optimal)
+        #expect(close(solution.objectiveValue, -20))
+    }
+
+    @Test("A backend failure keeps its routine and raw code")
+    func failureKeepsTheCode() throws {
+        let failure = SolverFailure("the solver failed", routine: "glp_intopt", code: 0x05)
+        let session = try LyingSession(MIPTests.knapsack(binary: true).model, verdict: .failure(failure), lies: 1)
+        let solution = session.solve()
+        #expect(solution.status == .numericalFailure(failure))
+        if case .numericalFailure(let kept) = solution.status {
+            #expect(kept.routine == "glp_intopt" && kept.code == 0x05)
+        }
+        // GLPK's own table: glp_simplex's GLP_EFAIL (0x05) is a failure that keeps both.
+        #expect(GLPKRoutine.simplex.check(0x05) == .failed(GLPKError(routine: "glp_simplex", code: 0x05)))
+        #expect(GLPKError(routine: "glp_simplex", code: 0x05).failure.code == 0x05)
+    }
+}
