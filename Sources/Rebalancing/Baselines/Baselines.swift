@@ -166,7 +166,8 @@ enum Baselines {
             let available = lot.shares - (remainingOnly ? shares[l] : 0)
             let x = min(available, left / lot.price)
             guard x > 0 else { continue }
-            shares[l] += x
+            // Two partial sales of a lot can add up to a hair over its shares: never sell more than it holds.
+            shares[l] = min(lot.shares, shares[l] + x)
             left -= x * lot.price
             if left < 1e-9 { left = 0 }
         }

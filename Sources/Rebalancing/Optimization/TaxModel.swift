@@ -65,7 +65,11 @@ struct TaxModel {
         var s = (s0, s0), l = (l0, l0)
         for (index, lot) in household.lots.enumerated() where lot.isTaxable && !lot.isLookBack {
             let perDollar = lot.gainPerShare / lot.price
-            guard abs(perDollar) >= 1e-12, upper[index] > 0 else { continue }
+            // A gain under 1e-7 per dollar sold is none: leaving it out moves Tax by at most
+            // 1e-7 of the dollars sold (within MODEL's stage margin of 1e-7·Σ I), and in the
+            // epigraph rows such a coefficient beside the rates made GLPK's simplex call a
+            // feasible cash-only model infeasible (a lot bought at 306.380017 priced 306.38).
+            guard abs(perDollar) >= 1e-7, upper[index] > 0 else { continue }
             let most = perDollar * upper[index]
             if lot.isLongTerm {
                 longTerms.append(Term(sells[index], perDollar))
