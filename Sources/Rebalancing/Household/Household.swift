@@ -78,16 +78,17 @@ public struct Household: Sendable {
         self.symbols = symbols
         self.prices = symbols.map { scenario.prices[$0] ?? .nan }
         self.blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
-        self.identicalKey = symbols.indices.map { s in
+        let identicalKey = symbols.indices.map { s in
             scenario.identicalGroup(of: symbols[s]).compactMap { symbolIndex[$0] }.min() ?? s
         }
+        self.identicalKey = identicalKey
 
         // Look-back: lots acquired 30 days or fewer before asOf, in any account, counted by
         // identical group. A loss lot is caught by any such lot other than itself.
         func isRecent(_ lot: Lot) -> Bool { lot.acquired.days(to: scenario.asOf) <= 30 }
-        var recentLots: [[String]: Int] = [:]
+        var recentLots: [Int: Int] = [:]
         for account in accounts {
-            for lot in account.lots where isRecent(lot) { recentLots[scenario.identicalGroup(of: lot.symbol), default: 0] += 1 }
+            for lot in account.lots where isRecent(lot) { recentLots[identicalKey[symbolIndex[lot.symbol]!], default: 0] += 1 }
         }
 
         var lots: [LotInfo] = []
@@ -99,7 +100,7 @@ public struct Household: Sendable {
                 let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
                 let isTaxable = account.type == .taxable
                 let loss = price - lot.costBasis / lot.shares < 0
-                let others = (recentLots[scenario.identicalGroup(of: lot.symbol)] ?? 0) - (isRecent(lot) ? 1 : 0)
+                let others = (recentLots[identicalKey[symbolIndex[lot.symbol]!]] ?? 0) - (isRecent(lot) ? 1 : 0)
                 let isLookBack = isTaxable && loss && others > 0
                 let rate =
                     !isTaxable || isLookBack
