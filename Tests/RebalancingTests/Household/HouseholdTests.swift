@@ -5,11 +5,6 @@ import Testing
 
 // Tests of MODEL §2's derived quantities: groups, V_G and I_G, target weights, gains and rates.
 
-private func householdFrom(_ yaml: String) throws -> Household {
-    Household(try ScenarioLoader.parse(Data(yaml.utf8), format: .yaml, source: "household.yaml"))
-}
-
-private func householdClose(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance }
 
 /// w_{G,s} by symbol name.
 private func groupTargets(_ h: Household, group: Int) -> [String: Double] {
@@ -63,7 +58,7 @@ struct HouseholdTests {
     // MARK: Groups
 
     @Test func groupFormation() throws {
-        let h = try householdFrom(householdThreeAccounts)
+        let h = try household(householdThreeAccounts)
         // The household group (accounts without a pie: brokerage, 401k) first, then the Roth alone.
         #expect(h.groups.count == 2)
         #expect(h.groups[0].accounts == [0, 2])
@@ -76,7 +71,7 @@ struct HouseholdTests {
     }
 
     @Test func symbolsAreEveryHeldOrTargetedSymbolSorted() throws {
-        let h = try householdFrom(householdThreeAccounts)
+        let h = try household(householdThreeAccounts)
         // Held: VTI, GLD, QQQ, BND; targeted: VTI, BND, BNDX, QQQ, VGT. Priced-only symbols are not listed.
         #expect(h.symbols == ["BND", "BNDX", "GLD", "QQQ", "VGT", "VTI"])
         #expect(h.prices == [70, 50, 180, 500, 600, 300])
@@ -87,32 +82,32 @@ struct HouseholdTests {
     }
 
     @Test func valueAndInvestableIncludeFlowAndMinCash() throws {
-        let h = try householdFrom(householdThreeAccounts)
+        let h = try household(householdThreeAccounts)
         // Household group:
         //   brokerage: cash 1000 + flow 5000 + 10·300 + 4·300 + 2·180 = 1000 + 5000 + 3000 + 1200 + 360 = 10,560
         //   401k:      cash 200 + flow −500 + 100·70 = 6,700
         //   V = 17,260; minCash 100 + 50 = 150; I = 17,110.
-        #expect(householdClose(h.groups[0].value, 17_260))
-        #expect(householdClose(h.groups[0].investable, 17_110))
+        #expect(close(h.groups[0].value, 17_260, within: 1e-9))
+        #expect(close(h.groups[0].investable, 17_110, within: 1e-9))
         // Roth: 500 + 7000 + 30·500 + 1·300 = 22,800; no minCash: I = 22,800.
-        #expect(householdClose(h.groups[1].value, 22_800))
-        #expect(householdClose(h.groups[1].investable, 22_800))
+        #expect(close(h.groups[1].value, 22_800, within: 1e-9))
+        #expect(close(h.groups[1].investable, 22_800, within: 1e-9))
         // Σ I_G = 17,110 + 22,800 = 39,910.
-        #expect(householdClose(h.totalInvestable, 39_910))
+        #expect(close(h.totalInvestable, 39_910, within: 1e-9))
     }
 
     @Test func maxSpendPerAccount() throws {
-        let h = try householdFrom(householdThreeAccounts)
+        let h = try household(householdThreeAccounts)
         // brokerage: 1000 + 5000 − 100 + 3000 + 1200 + 360 = 10,460.
-        #expect(householdClose(h.maxSpend(account: 0), 10_460))
+        #expect(close(h.maxSpend(account: 0), 10_460, within: 1e-9))
         // roth: 500 + 7000 + 15,000 + 300 = 22,800.
-        #expect(householdClose(h.maxSpend(account: 1), 22_800))
+        #expect(close(h.maxSpend(account: 1), 22_800, within: 1e-9))
         // 401k: 200 − 500 − 50 + 7000 = 6,650.
-        #expect(householdClose(h.maxSpend(account: 2), 6_650))
+        #expect(close(h.maxSpend(account: 2), 6_650, within: 1e-9))
     }
 
     @Test func onlyAccountsWithOwnPies() throws {
-        let h = try householdFrom(
+        let h = try household(
             """
             asOf: 2026-11-20
             prices: {VTI: 300, QQQ: 500}
@@ -131,23 +126,23 @@ struct HouseholdTests {
     // MARK: Target weights
 
     @Test func nestedTargetsAreProductsOfWeights() throws {
-        let h = try householdFrom(householdThreeAccounts)
+        let h = try household(householdThreeAccounts)
         // VTI 60% → 0.6; Bonds 40% × BND 70% = 0.28; Bonds 40% × BNDX 30% = 0.12.
         let t = groupTargets(h, group: 0)
         #expect(t.count == 3)
-        #expect(householdClose(t["VTI"]!, 0.60))
-        #expect(householdClose(t["BND"]!, 0.28))
-        #expect(householdClose(t["BNDX"]!, 0.12))
+        #expect(close(t["VTI"]!, 0.60, within: 1e-9))
+        #expect(close(t["BND"]!, 0.28, within: 1e-9))
+        #expect(close(t["BNDX"]!, 0.12, within: 1e-9))
         // The Roth's own pie: QQQ 0.6, VGT 0.4; VTI held but untargeted (no entry).
         let r = groupTargets(h, group: 1)
         #expect(r.count == 2)
-        #expect(householdClose(r["QQQ"]!, 0.6))
-        #expect(householdClose(r["VGT"]!, 0.4))
+        #expect(close(r["QQQ"]!, 0.6, within: 1e-9))
+        #expect(close(r["VGT"]!, 0.4, within: 1e-9))
         #expect(r["VTI"] == nil)
     }
 
     @Test func symbolInTwoLeavesGetsTheSum() throws {
-        let h = try householdFrom(
+        let h = try household(
             """
             asOf: 2026-11-20
             prices: {VTI: 300, VXUS: 60}
@@ -163,12 +158,12 @@ struct HouseholdTests {
             """)
         // VTI: 0.5 + 0.5·0.4 = 0.7; VXUS: 0.5·0.6 = 0.3.
         let t = groupTargets(h, group: 0)
-        #expect(householdClose(t["VTI"]!, 0.7))
-        #expect(householdClose(t["VXUS"]!, 0.3))
+        #expect(close(t["VTI"]!, 0.7, within: 1e-9))
+        #expect(close(t["VXUS"]!, 0.3, within: 1e-9))
     }
 
     @Test func threeLevelsDeep() throws {
-        let h = try householdFrom(
+        let h = try household(
             """
             asOf: 2026-11-20
             prices: {A: 1, B: 1, C: 1, D: 1}
@@ -186,11 +181,11 @@ struct HouseholdTests {
             """)
         // A 0.5; B 0.5·0.5 = 0.25; C 0.5·0.5·0.25 = 0.0625; D 0.5·0.5·0.75 = 0.1875. Sum 1.
         let t = groupTargets(h, group: 0)
-        #expect(householdClose(t["A"]!, 0.5))
-        #expect(householdClose(t["B"]!, 0.25))
-        #expect(householdClose(t["C"]!, 0.0625))
-        #expect(householdClose(t["D"]!, 0.1875))
-        #expect(householdClose(t.values.reduce(0, +), 1))
+        #expect(close(t["A"]!, 0.5, within: 1e-9))
+        #expect(close(t["B"]!, 0.25, within: 1e-9))
+        #expect(close(t["C"]!, 0.0625, within: 1e-9))
+        #expect(close(t["D"]!, 0.1875, within: 1e-9))
+        #expect(close(t.values.reduce(0, +), 1, within: 1e-9))
     }
 
     @Test func pieTargetFractionsDirectly() {
@@ -203,34 +198,34 @@ struct HouseholdTests {
         ])
         // X: 0.25 + 0.75·0.2 = 0.4; Y: 0.75·0.8 = 0.6.
         let t = pie.targetFractions
-        #expect(householdClose(t["X"]!, 0.4))
-        #expect(householdClose(t["Y"]!, 0.6))
+        #expect(close(t["X"]!, 0.4, within: 1e-9))
+        #expect(close(t["Y"]!, 0.6, within: 1e-9))
     }
 
     // MARK: Lots: gains and rates
 
     @Test func gainPerShare() throws {
-        let h = try householdFrom(householdThreeAccounts)
+        let h = try household(householdThreeAccounts)
         // Lot order follows the accounts: brokerage lots 0–2, roth lots 3–4, 401k lot 5.
         #expect(h.lotsByAccount == [[0, 1, 2], [3, 4], [5]])
         // 300 − 2500/10 = 50.
-        #expect(householdClose(h.lots[0].gainPerShare, 50))
+        #expect(close(h.lots[0].gainPerShare, 50, within: 1e-9))
         // 300 − 1320/4 = 300 − 330 = −30.
-        #expect(householdClose(h.lots[1].gainPerShare, -30))
+        #expect(close(h.lots[1].gainPerShare, -30, within: 1e-9))
         // 180 − 400/2 = −20.
-        #expect(householdClose(h.lots[2].gainPerShare, -20))
+        #expect(close(h.lots[2].gainPerShare, -20, within: 1e-9))
         // 500 − 9000/30 = 200.
-        #expect(householdClose(h.lots[3].gainPerShare, 200))
+        #expect(close(h.lots[3].gainPerShare, 200, within: 1e-9))
         // 70 − 8000/100 = −10.
-        #expect(householdClose(h.lots[5].gainPerShare, -10))
+        #expect(close(h.lots[5].gainPerShare, -10, within: 1e-9))
         // p·q: 10·300 = 3000.
-        #expect(householdClose(h.lots[0].value, 3000))
+        #expect(close(h.lots[0].value, 3000, within: 1e-9))
         #expect(h.lots[1].account == 0 && h.lots[1].index == 1)
         #expect(h.lots[5].account == 2 && h.lots[5].index == 0)
     }
 
     @Test func fractionalShares() throws {
-        let h = try householdFrom(
+        let h = try household(
             """
             asOf: 2026-11-20
             prices: {VTI: 300}
@@ -238,14 +233,14 @@ struct HouseholdTests {
             accounts: [{id: a, type: taxable, lots: [{symbol: VTI, shares: 3.5, costBasis: 1000, acquired: 2020-01-01}]}]
             """)
         // 300 − 1000/3.5 = 300 − 285.714285… = 14.285714…
-        #expect(householdClose(h.lots[0].gainPerShare, 300 - 2000.0 / 7))
-        #expect(householdClose(h.lots[0].gainPerShare, 14.285_714_285_714, 1e-9))
+        #expect(close(h.lots[0].gainPerShare, 300 - 2000.0 / 7, within: 1e-9))
+        #expect(close(h.lots[0].gainPerShare, 14.285_714_285_714, within: 1e-9))
         // V = 3.5·300 = 1050.
-        #expect(householdClose(h.groups[0].value, 1050))
+        #expect(close(h.groups[0].value, 1050, within: 1e-9))
     }
 
     @Test func ratesByAccountTypeAndTerm() throws {
-        let h = try householdFrom(householdThreeAccounts)
+        let h = try household(householdThreeAccounts)
         // tax: rST 0.32, rLT 0.20.
         // brokerage lot 0: 2021-03-04, long-term gain → 0.20.
         #expect(h.lots[0].isLongTerm && h.lots[0].isTaxable)
@@ -264,7 +259,7 @@ struct HouseholdTests {
     }
 
     @Test func defaultRatesWithoutTaxSection() throws {
-        let h = try householdFrom(
+        let h = try household(
             """
             asOf: 2026-11-20
             prices: {VTI: 300}
@@ -282,7 +277,7 @@ struct HouseholdTests {
     @Test func lookBackLossInTheHouseholdAffectsOnlyTaxableLosses() throws {
         // VTI bought 2026-11-10 (10 days before asOf) in the 401k: the taxable VTI loss lot gets rate 0;
         // the taxable VTI gain lot keeps its rate.
-        let h = try householdFrom(
+        let h = try household(
             """
             asOf: 2026-11-20
             prices: {VTI: 300}

@@ -22,15 +22,6 @@ private func identicalYAML(identical: Bool, extraLots: String = "", recentSales:
     """
 }
 
-private func issueLines(_ text: String) -> [String] {
-    do throws(ScenarioError) {
-        _ = try ScenarioLoader.parse(Data(text.utf8), format: .yaml, source: "s.yaml")
-        return []
-    } catch {
-        return error.lines
-    }
-}
-
 @Suite struct IdenticalGroupsTests {
     @Test func groupsAreRead() throws {
         let h = try household(identicalYAML(identical: true))

@@ -32,15 +32,6 @@ private func menuYAML(canBuy: String?) -> String {
     """
 }
 
-private func issueLines(_ text: String) -> [String] {
-    do throws(ScenarioError) {
-        _ = try ScenarioLoader.parse(Data(text.utf8), format: .yaml, source: "s.yaml")
-        return []
-    } catch {
-        return error.lines
-    }
-}
-
 @Suite struct MenuAndDoNotSellTests {
     @Test func theKeysAreRead() throws {
         let h = try household(doNotSellYAML())

@@ -9,17 +9,10 @@ import Testing
     /// Two lots of A: L1 10 sh, basis $500 (gain $50/sh, long-term, tax $7.50/sh);
     /// L2 10 sh, basis $1,200 (loss $20/sh, short-term, tax −$7.00/sh). Target 50/50 of
     /// I = $2,000, so A must fall from $2,000 to $1,000: sell 10 shares and buy $1,000 of B.
-    static let twoLots = """
-        asOf: 2026-11-20
-        prices: {A: 100, B: 100}
-        pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-        accounts:
-          - id: t
-            type: taxable
-            lots:
-              - {symbol: A, shares: 10, costBasis: 500, acquired: 2020-01-01}
-              - {symbol: A, shares: 10, costBasis: 1200, acquired: 2026-06-01}
-        """
+    static let twoLots = halfAndHalfYAML(lots: [
+        "{symbol: A, shares: 10, costBasis: 500, acquired: 2020-01-01}",
+        "{symbol: A, shares: 10, costBasis: 1200, acquired: 2026-06-01}",
+    ])
 
     @Test func fullSellsTheCheapestLotsToReachTarget() throws {
         // D* = 0. Among the ways to sell 10 shares, L2 costs −$7/sh and L1 +$7.50/sh: all of L2.
@@ -43,18 +36,10 @@ import Testing
 
     /// A: 10 sh at $100, basis $500, long-term (gain $50/sh); B: 5 sh, basis $500 (no gain);
     /// deposit $300. I = 1000 + 500 + 300 = 1800, targets $900 each: A is $100 over, B $400 under.
-    static let deposit = """
-        asOf: 2026-11-20
-        prices: {A: 100, B: 100}
-        pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-        accounts:
-          - id: t
-            type: taxable
-            flow: 300
-            lots:
-              - {symbol: A, shares: 10, costBasis: 500, acquired: 2020-01-01}
-              - {symbol: B, shares: 5, costBasis: 500, acquired: 2020-01-01}
-        """
+    static let deposit = halfAndHalfYAML(lots: [
+        "{symbol: A, shares: 10, costBasis: 500, acquired: 2020-01-01}",
+        "{symbol: B, shares: 5, costBasis: 500, acquired: 2020-01-01}",
+    ], account: "flow: 300")
 
     @Test func cashOnlyBuysWhatIsUnderweightAndSellsNothing() throws {
         // No sells allowed (cash + flow ≥ minCash). The $300 goes to B: B is then $100 under,
@@ -81,15 +66,7 @@ import Testing
     /// One lot of A, 10 sh at $100 with basis $0, target 50/50 of $1,000: selling $v of A and
     /// buying $v of B leaves D = 500 − v and costs LotTax = rate × v (the whole price is gain).
     static func singleGain(acquired: String) -> String {
-        """
-        asOf: 2026-11-20
-        prices: {A: 100, B: 100}
-        pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-        accounts:
-          - id: t
-            type: taxable
-            lots: [{symbol: A, shares: 10, costBasis: 0, acquired: \(acquired)}]
-        """
+        halfAndHalfYAML(lots: ["{symbol: A, shares: 10, costBasis: 0, acquired: \(acquired)}"])
     }
 
     @Test(arguments: [
@@ -129,17 +106,10 @@ import Testing
         // D_β = ½(10 + 10): sell $10 of A, buy $10 of B (LotTax 0.15 × 50 × 0.1 = $0.75). D then
         // stays near 50: the LotTax stage's tolerance (0.01 + 1e-7·1000 = 0.0101) allows at most
         // 0.0101 / 0.075 = $0.13 more to be sold.
-        let yaml = """
-            asOf: 2026-11-20
-            prices: {A: 100, B: 100}
-            pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-            accounts:
-              - id: t
-                type: taxable
-                lots:
-                  - {symbol: A, shares: 5.6, costBasis: 280, acquired: 2020-01-01}
-                  - {symbol: B, shares: 4.4, costBasis: 440, acquired: 2020-01-01}
-            """
+        let yaml = halfAndHalfYAML(lots: [
+            "{symbol: A, shares: 5.6, costBasis: 280, acquired: 2020-01-01}",
+            "{symbol: B, shares: 4.4, costBasis: 440, acquired: 2020-01-01}",
+        ])
         let r = try report(household(yaml), "band:5")
         #expect(close(r.amount("t", "A", .sell), 10, within: 0.14))
         #expect(close(r.summary.lotTax, 0.75, within: 0.011))

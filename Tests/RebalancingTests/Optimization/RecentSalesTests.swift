@@ -20,15 +20,6 @@ private func recentSalesYAML(_ sales: String, asOf: String = "2026-11-20") -> St
     """
 }
 
-private func recentSalesIssues(_ text: String) -> [String] {
-    do throws(ScenarioError) {
-        _ = try ScenarioLoader.parse(Data(text.utf8), format: .yaml, source: "s.yaml")
-        return []
-    } catch {
-        return error.lines
-    }
-}
-
 @Suite struct RecentSalesTests {
     @Test func aSaleTenDaysAgoIsReadAndBlocksUntilThirtyOneDaysAfterIt() throws {
         let h = try household(recentSalesYAML("[{account: brokerage, symbol: VEA, shares: 5, loss: 100, sold: 2026-11-10}]"))
@@ -44,7 +35,7 @@ private func recentSalesIssues(_ text: String) -> [String] {
         #expect(h.scenario.blocks.map(\.until) == [Day("2026-11-21")!])
         // 31 and 40 days before: refused, with the field path and the first day allowed.
         for (sold, age) in [("2026-10-20", 31), ("2026-10-11", 40)] {
-            let lines = recentSalesIssues(
+            let lines = issueLines(
                 recentSalesYAML("[{account: brokerage, symbol: VEA, shares: 5, loss: 100, sold: \(sold)}]"))
             #expect(
                 lines == [
@@ -55,7 +46,7 @@ private func recentSalesIssues(_ text: String) -> [String] {
     }
 
     @Test func everyBadFieldIsReportedWithItsPath() {
-        let lines = recentSalesIssues(
+        let lines = issueLines(
             recentSalesYAML(
                 """
                 [{account: ira, symbol: VEA, shares: 0, loss: -5, sold: 2026-11-10},
@@ -74,7 +65,7 @@ private func recentSalesIssues(_ text: String) -> [String] {
                 "s.yaml: recentSales[3].symbol: is required",
             ])
         // The unknown account is reported once the fields read (here: the only problem).
-        let unknown = recentSalesIssues(
+        let unknown = issueLines(
             recentSalesYAML("[{account: ira, symbol: VEA, shares: 1, loss: 1, sold: 2026-11-10}]"))
         #expect(unknown == ["s.yaml: recentSales[0].account: no account \"ira\" in accounts (they are \"brokerage\")"])
     }

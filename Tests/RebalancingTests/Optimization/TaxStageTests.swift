@@ -10,18 +10,11 @@ import Testing
     /// A of 100 shares in one lot (basis `basis`, acquired `acquired`) and B of 100 shares at no
     /// gain (long-term); target 50/50 of I = $20,000: on target, D = 0.
     static func oneLot(basis: Int, acquired: String, tax: String) -> String {
-        """
-        asOf: 2026-11-20
-        tax: \(tax)
-        prices: {A: 100, B: 100}
-        pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-        accounts:
-          - id: t
-            type: taxable
-            lots:
-              - {symbol: A, shares: 100, costBasis: \(basis), acquired: \(acquired)}
-              - {symbol: B, shares: 100, costBasis: 10000, acquired: 2020-01-01}
-        """
+        halfAndHalfYAML(
+            lots: [
+                "{symbol: A, shares: 100, costBasis: \(basis), acquired: \(acquired)}",
+                "{symbol: B, shares: 100, costBasis: 10000, acquired: 2020-01-01}",
+            ], tax: tax)
     }
 
     @Test func aShortTermLossAgainstRealizedLongTermGainsIsWorthTheLongTermRate() throws {
@@ -60,17 +53,10 @@ import Testing
 
     /// A is $10,000 overweight: lot 1 (short-term, basis $20,000: loss $1 per dollar) and lot 2
     /// (long-term, basis $10,000: no gain), 100 shares each; B none; target 50/50 of I = $20,000.
-    static let offsetLimit = """
-        asOf: 2026-11-20
-        prices: {A: 100, B: 100}
-        pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-        accounts:
-          - id: t
-            type: taxable
-            lots:
-              - {symbol: A, shares: 100, costBasis: 20000, acquired: 2026-06-01}
-              - {symbol: A, shares: 100, costBasis: 10000, acquired: 2020-01-01}
-        """
+    static let offsetLimit = halfAndHalfYAML(lots: [
+        "{symbol: A, shares: 100, costBasis: 20000, acquired: 2026-06-01}",
+        "{symbol: A, shares: 100, costBasis: 10000, acquired: 2020-01-01}",
+    ])
 
     @Test func pastTheOffsetLimitHarvestingSavesNothingThisYearButHarvestPrefersIt() throws {
         // D = 0 needs $10,000 of A sold and $10,000 of B bought. Selling $x of lot 1 and the rest
@@ -95,18 +81,10 @@ import Testing
         //   lot 1: S = 0, L = 0: T = 0, Tax = $1,050;
         //   lot 2: S = 2,000, L = −4,000, U = −2,000: T = −700, Tax = $350.
         // Mixing x of lot 1: U = −2,000 + 0.2x ≤ 0 and L ≤ 0, T = 0.35·U rises with x: all of lot 2.
-        let yaml = """
-            asOf: 2026-11-20
-            tax: {carryforwardLoss: {shortTerm: 0, longTerm: 4000}}
-            prices: {A: 100, B: 100}
-            pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-            accounts:
-              - id: t
-                type: taxable
-                lots:
-                  - {symbol: A, shares: 100, costBasis: 6000, acquired: 2020-01-01}
-                  - {symbol: A, shares: 100, costBasis: 8000, acquired: 2026-06-01}
-            """
+        let yaml = halfAndHalfYAML(lots: [
+            "{symbol: A, shares: 100, costBasis: 6000, acquired: 2020-01-01}",
+            "{symbol: A, shares: 100, costBasis: 8000, acquired: 2026-06-01}",
+        ], tax: "{carryforwardLoss: {shortTerm: 0, longTerm: 4000}}")
         let r = try report(household(yaml), "full")
         #expect(r.status == .optimal)
         #expect(close(r.summary.estimatedTax, 350))
