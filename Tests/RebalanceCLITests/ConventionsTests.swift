@@ -43,6 +43,16 @@ import Testing
         #expect(run.stderr.contains("did you mean \"cash-only\"?"))
     }
 
+    /// `man rebalance` is made by swift-argument-parser's generator, which drops every character
+    /// outside ASCII: help text in anything else would reach the man page with holes in it.
+    @Test(arguments: ["", "plan", "compare", "tax-cost", "frontier", "batch", "generate", "validate", "import"])
+    func helpTextIsASCIISoTheManPageKeepsIt(command: String) throws {
+        let run = try Run((command.isEmpty ? [] : [command]) + ["--help"])
+        #expect(run.status == 0)
+        let foreign = run.stdout.unicodeScalars.filter { !$0.isASCII }
+        #expect(foreign.isEmpty, "\(command) --help: \(String(String.UnicodeScalarView(foreign)))")
+    }
+
     @Test func oneAccountIsSingular() throws {
         #expect(counted(1, "account") == "1 account")
         #expect(counted(0, "account") == "0 accounts")

@@ -27,7 +27,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Worker threads (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: ArgumentHelp("Run shard K of N (K from 0 to N−1): every Nth scenario, starting with the Kth.", valueName: "K/N"))
+    @Option(help: ArgumentHelp("Run shard K of N (K from 0 to N-1): every Nth scenario, starting with the Kth.", valueName: "K/N"))
     var shard: String?
 
     @Flag(help: "Continue the run that wrote --out: keep its complete lines and do only the rest (refused, appending nothing, if it is not the same run).")

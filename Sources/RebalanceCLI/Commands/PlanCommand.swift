@@ -13,7 +13,7 @@ struct PlanCommand: ScenarioCommand {
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var solver: SolverOptionGroup
 
-    @Option(help: ArgumentHelp("\(Strategy.syntax) (default: \(Strategy.defaultForPlan.name)).", valueName: "strategy"), transform: Strategy.argument)
+    @Option(help: ArgumentHelp("\(Strategy.helpSyntax) (default: \(Strategy.defaultForPlan.name)).", valueName: "strategy"), transform: Strategy.argument)
     var strategy: Strategy = Strategy.defaultForPlan
 
     @Option(help: "Output format.")

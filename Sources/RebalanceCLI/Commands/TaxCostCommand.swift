@@ -13,7 +13,7 @@ struct TaxCostCommand: ScenarioCommand {
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var solver: SolverOptionGroup
 
-    @Option(help: ArgumentHelp("The strategy whose sales are costed: \(Strategy.syntax) (default: full).", valueName: "strategy"), transform: Strategy.argument)
+    @Option(help: ArgumentHelp("The strategy whose sales are costed: \(Strategy.helpSyntax) (default: full).", valueName: "strategy"), transform: Strategy.argument)
     var strategy: Strategy = .full
 
     @Option(help: "Output format.")

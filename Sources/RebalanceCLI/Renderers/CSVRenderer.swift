@@ -22,7 +22,7 @@ enum CSVRenderer {
                     strategy
                         + [
                             text(trade.account), text(trade.symbol), trade.action.rawValue, Money.formatShares(trade.shares),
-                            Money.fixed(trade.amount, places: 2), "",
+                            Money.plain(trade.amount), "",
                         ])
             }
             for note in report.notes {

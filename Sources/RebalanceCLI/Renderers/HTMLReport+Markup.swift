@@ -100,11 +100,6 @@ extension HTMLReport {
         element("span", [("class", "swatch"), ("style", "background:\(color)")]) + escape(label)
     }
 
-    /// Money with a leading `+` when positive (a trade's direction).
-    static func signedMoney(_ x: Double) -> String {
-        Money.cents(x) > 0 ? "+" + Money.format(x) : Money.format(x)
-    }
-
     /// The text with its first letter in upper case.
     static func capitalized(_ text: String) -> String {
         text.prefix(1).uppercased() + text.dropFirst()

@@ -126,7 +126,7 @@ enum HTMLReport {
             if let after = line.after {
                 cells.append(Cell(markup: figure(after), numeric: true))
                 let change = after - line.before
-                cells.append(.text(Money.cents(change) == 0 ? "—" : signedMoney(change), numeric: true))
+                cells.append(.text(Money.cents(change) == 0 ? "—" : Money.signed(change), numeric: true))
             }
             rows.append(Row(cells: cells))
         }
@@ -163,7 +163,7 @@ enum HTMLReport {
         let s = report.summary
         let note = escape(
             "\(report.trades.count) trade\(report.trades.count == 1 ? "" : "s"), \(Money.format(s.turnover)) traded; "
-                + "lot-level tax \(Money.format(s.lotTax)), estimated tax this year \(signedMoney(s.estimatedTax)); "
+                + "lot-level tax \(Money.format(s.lotTax)), estimated tax this year \(Money.signed(s.estimatedTax)); "
                 + "loss carried to next year: \(carried(s.carryforwardAfter)). " + report.assumptions.taxSentence)
         let body =
             report.trades.isEmpty
@@ -290,25 +290,19 @@ enum HTMLReport {
             + "Drift goes from \(at(first.report.summary)) to \(at(last.report.summary))."
     }
 
-    /// FrontierCommand's table: budget, tax this year, lot tax, drift after, turnover.
+    /// The frontier command's table (``FrontierRenderer``): budget, tax this year, lot tax,
+    /// drift after, turnover.
     static func frontierTable(_ frontier: Frontier) -> String {
-        let headers = ["Tax budget", "Est. tax", "Lot tax", "Drift after", "Turnover"]
         let rows = frontier.points.map { point -> Row in
-            let r = point.report
-            guard r.plan.hasTrades else {
+            let budget = Cell.text(Money.format(point.taxBudget), numeric: true)
+            guard let figures = point.figures else {
+                let r = point.report
                 return Row(
-                    cells: [
-                        .text(Money.format(point.taxBudget), numeric: true),
-                        Cell(markup: escape("no plan — \(r.status.name): \(r.status.description)"), columns: 4),
-                    ], className: "infeasible")
+                    cells: [budget, Cell(markup: escape("no plan — \(r.status.name): \(r.status.description)"), columns: 4)],
+                    className: "infeasible")
             }
-            let s = r.summary
-            return Row(cells: [
-                .text(Money.format(point.taxBudget), numeric: true), .text(Money.format(s.estimatedTax), numeric: true),
-                .text(Money.format(s.lotTax), numeric: true), .text(Money.percent(s.driftAfter), numeric: true),
-                .text(Money.format(s.turnover), numeric: true),
-            ])
+            return Row(cells: [budget] + figures.map { .text($0, numeric: true) })
         }
-        return table(headers: headers, numericColumns: [0, 1, 2, 3, 4], rows: rows)
+        return table(headers: FrontierRenderer.headers, numericColumns: [0, 1, 2, 3, 4], rows: rows)
     }
 }

@@ -59,7 +59,7 @@ enum TableRenderer {
                 ],
                 [
                     "  Estimated tax",
-                    "\(signed(s.estimatedTax)) (this year's tax \(Money.format(tax.taxWithoutPlan)) → "
+                    "\(Money.signed(s.estimatedTax)) (this year's tax \(Money.format(tax.taxWithoutPlan)) → "
                         + "\(Money.format(tax.taxWithPlan)))",
                 ],
                 [
@@ -85,10 +85,6 @@ enum TableRenderer {
     /// `Assumptions` and the tax settings the figures used, defaults marked, after a blank line.
     static func assumptionsBlock(_ assumptions: Assumptions) -> [String] {
         ["", "Assumptions"] + align(assumptions.lines.map { ["  " + $0.label, $0.value] }, rightAligned: [])
-    }
-
-    static func signed(_ x: Double) -> String {
-        Money.cents(x) > 0 ? "+" + Money.format(x) : Money.format(x)
     }
 
     /// Pads columns to a common width; `rightAligned` lists the columns padded on the left.

@@ -41,7 +41,7 @@ enum TaxPreviewRenderer {
             "",
             "Tax this year without the plan: \(Money.format(t.taxWithoutPlan))",
             "Tax this year with the plan:    \(Money.format(t.taxWithPlan))",
-            "Estimated tax of the plan:      \(TableRenderer.signed(t.incremental))   (lot-level tax \(Money.format(report.summary.lotTax)))",
+            "Estimated tax of the plan:      \(Money.signed(t.incremental))   (lot-level tax \(Money.format(report.summary.lotTax)))",
             "",
             report.assumptions.taxSentence,
             "",

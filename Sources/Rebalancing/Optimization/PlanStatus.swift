@@ -31,32 +31,24 @@ public enum PlanStatus: Sendable, Equatable {
         if case .timeLimit = self { true } else { false }
     }
 
-    /// A short machine-readable name (the JSON `status`).
-    public var name: String {
+    /// A short machine-readable name (the JSON `status`): the solver's own name for it.
+    public var name: String { solverTerms.name }
+
+    /// The same verdict as a ``TerminationStatus``, whose table of names and sentences is the
+    /// only one: a plan's status reads exactly as the solver's.
+    private var solverTerms: TerminationStatus {
         switch self {
-        case .optimal: "optimal"
-        case .infeasible: "infeasible"
-        case .unbounded: "unbounded"
-        case .timeLimit: "time-limit"
-        case .iterationLimit: "iteration-limit"
-        case .numericalFailure: "numerical-failure"
+        case .optimal: .optimal
+        case .infeasible: .infeasible
+        case .unbounded: .unbounded
+        case .timeLimit(let feasible): .timeLimit(feasible: feasible)
+        case .iterationLimit: .iterationLimit
+        case .numericalFailure(let why): .numericalFailure(SolverFailure(why))
         }
     }
 }
 
 extension PlanStatus: CustomStringConvertible {
     /// A sentence a person can read (the JSON `message`).
-    public var description: String {
-        switch self {
-        case .optimal: "an optimal solution was found"
-        case .infeasible: "no solution satisfies every constraint"
-        case .unbounded: "the objective can be improved without limit"
-        case .timeLimit(let feasible):
-            feasible
-                ? "the time limit was reached; the best solution found so far is not proven optimal"
-                : "the time limit was reached before any feasible solution was found"
-        case .iterationLimit: "the iteration limit was reached before the solver finished"
-        case .numericalFailure(let why): "the solver failed numerically: \(why)"
-        }
-    }
+    public var description: String { solverTerms.description }
 }

@@ -49,6 +49,12 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
     static let largestKappa = 1e6
 
     public static let syntax = "cash-only, full, tax-budget:B, tax-aware[:κ], band[:β], fifo or m1"
+
+    /// The syntax for `--help`, in plain ASCII: swift-argument-parser's man page generator drops
+    /// every other character (κ and β would vanish from `man rebalance`).
+    public static let helpSyntax =
+        "cash-only, full, tax-budget:DOLLARS, tax-aware[:K] (K dollars of tax worth one dollar of drift, default 0.10), "
+        + "band[:POINTS] (default 5), fifo or m1"
     /// The names `init(parsing:)` knows, before any `:argument`.
     public static let names = ["cash-only", "full", "tax-budget", "tax-aware", "band", "fifo", "m1"]
 
@@ -184,7 +190,7 @@ extension Strategy.Kind {
         case .taxAware(let kappa):
             "pays tax only where it buys accuracy: \(Money.format(kappa)) of tax this year is worth one misallocated dollar put back."
         case .band(let points):
-            "leaves a holding alone within \(Money.formatShares(points)) percentage points of target; fixes the rest at least tax."
+            "leaves a holding alone within \(Money.decimal(points)) percentage points of target; fixes the rest at least tax."
         case .fifo: "baseline: the full rebalance, selling the oldest lots first."
         case .m1: "baseline: M1 Finance’s rules (cash to the most underweight slices; sells losses first, lots at no gain next, gains last, long-term before short-term)."
         }

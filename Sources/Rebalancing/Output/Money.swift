@@ -1,4 +1,12 @@
-/// Rounding and formatting of money and shares: only ever at output.
+/// Rounding and formatting of money, shares and fractions: only ever at output, and only here.
+///
+/// Every renderer turns numbers into text through these, so the same figure reads the same in
+/// every command and format:
+/// - money for people: ``format(_:)`` (`$1,234.56`), ``signed(_:)`` (`+$12.00`);
+/// - money for machines (CSV, JSON): ``plain(_:)`` (`1234.56`, cents);
+/// - shares, everywhere: ``formatShares(_:)`` (6 decimals at most, `200.9362`);
+/// - other decimals (rates, fractions, points): ``decimal(_:)``, as shares;
+/// - percentages of a fraction: ``percent(_:places:)`` (`12.34%`).
 public enum Money {
     /// Rounded to cents, without negative zero.
     public static func cents(_ x: Double) -> Double {
@@ -20,6 +28,16 @@ public enum Money {
         return (negative ? "-$" : "$") + grouped(cents / 100) + "." + pad(Int(cents % 100), 2)
     }
 
+    /// `+$12.00` when positive in cents, else as ``format(_:)``: a change or a tax to pay.
+    public static func signed(_ x: Double) -> String {
+        cents(x) > 0 ? "+" + format(x) : format(x)
+    }
+
+    /// Money for machines (CSV, JSON): cents, no currency sign or separators: `1234.50`, `-12.00`.
+    public static func plain(_ x: Double) -> String {
+        fixed(x, places: 2)
+    }
+
     /// A plain decimal with `places` digits: `1234.50`.
     public static func fixed(_ x: Double, places: Int) -> String {
         guard x.isFinite, abs(x) * pow10(places) < 9e15 else { return "\(x)" }
@@ -32,8 +50,15 @@ public enum Money {
         return (negative ? "-" : "") + whole + fraction
     }
 
-    /// Shares with up to 6 decimals, trailing zeros dropped: `3.5`, `14.56`, `10`.
+    /// Shares with up to 6 decimals, trailing zeros dropped: `3.5`, `14.56`, `10`; the same in
+    /// every command and format.
     public static func formatShares(_ x: Double) -> String {
+        decimal(x)
+    }
+
+    /// A number with up to 6 decimals, trailing zeros dropped (as shares): a rate's `35`, a
+    /// fraction's `0.123457`, a band's `2.5` points.
+    public static func decimal(_ x: Double) -> String {
         guard x.isFinite, abs(x) * 1e6 < 9e15 else { return withoutTrailingZeros("\(x)") }
         let units = Int64((abs(x) * 1e6).rounded())
         let negative = x < 0 && units != 0

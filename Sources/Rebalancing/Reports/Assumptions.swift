@@ -13,7 +13,7 @@ public struct Assumptions: Sendable {
     /// `("Tax rates", "short-term 35% (default), long-term 15% (default)")`.
     public var lines: [(label: String, value: String)] {
         func mark(_ key: TaxSettings.Key) -> String { settings.isDefault(key) ? " (default)" : "" }
-        func rate(_ x: Double) -> String { Money.formatShares(x * 100) + "%" }
+        func rate(_ x: Double) -> String { Money.decimal(x * 100) + "%" }
         func terms(_ t: TermAmounts, _ key: TaxSettings.Key) -> String {
             "short-term \(Money.format(t.shortTerm)), long-term \(Money.format(t.longTerm))\(mark(key))"
         }

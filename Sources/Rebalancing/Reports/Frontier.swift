@@ -7,6 +7,14 @@ public struct Frontier: Sendable {
     public struct Point: Sendable {
         public let taxBudget: Double
         public let report: PlanReport
+
+        /// The point's figures as every table prints them — tax this year, lot tax, drift after,
+        /// turnover — or nil when its budget gave no plan.
+        public var figures: [String]? {
+            guard report.plan.hasTrades else { return nil }
+            let s = report.summary
+            return [Money.format(s.estimatedTax), Money.format(s.lotTax), Money.percent(s.driftAfter), Money.format(s.turnover)]
+        }
     }
 
     public let household: Household
@@ -38,12 +46,9 @@ public struct Frontier: Sendable {
     /// Whether every point gives the same plan (the same tax, lot tax, drift and turnover as
     /// printed): there is no trade-off to show.
     public var isFlat: Bool {
-        guard points.allSatisfy(\.report.plan.hasTrades) else { return false }
-        let printed = Set(points.map { point -> [String] in
-            let s = point.report.summary
-            return [Money.format(s.estimatedTax), Money.format(s.lotTax), Money.percent(s.driftAfter), Money.format(s.turnover)]
-        })
-        return printed.count == 1
+        let printed = points.map(\.figures)
+        guard !printed.contains(nil) else { return false }
+        return Set(printed).count == 1
     }
 
     /// `{"scenario": NAME, "assumptions": {...}, "points": [{"taxBudget", "lotTax", "estimatedTax", "driftAfter", "turnover"}]}`.

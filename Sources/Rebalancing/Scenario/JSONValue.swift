@@ -11,10 +11,10 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
-    public static func money(_ x: Double) -> JSONValue { .number(Money.fixed(x, places: 2)) }
+    public static func money(_ x: Double) -> JSONValue { .number(Money.plain(x)) }
     public static func shares(_ x: Double) -> JSONValue { .number(Money.formatShares(x)) }
     /// A fraction (drift) with 6 decimals, trailing zeros dropped.
-    public static func fraction(_ x: Double) -> JSONValue { .number(Money.formatShares(x)) }
+    public static func fraction(_ x: Double) -> JSONValue { .number(Money.decimal(x)) }
 
     /// Compact JSON on one line.
     public func serialized() -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import LinearProgramming
 @testable import Rebalancing
 
 // Tests of MODEL §5 (the tax estimate) and of money formatting (output rounding, MODEL §6).
@@ -318,6 +319,51 @@ struct MoneyFormatting {
         #expect(Money.formatShares(2.9999996) == "3")
         #expect(Money.formatShares(-2.5) == "-2.5")
         #expect(Money.shares(1.23456789) == 1.234568)
+    }
+
+    @Test func signedMoneyAndMachineMoney() {
+        // A plus only when the amount is positive once rounded to cents.
+        #expect(Money.signed(12) == "+$12.00")
+        #expect(Money.signed(0.004) == "$0.00")
+        #expect(Money.signed(0.005) == "+$0.01")
+        #expect(Money.signed(-3.5) == "-$3.50")
+        // For CSV and JSON: cents, no currency sign, no separators, no negative zero.
+        #expect(Money.plain(1234.5) == "1234.50")
+        #expect(Money.plain(-0.004) == "0.00")
+        #expect(Money.plain(-12) == "-12.00")
+        // Rates, fractions and points read as shares do.
+        #expect(Money.decimal(0.123456789) == "0.123457")
+        #expect(Money.decimal(35) == "35")
+    }
+}
+
+@Suite("Plan status")
+struct PlanStatusText {
+    /// A plan's status reads as the solver's verdict it came from: one table of names and
+    /// sentences (written out here, so that a changed table fails this test).
+    @Test(arguments: [
+        (TerminationStatus.optimal, "optimal", "an optimal solution was found"),
+        (.infeasible, "infeasible", "no solution satisfies every constraint"),
+        (.unbounded, "unbounded", "the objective can be improved without limit"),
+        (.timeLimit(feasible: true), "time-limit",
+         "the time limit was reached; the best solution found so far is not proven optimal"),
+        (.timeLimit(feasible: false), "time-limit", "the time limit was reached before any feasible solution was found"),
+        (.iterationLimit, "iteration-limit", "the iteration limit was reached before the solver finished"),
+        (.numericalFailure(SolverFailure("glp_simplex failed", routine: "glp_simplex", code: 5)), "numerical-failure",
+         "the solver failed numerically: glp_simplex failed"),
+    ])
+    func namesAndSentences(solver: TerminationStatus, name: String, sentence: String) {
+        let plan = PlanStatus(solver)
+        #expect(plan.name == name)
+        #expect(plan.description == sentence)
+        #expect(solver.name == name)
+        #expect(solver.description == sentence)
+    }
+
+    @Test func aFailureTheDomainFoundReadsAsTheSolversWould() {
+        let failed = PlanStatus.numericalFailure("the plan failed independent verification: x")
+        #expect(failed.name == "numerical-failure")
+        #expect(failed.description == "the solver failed numerically: the plan failed independent verification: x")
     }
 }
 }
