@@ -24,35 +24,53 @@ enum Baselines {
         return Plan(strategy: strategy, status: full.status, sharesSold: shares, purchases: full.purchases)
     }
 
-    /// `m1`: M1 Finance's rules, account by account, each account holding its group's pie:
-    /// 1. every slice above its target (w·I_a) is sold down to it, lots taken in M1's order
-    ///    (``m1Order``);
+    /// `m1`: M1 Finance's rules, account by account, each account holding its group's pie. A
+    /// class (a leaf's symbol with its alternates) is one slice: what its members hold fills it.
+    /// 1. every slice above its target (w·I_a) is sold down to it, lots of all its members taken
+    ///    in M1's order (``m1Order``);
     /// 2. the account's cash (cash + flow + sales − minCash) then buys the most relatively
     ///    underweight slices first: the lowest holding/target ratio is raised until it meets the
-    ///    next, and so on, until the cash runs out or every slice is on target;
+    ///    next, and so on, until every slice the account can buy is on target; cash still left
+    ///    then waits for the slices a block stops for now, and the rest (a canBuy menu leaving a
+    ///    slice nothing to buy) goes to the slices it can buy, in proportion to their targets.
+    ///    A slice is bought as its leaf's symbol, or as its first alternate the account may buy
+    ///    when it may not buy that (a canBuy menu, a block);
     /// 3. wash-sale guard: an identical group bought anywhere has none of its members' taxable
     ///    loss lots sold; if an account cannot otherwise raise a withdrawal, it sells such lots and
     ///    the group is then bought nowhere;
-    /// 4. a symbol blocked by a recent loss sale, or not on an account's canBuy menu, is not
-    ///    bought there (its slice stays underweight); lots marked doNotSell are never sold.
+    /// 4. a slice none of whose members the account may buy (canBuy, blocks) is not bought
+    ///    there (it stays underweight); lots marked doNotSell are never sold.
     static func m1(_ household: Household, strategy: Strategy) -> Plan {
         let accounts = household.scenario.accounts
         var shares = [Double](repeating: 0, count: household.lots.count)
+        let key = household.identicalKey
 
-        // Targets and holdings per account.
+        /// The member account `a` buys to fill class `c` of its group: the leaf's symbol, else the
+        /// first alternate it may buy; nil when it may buy none, or each is in `blocked`.
+        func buySymbol(_ a: Int, _ c: Household.Class, blocked: Set<Int>) -> Int? {
+            c.members.first { !blocked.contains($0) && household.mayBuy(account: a, symbol: $0) }
+        }
+
+        // Targets and holdings per account, by class (its symbol).
         var target: [[Int: Double]] = []
         var holding: [[Int: Double]] = []
         /// Identical groups (by ``Household/identicalKey``) some account means to buy.
         var toBuy = Set<Int>()
-        let key = household.identicalKey
         for a in accounts.indices {
             let group = household.groups[household.groupOfAccount[a]]
             let investable = household.maxSpend(account: a)
             var held: [Int: Double] = [:]
-            for l in household.lotsByAccount[a] { held[household.lots[l].symbol, default: 0] += household.lots[l].value }
-            let wanted = group.targets.mapValues { $0 * investable }
-            for (s, t) in wanted where (held[s] ?? 0) < t - 0.005 && household.mayBuy(account: a, symbol: s) {
-                toBuy.insert(key[s])
+            for l in household.lotsByAccount[a] {
+                held[group.classOf(household.lots[l].symbol)!.symbol, default: 0] += household.lots[l].value
+            }
+            var wanted: [Int: Double] = [:]
+            for c in group.classes where c.target > 0 {
+                wanted[c.symbol] = c.target * investable
+                if (held[c.symbol] ?? 0) < c.target * investable - 0.005,
+                    let s = buySymbol(a, c, blocked: household.blockedSymbols)
+                {
+                    toBuy.insert(key[s])
+                }
             }
             target.append(wanted)
             holding.append(held)
@@ -61,17 +79,19 @@ enum Baselines {
         // 1. Sell overweight slices down to target.
         var cash = [Double](repeating: 0, count: accounts.count)
         for (a, account) in accounts.enumerated() {
+            let group = household.groups[household.groupOfAccount[a]]
+            let classOfLot = { (l: Int) in group.classOf(household.lots[l].symbol)!.symbol }
             cash[a] = account.cash + account.flow - account.minCash
-            for s in holding[a].keys.sorted() {
-                let excess = (holding[a][s] ?? 0) - (target[a][s] ?? 0)
+            for c in holding[a].keys.sorted() {
+                let excess = (holding[a][c] ?? 0) - (target[a][c] ?? 0)
                 guard excess > 0.005 else { continue }
                 let lots = m1Order(household.lotsByAccount[a].filter {
                     let lot = household.lots[$0]
-                    return lot.symbol == s && !lot.doNotSell && !(lot.isGuardedLoss && toBuy.contains(key[s]))
+                    return classOfLot($0) == c && !lot.doNotSell && !(lot.isGuardedLoss && toBuy.contains(key[lot.symbol]))
                 }, household)
                 let raised = take(excess, from: lots, household, into: &shares)
                 cash[a] += raised
-                holding[a][s, default: 0] -= raised
+                holding[a][c, default: 0] -= raised
             }
             // A withdrawal not yet raised: sell the most overweight remaining slices, keeping
             // the guard while any other lot is left.
@@ -84,17 +104,20 @@ enum Baselines {
                 }
                 let pool = unguarded.isEmpty ? remaining : unguarded
                 guard !pool.isEmpty else { break }
-                let ratio = { (s: Int) in (holding[a][s] ?? 0) / max(target[a][s] ?? 0, 1e-9) }
-                let s = pool.map { household.lots[$0].symbol }.max { (ratio($0), -$0) < (ratio($1), -$1) }!
-                if unguarded.isEmpty { toBuy.remove(key[s]) }  // selling its losses: its group is bought nowhere
-                let lots = m1Order(pool.filter { household.lots[$0].symbol == s }, household)
+                let ratio = { (c: Int) in (holding[a][c] ?? 0) / max(target[a][c] ?? 0, 1e-9) }
+                let c = pool.map(classOfLot).max { (ratio($0), -$0) < (ratio($1), -$1) }!
+                let lots = m1Order(pool.filter { classOfLot($0) == c }, household)
+                if unguarded.isEmpty {
+                    // Selling its losses: the identical groups of the lots it sells are bought nowhere.
+                    for l in lots { toBuy.remove(key[household.lots[l].symbol]) }
+                }
                 let raised = take(-cash[a], from: lots, household, into: &shares, remainingOnly: true)
                 cash[a] += raised
-                holding[a][s, default: 0] -= raised
+                holding[a][c, default: 0] -= raised
             }
         }
-        // What may be bought: every targeted symbol none of whose taxable loss lots was sold
-        // and that no recent loss sale blocks.
+        // What may be bought: no member of an identical group one of whose taxable loss lots was
+        // sold, nor what a recent loss sale blocks.
         var blocked = household.blockedSymbols
         for (l, lot) in household.lots.enumerated() where shares[l] > 0 && lot.isGuardedLoss {
             for s in household.symbols.indices where key[s] == key[lot.symbol] { blocked.insert(s) }
@@ -103,11 +126,29 @@ enum Baselines {
         // 2. Cash buys the most relatively underweight slices first (water-filling).
         var purchases: [Plan.Purchase] = []
         for a in accounts.indices where cash[a] > 0.005 {
-            let slices = target[a].keys.filter { !blocked.contains($0) && household.mayBuy(account: a, symbol: $0) }.sorted()
-            let amounts = waterFill(
-                cash: cash[a], targets: slices.map { target[a][$0]! }, holdings: slices.map { holding[a][$0] ?? 0 })
-            for (s, amount) in zip(slices, amounts) where amount > 0.005 {
-                purchases.append(Plan.Purchase(account: a, symbol: s, amount: amount))
+            let group = household.groups[household.groupOfAccount[a]]
+            var slices: [(class: Int, symbol: Int)] = []
+            for c in group.classes where target[a][c.symbol] != nil {
+                if let s = buySymbol(a, c, blocked: blocked) { slices.append((c.symbol, s)) }
+            }
+            let targets = slices.map { target[a][$0.class]! }
+            var amounts = waterFill(cash: cash[a], targets: targets, holdings: slices.map { holding[a][$0.class] ?? 0 })
+            // Cash left once every slice it can buy is on target: kept for the slices a block
+            // stops for now (they are bought once it ends); the rest, which a canBuy menu leaves
+            // with nothing to buy, goes to the slices it can buy, in proportion to their targets.
+            let waiting = group.classes.reduce(0.0) { sum, c in
+                guard let t = target[a][c.symbol], buySymbol(a, c, blocked: blocked) == nil,
+                    c.members.contains(where: { accounts[a].mayBuy(household.symbols[$0]) })
+                else { return sum }
+                return sum + max(0, t - (holding[a][c.symbol] ?? 0))
+            }
+            let extra = cash[a] - amounts.reduce(0, +) - waiting
+            let total = targets.reduce(0, +)
+            if extra > 0.005 && total > 0 {
+                for i in amounts.indices { amounts[i] += extra * targets[i] / total }
+            }
+            for (slice, amount) in zip(slices, amounts) where amount > 0.005 {
+                purchases.append(Plan.Purchase(account: a, symbol: slice.symbol, amount: amount))
             }
         }
         return Plan(strategy: strategy, status: .optimal, sharesSold: shares, purchases: purchases)

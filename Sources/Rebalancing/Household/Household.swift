@@ -30,19 +30,43 @@ public struct Household: Sendable {
         public var isGuardedLoss: Bool { isTaxable && gainPerShare < 0 }
     }
 
+    /// A class of a group (MODEL §1): a leaf's symbol and its alternates, whose holdings fill
+    /// one target together; or a symbol the group holds that is in none of its pie's classes,
+    /// alone with target 0.
+    public struct Class: Sendable, Equatable {
+        /// The leaf's symbol, which names the class (the held symbol itself for a class of its own).
+        public let symbol: Int
+        /// The members by symbol index: the leaf's symbol first, then its alternates as written.
+        public let members: [Int]
+        /// w_{G,c}: the class's target fraction of the group's investable value.
+        public let target: Double
+    }
+
     public struct Group: Sendable {
         public let name: String
         /// Where errors about this group point.
         public let path: String
         public let accounts: [Int]
-        /// w_{G,s} by symbol index (only targeted symbols).
+        /// w_{G,c} by the symbol of each targeted class (its leaf's symbol); alternates are not
+        /// listed (see ``classes``).
         public let targets: [Int: Double]
-        /// Symbols the group targets or holds, ascending.
+        /// Symbols the group targets, holds or may fill a class with (alternates), ascending.
         public let symbols: [Int]
+        /// The classes the group targets or holds, by their symbol's index ascending. Without
+        /// alternates, one class per symbol of ``symbols``.
+        public let classes: [Class]
+        /// The index in ``classes`` of every symbol of ``symbols``.
+        public let classIndex: [Int: Int]
         /// V_G.
         public let value: Double
         /// I_G = V_G − Σ minCash.
         public let investable: Double
+
+        /// The class that `symbol` (an index) belongs to in this group, if it is held or targeted here.
+        public func classOf(_ symbol: Int) -> Class? { classIndex[symbol].map { classes[$0] } }
+
+        /// w of the class `symbol` belongs to (0 for a symbol in no targeted class).
+        public func classTarget(of symbol: Int) -> Double { classOf(symbol)?.target ?? 0 }
     }
 
     public let scenario: Scenario
@@ -69,10 +93,9 @@ public struct Household: Sendable {
         let accounts = scenario.accounts
         var symbolSet = Set<String>()
         for account in accounts { for lot in account.lots { symbolSet.insert(lot.symbol) } }
-        let householdTargets = scenario.pie?.targetFractions ?? [:]
-        let ownTargets = accounts.map { $0.pie?.targetFractions }
-        symbolSet.formUnion(householdTargets.keys)
-        for t in ownTargets { symbolSet.formUnion(t?.keys ?? [:].keys) }
+        let householdClasses = scenario.pie?.classes ?? []
+        let ownClasses = accounts.map { $0.pie?.classes }
+        for c in householdClasses + ownClasses.flatMap({ $0 ?? [] }) { symbolSet.formUnion(c.members) }
         let symbols = symbolSet.sorted()
         let symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, $0) })
         self.symbols = symbols
@@ -120,7 +143,7 @@ public struct Household: Sendable {
         // Groups: the household (accounts without a pie), then each account with its own pie.
         var groups: [Group] = []
         var groupOfAccount = [Int](repeating: 0, count: accounts.count)
-        func makeGroup(name: String, path: String, members: [Int], targets: [String: Double]) -> Group {
+        func makeGroup(name: String, path: String, members: [Int], pieClasses: [PieClass]) -> Group {
             var value = 0.0, reserve = 0.0
             var held = Set<Int>()
             for a in members {
@@ -131,10 +154,27 @@ public struct Household: Sendable {
                     held.insert(lots[l].symbol)
                 }
             }
-            let indexed = Dictionary(uniqueKeysWithValues: targets.map { (symbolIndex[$0.key]!, $0.value) })
+            // The pie's classes (a symbol in two is kept in the first: the validator refuses
+            // that), then every held symbol in none of them as a class of its own.
+            var classes: [Class] = []
+            var claimed = Set<Int>()
+            for c in pieClasses {
+                let members = c.members.map { symbolIndex[$0]! }.filter { claimed.insert($0).inserted }
+                guard let first = members.first else { continue }
+                classes.append(Class(symbol: first, members: members, target: c.target))
+            }
+            for s in held where !claimed.contains(s) {
+                claimed.insert(s)
+                classes.append(Class(symbol: s, members: [s], target: 0))
+            }
+            classes.sort { $0.symbol < $1.symbol }
+            var classIndex: [Int: Int] = [:]
+            for (i, c) in classes.enumerated() { for s in c.members { classIndex[s] = i } }
+            var targets: [Int: Double] = [:]
+            for c in classes where c.target > 0 { targets[c.symbol] = c.target }
             return Group(
-                name: name, path: path, accounts: members, targets: indexed,
-                symbols: held.union(indexed.keys).sorted(), value: value, investable: value - reserve)
+                name: name, path: path, accounts: members, targets: targets, symbols: claimed.sorted(),
+                classes: classes, classIndex: classIndex, value: value, investable: value - reserve)
         }
         let shared = accounts.indices.filter { accounts[$0].pie == nil }
         if !shared.isEmpty {
@@ -142,15 +182,15 @@ public struct Household: Sendable {
             groups.append(
                 makeGroup(
                     name: "the household pie" + (scenario.pie?.name.map { " (\($0))" } ?? ""), path: "pie",
-                    members: shared, targets: householdTargets))
+                    members: shared, pieClasses: householdClasses))
         }
         for (a, account) in accounts.enumerated() {
-            guard let targets = ownTargets[a] else { continue }
+            guard let pieClasses = ownClasses[a] else { continue }
             groupOfAccount[a] = groups.count
             groups.append(
                 makeGroup(
                     name: "account \(account.id)" + (account.pie?.name.map { " (\($0))" } ?? ""),
-                    path: "accounts[\(a)].pie", members: [a], targets: targets))
+                    path: "accounts[\(a)].pie", members: [a], pieClasses: pieClasses))
         }
         self.groups = groups
         self.groupOfAccount = groupOfAccount
@@ -162,11 +202,12 @@ public struct Household: Sendable {
         return account.cash + account.flow - account.minCash + lotsByAccount[a].reduce(0) { $0 + lots[$1].value }
     }
 
-    /// Whether account `a` may buy symbol `s` now: its group targets it (w > 0), its `canBuy`
-    /// menu (if any) lists it, and no recent loss sale blocks it.
+    /// Whether account `a` may buy symbol `s` now: `s` is a member of a class its group targets
+    /// (w > 0; the leaf's symbol or an alternate), its `canBuy` menu (if any) lists it, and no
+    /// recent loss sale blocks it.
     public func mayBuy(account a: Int, symbol s: Int) -> Bool {
         let group = groups[groupOfAccount[a]]
-        return (group.targets[s] ?? 0) > 0 && scenario.accounts[a].mayBuy(symbols[s]) && !blockedSymbols.contains(s)
+        return group.classTarget(of: s) > 0 && scenario.accounts[a].mayBuy(symbols[s]) && !blockedSymbols.contains(s)
     }
 
     /// Σ_G I_G.

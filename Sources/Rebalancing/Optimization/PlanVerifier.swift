@@ -1,6 +1,7 @@
 /// An independent check of a plan against MODEL §3–4, from the scenario and the trades alone
 /// (it shares nothing with the model builder): lots sell no more than they hold and doNotSell
-/// lots nothing, only targeted symbols an account's canBuy menu allows are bought, nothing a recent loss sale blocks is bought, cash never falls below minCash, the wash-sale guard holds, and the
+/// lots nothing, only members of targeted classes (a leaf's symbol or its alternates) that an
+/// account's canBuy menu allows are bought, nothing a recent loss sale blocks is bought, cash never falls below minCash, the wash-sale guard holds, and the
 /// strategy's own constraint (cash-only's sell cap, tax-budget's budget on this year's tax,
 /// recomputed here from MODEL §5) is met.
 public struct PlanVerifier: Sendable {
@@ -50,8 +51,8 @@ public struct PlanVerifier: Sendable {
             if !purchase.amount.isFinite || purchase.amount < 0 {
                 problems.append("\(account.id): buys \(purchase.amount) dollars of \(symbol)")
             }
-            if (group.targets[purchase.symbol] ?? 0) <= 0 {
-                problems.append("\(account.id): buys \(symbol), which its pie does not target")
+            if !(classTargets(of: household.groupOfAccount[purchase.account])[symbol].map { $0.target > 0 } ?? false) {
+                problems.append("\(account.id): buys \(symbol), which is in no class its pie targets")
             }
             if purchase.amount > 0, !(account.canBuy?.contains(symbol) ?? true) {
                 problems.append("\(account.id): buys \(symbol), which is not in its canBuy list")
@@ -96,6 +97,68 @@ public struct PlanVerifier: Sendable {
             }
         }
         return problems
+    }
+
+    /// The classes of group `g`'s pie, read from the scenario again (MODEL §1): each member
+    /// symbol (a leaf's symbol or one of its alternates) with its class's leaf symbol and the
+    /// class's target fraction, summed over leaves naming the same symbol.
+    func classTargets(of g: Int) -> [String: (leaf: String, target: Double)] {
+        let scenario = household.scenario
+        let members = household.groups[g].accounts
+        let pie = members.count == 1 && scenario.accounts[members[0]].pie != nil ? scenario.accounts[members[0]].pie : scenario.pie
+        var leafOf: [String: String] = [:]
+        var target: [String: Double] = [:]
+        func walk(_ pie: Pie, _ factor: Double) {
+            for slice in pie.slices {
+                switch slice.content {
+                case .symbol(let leaf):
+                    target[leaf, default: 0] += factor * slice.weight / 100
+                    for member in [leaf] + slice.alternates where leafOf[member] == nil { leafOf[member] = leaf }
+                case .pie(let inner): walk(inner, factor * slice.weight / 100)
+                }
+            }
+        }
+        if let pie { walk(pie, 1) }
+        return leafOf.mapValues { ($0, target[$0] ?? 0) }
+    }
+
+    /// D of MODEL §3 recomputed from the scenario and the plan's trades: per group, half of
+    /// Σ over classes of |what the members hold after trading − w·I| plus Σ |cash above minCash|.
+    /// A symbol in no class of its group is a class of its own with target 0.
+    public func misallocation(of plan: Plan) -> Double {
+        let scenario = household.scenario
+        var total = 0.0
+        for (g, group) in household.groups.enumerated() {
+            let classes = classTargets(of: g)
+            var value = 0.0
+            var holdings: [String: Double] = [:]
+            var cash: [Int: Double] = [:]
+            for a in group.accounts {
+                let account = scenario.accounts[a]
+                cash[a] = account.cash + account.flow
+                value += account.cash + account.flow - account.minCash
+            }
+            for (l, lot) in household.lots.enumerated() where group.accounts.contains(lot.account) {
+                let symbol = household.symbols[lot.symbol]
+                value += lot.value
+                holdings[classes[symbol]?.leaf ?? symbol, default: 0] += lot.price * (lot.shares - plan.sharesSold[l])
+                cash[lot.account]! += lot.price * plan.sharesSold[l]
+            }
+            for purchase in plan.purchases where group.accounts.contains(purchase.account) {
+                let symbol = household.symbols[purchase.symbol]
+                holdings[classes[symbol]?.leaf ?? symbol, default: 0] += purchase.amount
+                cash[purchase.account]! -= purchase.amount
+            }
+            for (_, c) in classes where holdings[c.leaf] == nil { holdings[c.leaf] = 0 }
+            var sum = 0.0
+            for leaf in holdings.keys.sorted() {
+                let target = classes[leaf].map { $0.leaf == leaf ? $0.target : 0 } ?? 0
+                sum += abs(holdings[leaf]! - target * value)
+            }
+            for a in group.accounts { sum += abs(cash[a]! - scenario.accounts[a].minCash) }
+            total += sum / 2
+        }
+        return total
     }
 
     /// The plan's incremental tax for the year, MODEL §5, written here again.

@@ -18,8 +18,6 @@ struct RebalanceModel {
     struct GuardCandidate {
         /// The group, by its ``Household/identicalKey`` (its first member held or targeted).
         let symbol: Int
-        /// Whether the group has only this one symbol in the household (the guard's cuts need it).
-        let isSingleSymbol: Bool
         let purchases: [Int]
         let lossLots: [Int]
         /// Every lot of the symbol, in any account.
@@ -33,7 +31,7 @@ struct RebalanceModel {
     private(set) var purchases: [Purchase] = []
     /// e_a.
     private(set) var excessCash: [Variable] = []
-    /// d⁺ and d⁻ per group, by symbol.
+    /// d⁺ and d⁻ per group, by the symbol of each class (``Household/Class/symbol``).
     private(set) var deviations: [[Int: (plus: Variable, minus: Variable)]] = []
     private(set) var guardCandidates: [GuardCandidate] = []
     /// Symbol index → its index in `guardCandidates`.
@@ -74,12 +72,12 @@ struct RebalanceModel {
             sells.append(model.addVariable(lower: 0, upper: upper))
         }
 
-        // Buys: only of symbols the account's group targets, its canBuy menu lists and no recent
-        // loss sale blocks.
+        // Buys: only of members of classes the account's group targets, that its canBuy menu
+        // lists and no recent loss sale blocks.
         for a in accounts.indices {
             let group = household.groups[household.groupOfAccount[a]]
             let cap = max(0, household.maxSpend(account: a))
-            for s in group.targets.keys.sorted() where household.mayBuy(account: a, symbol: s) {
+            for s in group.symbols where household.mayBuy(account: a, symbol: s) {
                 purchases.append(Purchase(account: a, symbol: s, variable: model.addVariable(lower: 0, upper: cap)))
             }
         }
@@ -97,28 +95,33 @@ struct RebalanceModel {
             }
         }
 
-        // Deviations: Σ p(q − x) + Σ y − w·I = d⁺ − d⁻ for each group and symbol it targets or holds.
+        // Deviations: Σ p(q − x) + Σ y − w·I = d⁺ − d⁻ for each group and class it targets or
+        // holds, over every member of the class.
         let bandPoints = self.stages.lazy.compactMap { stage -> Double? in
             if case .bandMisallocation(let points) = stage { points } else { nil }
         }.first
         for (g, group) in household.groups.enumerated() {
-            var lotsOf: [Int: [Int]] = [:]
-            for a in group.accounts { for l in household.lotsByAccount[a] { lotsOf[household.lots[l].symbol, default: []].append(l) } }
+            var lotsOf = [[Int]](repeating: [], count: group.classes.count)
+            for a in group.accounts {
+                for l in household.lotsByAccount[a] { lotsOf[group.classIndex[household.lots[l].symbol]!].append(l) }
+            }
+            var purchasesOf = [[Variable]](repeating: [], count: group.classes.count)
+            for p in purchases where household.groupOfAccount[p.account] == g {
+                purchasesOf[group.classIndex[p.symbol]!].append(p.variable)
+            }
             deviations.append([:])
-            for s in group.symbols {
+            for (c, class_) in group.classes.enumerated() {
                 let plus = model.addVariable(lower: 0)
                 let minus = model.addVariable(lower: 0)
-                deviations[g][s] = (plus, minus)
+                deviations[g][class_.symbol] = (plus, minus)
                 var terms = [Term(plus, -1), Term(minus, 1)]
                 var held = 0.0
-                for l in lotsOf[s] ?? [] {
+                for l in lotsOf[c] {
                     terms.append(Term(sells[l], -1))
                     held += household.lots[l].value
                 }
-                for p in purchases where p.symbol == s && household.groupOfAccount[p.account] == g {
-                    terms.append(Term(p.variable, 1))
-                }
-                model.addConstraint(terms, equalTo: (group.targets[s] ?? 0) * group.investable - held)
+                for y in purchasesOf[c] { terms.append(Term(y, 1)) }
+                model.addConstraint(terms, equalTo: class_.target * group.investable - held)
                 misallocation += [Term(plus, 0.5), Term(minus, 0.5)]
                 if let bandPoints {
                     // t ≥ d± − b: the part of the deviation outside the band.
@@ -163,9 +166,8 @@ struct RebalanceModel {
         for s in household.symbols.indices where key[s] == s {
             if let bought = buying[s], let lost = losses[s] {
                 candidateOfSymbol[s] = guardCandidates.count
-                let single = !household.symbols.indices.contains { $0 != s && key[$0] == s }
                 guardCandidates.append(
-                    GuardCandidate(symbol: s, isSingleSymbol: single, purchases: bought, lossLots: lost, lots: held[s] ?? []))
+                    GuardCandidate(symbol: s, purchases: bought, lossLots: lost, lots: held[s] ?? []))
             }
         }
     }

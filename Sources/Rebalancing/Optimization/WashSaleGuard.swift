@@ -139,16 +139,21 @@ extension Optimizer {
 }
 
 extension RebalanceModel {
-    /// The guard rows for one symbol: y ≤ M·z for every purchase; Σ v ≤ C·(1 − z) over the loss
-    /// lots of each taxable account (C: what they are worth); and, per group, two cuts that make
-    /// the relaxation charge drift for a conflict.
+    /// The guard rows for one identical group: y ≤ M·z for every purchase; Σ v ≤ C·(1 − z) over
+    /// the loss lots of each taxable account (C: what they are worth); and, per group G and class
+    /// c holding a member, two cuts that make the relaxation charge drift for a conflict.
     ///
-    /// With dev = held − w·I before trading, the deviation row says Σ_G v − Σ_G y = dev − (d⁺ − d⁻).
-    /// If z = 1 no loss lot sells, so Σ_G y − Σ_{other lots} v ≤ d⁺ + max(−dev, 0); if z = 0 nothing is
-    /// bought and the left side is ≤ 0. Hence Σ_G y − Σ_{other lots} v − d⁺ − max(−dev, 0)·z ≤ 0.
-    /// Likewise, if z = 0, Σ_G v_loss ≤ d⁻ + max(dev, 0), and if z = 1 it is 0: hence
-    /// Σ_G v_loss − d⁻ + max(dev, 0)·z ≤ max(dev, 0). Both hold at every feasible point; in the
-    /// relaxation they stop a fractional z from buying and selling at a loss for free.
+    /// With dev = held_c − w_c·I before trading, c's deviation row says
+    /// Σ_c v − Σ_c y = dev − (d⁺ − d⁻), sums over the class's lots and purchases in G. Let B be
+    /// the purchases of the identical group's members in c. If z = 1 no loss lot of the identical
+    /// group sells, so Σ_B y − Σ_{other lots of c} v ≤ Σ_c y − Σ_c v ≤ d⁺ + max(−dev, 0); if z = 0
+    /// nothing in B is bought and the left side is ≤ 0. Hence
+    /// Σ_B y − Σ_{other lots} v − d⁺ − max(−dev, 0)·z ≤ 0. Likewise, when every purchase filling
+    /// c is in B: if z = 0, Σ v_loss ≤ d⁻ + max(dev, 0), and if z = 1 it is 0: hence
+    /// Σ v_loss − d⁻ + max(dev, 0)·z ≤ max(dev, 0) (with an alternate outside the identical group
+    /// on sale, z = 0 does not stop c's purchases and this cut would not hold). Both hold at every
+    /// feasible point; in the relaxation they stop a fractional z from buying and selling at a loss
+    /// for free.
     func guardRows(_ candidate: GuardCandidate, binary z: Variable) -> [Row] {
         var rows: [Row] = []
         for p in candidate.purchases {
@@ -163,24 +168,47 @@ extension RebalanceModel {
             let worth = lots.reduce(0) { $0 + household.lots[$1].value }
             rows.append(Row(lots.map { Term(sells[$0], 1) } + [Term(z, worth)], upper: worth))
         }
-        // The cuts read one deviation row: only for a group of one symbol.
-        for (g, group) in household.groups.enumerated() where candidate.isSingleSymbol {
-            guard let deviation = deviations[g][candidate.symbol] else { continue }
-            var held = 0.0
-            var others: [Term] = [], losses: [Term] = []
-            for l in candidate.lots where household.groupOfAccount[household.lots[l].account] == g {
-                held += household.lots[l].value
-                if household.lots[l].isGuardedLoss { losses.append(Term(sells[l], 1)) } else { others.append(Term(sells[l], -1)) }
-            }
-            let dev = held - (group.targets[candidate.symbol] ?? 0) * group.investable
+        // The cuts read the deviation row of each class (per group) holding a member bought or
+        // held at a loss.
+        let key = household.identicalKey
+        for (g, group) in household.groups.enumerated() {
             let bought = candidate.purchases.filter { household.groupOfAccount[purchases[$0].account] == g }
-            if !bought.isEmpty {
-                let terms = bought.map { Term(purchases[$0].variable, 1) } + others + [Term(deviation.plus, -1)]
-                rows.append(Row(terms + Self.binaryTerm(z, -max(-dev, 0)), upper: 0))
+            var touched = Set(bought.map { group.classIndex[purchases[$0].symbol]! })
+            for l in candidate.lossLots where household.groupOfAccount[household.lots[l].account] == g {
+                touched.insert(group.classIndex[household.lots[l].symbol]!)
             }
-            if !losses.isEmpty {
-                let room = max(dev, 0)
-                rows.append(Row(losses + [Term(deviation.minus, -1)] + Self.binaryTerm(z, room), upper: room))
+            for c in touched.sorted() {
+                let class_ = group.classes[c]
+                guard let deviation = deviations[g][class_.symbol] else { continue }
+                var held = 0.0
+                var others: [Term] = [], losses: [Term] = []
+                for a in group.accounts {
+                    for l in household.lotsByAccount[a] where group.classIndex[household.lots[l].symbol] == c {
+                        let lot = household.lots[l]
+                        held += lot.value
+                        if lot.isGuardedLoss && key[lot.symbol] == candidate.symbol {
+                            losses.append(Term(sells[l], 1))
+                        } else {
+                            others.append(Term(sells[l], -1))
+                        }
+                    }
+                }
+                let dev = held - class_.target * group.investable
+                let classBought = bought.filter { group.classIndex[purchases[$0].symbol] == c }
+                if !classBought.isEmpty {
+                    let terms = classBought.map { Term(purchases[$0].variable, 1) } + others + [Term(deviation.plus, -1)]
+                    rows.append(Row(terms + Self.binaryTerm(z, -max(-dev, 0)), upper: 0))
+                }
+                // The second cut needs every purchase filling the class to be of the identical
+                // group (z = 0 then stops them all): not so when an alternate outside it may be bought.
+                let onlyGroupBuys = purchases.allSatisfy {
+                    household.groupOfAccount[$0.account] != g || group.classIndex[$0.symbol] != c
+                        || key[$0.symbol] == candidate.symbol
+                }
+                if !losses.isEmpty && onlyGroupBuys {
+                    let room = max(dev, 0)
+                    rows.append(Row(losses + [Term(deviation.minus, -1)] + Self.binaryTerm(z, room), upper: room))
+                }
             }
         }
         return rows

@@ -153,23 +153,30 @@ public struct PlanMeasures: Sendable {
         return cash
     }
 
-    /// D = Σ_G ½(Σ_s |dev_{G,s}| + Σ_a |e_a|), with e_a the cash above minCash (negative when a
-    /// withdrawal is not yet raised; it counts as misallocated too).
+    /// D = Σ_G ½(Σ_c |dev_{G,c}| + Σ_a |e_a|), over the group's classes c (the holdings of
+    /// every member count toward the class's target), with e_a the cash above minCash (negative
+    /// when a withdrawal is not yet raised; it counts as misallocated too).
     public func misallocation(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> Double {
         let accounts = household.scenario.accounts
+        /// Holdings per group by class symbol; a symbol bought in a group that neither holds nor
+        /// targets it (no valid plan does that) counts as a class of its own with target 0.
         var holdings = [[Int: Double]](repeating: [:], count: household.groups.count)
+        func add(_ g: Int, _ symbol: Int, _ dollars: Double) {
+            let c = household.groups[g].classOf(symbol)?.symbol ?? symbol
+            holdings[g][c, default: 0] += dollars
+        }
         for (l, lot) in household.lots.enumerated() {
             let remaining = lot.shares - (sharesSold?[l] ?? 0)
-            holdings[household.groupOfAccount[lot.account]][lot.symbol, default: 0] += lot.price * remaining
+            add(household.groupOfAccount[lot.account], lot.symbol, lot.price * remaining)
         }
-        for p in purchases { holdings[household.groupOfAccount[p.account]][p.symbol, default: 0] += p.amount }
+        for p in purchases { add(household.groupOfAccount[p.account], p.symbol, p.amount) }
         let cash = cashAfter(sharesSold: sharesSold, purchases: purchases)
         var total = 0.0
         for (g, group) in household.groups.enumerated() {
             var sum = 0.0
             // Sorted: a sum over a Set would change in the last bit from run to run.
-            for s in Set(group.symbols).union(holdings[g].keys).sorted() {
-                sum += abs((holdings[g][s] ?? 0) - (group.targets[s] ?? 0) * group.investable)
+            for c in Set(group.classes.map(\.symbol)).union(holdings[g].keys).sorted() {
+                sum += abs((holdings[g][c] ?? 0) - (group.classOf(c)?.target ?? 0) * group.investable)
             }
             for a in group.accounts { sum += abs(cash[a] - accounts[a].minCash) }
             total += sum / 2

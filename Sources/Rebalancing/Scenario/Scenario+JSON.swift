@@ -68,7 +68,10 @@ extension Pie {
                     slices.map { slice in
                         switch slice.content {
                         case .symbol(let symbol):
-                            .object([("symbol", .string(symbol)), ("weight", .number(Scenario.number(slice.weight)))])
+                            .object(
+                                [("symbol", .string(symbol)), ("weight", .number(Scenario.number(slice.weight)))]
+                                    + (slice.alternates.isEmpty
+                                        ? [] : [("alternates", .array(slice.alternates.map { .string($0) }))]))
                         case .pie(let inner):
                             inner.json(weight: slice.weight)
                         }

@@ -159,6 +159,51 @@ public struct Pie: Sendable {
         walk(self, 1)
         return out
     }
+
+    /// The pie's classes (its leaves' symbols with their alternates), one per distinct leaf
+    /// symbol in the order first written: a symbol that is the `symbol` of several leaves gets
+    /// the sum of their weights and the alternates of them all. A symbol already in a class is
+    /// not added to another (the validator refuses such a pie).
+    public var classes: [PieClass] {
+        var order: [String] = []
+        var target: [String: Double] = [:]
+        var alternates: [String: [String]] = [:]
+        var classOf: [String: String] = [:]
+        func walk(_ pie: Pie, _ factor: Double) {
+            for slice in pie.slices {
+                let f = factor * slice.weight / 100
+                switch slice.content {
+                case .symbol(let symbol):
+                    if target[symbol] == nil {
+                        order.append(symbol)
+                        classOf[symbol] = classOf[symbol] ?? symbol
+                    }
+                    target[symbol, default: 0] += f
+                    for alternate in slice.alternates where classOf[alternate] == nil {
+                        classOf[alternate] = symbol
+                        alternates[symbol, default: []].append(alternate)
+                    }
+                case .pie(let inner): walk(inner, f)
+                }
+            }
+        }
+        walk(self, 1)
+        return order.map { PieClass(symbol: $0, alternates: alternates[$0] ?? [], target: target[$0]!) }
+    }
+}
+
+/// A class of a pie (MODEL §1): a leaf's `symbol` and its `alternates`. Holdings of any member
+/// fill the class's target, and purchases may go to any member.
+public struct PieClass: Sendable, Equatable {
+    /// The leaf's symbol, which names the class.
+    public let symbol: String
+    /// The other members, as written (no duplicates, never `symbol`).
+    public let alternates: [String]
+    /// The target fraction: the product of weight/100 along the path to the leaf (summed over
+    /// leaves naming the same symbol).
+    public let target: Double
+    /// `symbol` first, then the alternates.
+    public var members: [String] { [symbol] + alternates }
 }
 
 public struct Slice: Sendable {
@@ -169,9 +214,13 @@ public struct Slice: Sendable {
     /// Percent of the enclosing pie.
     public var weight: Double
     public var content: Content
-    public init(weight: Double, content: Content) {
+    /// A leaf's alternates: other symbols that fill its target (its class, MODEL §1). Empty
+    /// for a sub-pie.
+    public var alternates: [String]
+    public init(weight: Double, content: Content, alternates: [String] = []) {
         self.weight = weight
         self.content = content
+        self.alternates = alternates
     }
 }
 

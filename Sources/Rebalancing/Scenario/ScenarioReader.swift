@@ -20,6 +20,13 @@ struct ScenarioReader {
     /// are not reported again as having no price.
     private(set) var refusedPrices: Set<String> = []
 
+    /// The prices read (before any pie), for the alternates' check.
+    private var prices: [String: Double]?
+    /// The classes of the pie being read: each member's class (its leaf symbol) and the field
+    /// that put it there.
+    private var classOwners: [String: (symbol: String, path: String)] = [:]
+    static let oneClass = "a symbol belongs to one class of a pie"
+
     /// The deepest pie nesting read.
     static let maxPieDepth = 32
 
@@ -38,6 +45,7 @@ struct ScenarioReader {
         if let document = top["tax"] { tax = taxSettings(document, "tax") }
         var prices: [String: Double]?
         if let document = top["prices"] { prices = priceTable(document, "prices") } else { report("prices", "is required") }
+        self.prices = prices
         var householdPie: Pie?
         if let document = top["pie"] { householdPie = pie(document, "pie", depth: 1, isSlice: false)?.pie }
         var accounts: [Account] = []
@@ -97,7 +105,7 @@ struct ScenarioReader {
                 continue
             }
             var group: [String] = []
-            for (j, symbol) in symbolList(items, p).enumerated() {
+            for (j, symbol) in symbolEntries(items, p) {
                 if let first = seen[symbol] {
                     report("\(p)[\(j)]", "\(symbol) is already in \(first); a symbol may be in one identical group only")
                 } else {
@@ -162,6 +170,7 @@ struct ScenarioReader {
             report(path, "pies nest more than \(Self.maxPieDepth) levels deep")
             return nil
         }
+        if !isSlice { classOwners = [:] }
         let allowed = isSlice ? ["name", "weight", "slices"] : ["name", "slices"]
         guard let f = fields(document, path, allowed: allowed) else { return nil }
         let name = string(f, "name", required: false)
@@ -222,11 +231,40 @@ struct ScenarioReader {
             report(path, "a slice needs symbol (a leaf) or slices (a sub-pie)")
             return nil
         case (true, false):
-            guard let f = fields(document, path, allowed: ["symbol", "weight"]) else { return nil }
+            guard let f = fields(document, path, allowed: ["symbol", "weight", "alternates"]) else { return nil }
             let symbol = string(f, "symbol")
             let weight = number(f, "weight", rule: .positive, required: true)
-            guard let symbol, let weight else { return nil }
-            return Slice(weight: weight, content: .symbol(symbol))
+            guard let symbol else { return nil }
+            // Classes (MODEL §1): a symbol belongs to one class of a pie, named by its leaf symbol.
+            if let owner = classOwners[symbol], owner.symbol != symbol {
+                report(
+                    f.path("symbol"), "\(symbol) is already an alternate of \(owner.symbol) (\(owner.path)); \(Self.oneClass)",
+                    dropsNothing: true)
+            } else if classOwners[symbol] == nil {
+                classOwners[symbol] = (symbol, f.path("symbol"))
+            }
+            var alternates: [String] = []
+            if let items = list(f, "alternates", required: false) {
+                for (i, alternate) in symbolEntries(items, f.path("alternates")) {
+                    let p = "\(f.path("alternates"))[\(i)]"
+                    if alternate == symbol {
+                        report(p, "\(alternate) is the slice's own symbol", dropsNothing: true)
+                        continue
+                    }
+                    if let owner = classOwners[alternate], owner.symbol != symbol {
+                        let role = owner.symbol == alternate ? "the symbol of another slice" : "already an alternate of \(owner.symbol)"
+                        report(p, "\(alternate) is \(role) (\(owner.path)); \(Self.oneClass)", dropsNothing: true)
+                        continue
+                    }
+                    if classOwners[alternate] == nil { classOwners[alternate] = (symbol, p) }
+                    if let prices, prices[alternate] == nil, !refusedPrices.contains(alternate) {
+                        report(p, "no price for \"\(alternate)\" in prices", dropsNothing: true)
+                    }
+                    alternates.append(alternate)
+                }
+            }
+            guard let weight else { return nil }
+            return Slice(weight: weight, content: .symbol(symbol), alternates: alternates)
         case (false, true):
             guard let (inner, weight) = pie(document, path, depth: depth + 1, isSlice: true), let weight else { return nil }
             return Slice(weight: weight, content: .pie(inner))
@@ -365,19 +403,25 @@ struct ScenarioReader {
     /// A list of symbols (`canBuy`, `alternates`, an identical group): each a non-empty text,
     /// none twice.
     mutating func symbolList(_ items: [Document], _ path: String) -> [String] {
-        var symbols: [String] = []
+        symbolEntries(items, path).map(\.symbol)
+    }
+
+    /// The symbols of ``symbolList(_:_:)`` with the index each has in the file (a symbol
+    /// refused or listed twice leaves a gap), for the messages of later checks.
+    mutating func symbolEntries(_ items: [Document], _ path: String) -> [(index: Int, symbol: String)] {
+        var entries: [(index: Int, symbol: String)] = []
         for (i, item) in items.enumerated() {
             let p = "\(path)[\(i)]"
             guard let text = scalarText(item, p) else { continue }
             if text.trimmedSpaces.isEmpty {
                 report(p, "must not be empty")
-            } else if symbols.contains(text) {
+            } else if entries.contains(where: { $0.symbol == text }) {
                 report(p, "\(text) is listed twice", dropsNothing: true)
             } else {
-                symbols.append(text)
+                entries.append((i, text))
             }
         }
-        return symbols
+        return entries
     }
 
     /// An optional boolean (`true` or `false`).

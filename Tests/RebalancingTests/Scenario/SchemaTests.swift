@@ -34,11 +34,11 @@ import Testing
           identical: [[VTI, ITOT], [VXUS, IXUS]]
         recentSales:
           - {account: brokerage, symbol: VXUS, shares: 10, loss: 84, sold: 2026-11-02}
-        prices: {VTI: 300, BND: 72.1, VXUS: 62.5}
+        prices: {VTI: 300, BND: 72.1, VXUS: 62.5, SCHB: 25}
         pie:
           name: Core
           slices:
-            - {symbol: VTI, weight: 60}
+            - {symbol: VTI, weight: 60, alternates: [SCHB]}
             - name: Rest
               weight: 40
               slices:
@@ -94,7 +94,8 @@ import Testing
         #expect(try errors("\"band:5\"", "\"bands:5\"").count == 1)
         #expect(try errors("\"tax-budget:500\"", "tax-budget").count == 1)
         // A slice with both symbol and slices is neither form.
-        #expect(try errors("{symbol: VTI, weight: 60}", "{symbol: VTI, weight: 60, slices: []}").count == 1)
+        #expect(try errors("{symbol: VTI, weight: 60, alternates: [SCHB]}", "{symbol: VTI, weight: 60, slices: []}").count == 1)
+        #expect(try errors("alternates: [SCHB]", "alternates: SCHB").count == 1)
         #expect(try errors("cash: 100", "cash: .inf").count == 1)
     }
 
