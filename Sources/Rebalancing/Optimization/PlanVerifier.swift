@@ -47,7 +47,6 @@ public struct PlanVerifier: Sendable {
         for purchase in plan.purchases {
             let account = accounts[purchase.account]
             let symbol = household.symbols[purchase.symbol]
-            let group = household.groups[household.groupOfAccount[purchase.account]]
             if !purchase.amount.isFinite || purchase.amount < 0 {
                 problems.append("\(account.id): buys \(purchase.amount) dollars of \(symbol)")
             }

@@ -6,15 +6,6 @@ import Testing
 // `alternates` on leaf slices (MODEL §1 classes): read, validated with field paths, and turned
 // into the household's classes.
 
-private func issueLines(_ text: String) -> [String] {
-    do throws(ScenarioError) {
-        _ = try ScenarioLoader.parse(Data(text.utf8), format: .yaml, source: "s.yaml")
-        return []
-    } catch {
-        return error.lines
-    }
-}
-
 private let classesYAML = """
     asOf: 2026-11-20
     prices: {VTI: 100, ITOT: 50, VXUS: 50, IXUS: 60, BND: 70, GLD: 10}
