@@ -208,29 +208,6 @@ enum PropertyRegressions {
     static let stall = #"{"name":"Household 262","asOf":"2026-11-20","tax":{"shortTermRate":0.35,"longTermRate":0.15,"realizedThisYear":{"shortTerm":0,"longTerm":0},"carryforwardLoss":{"shortTerm":0,"longTerm":0},"ordinaryOffsetLimit":3000},"prices":{"BND":386.04,"BNDX":579.14,"IEMG":421.56,"QQQ":153.84,"SCHD":359.35,"VGT":113.19,"VNQ":531.41,"VOO":155.02,"VTI":168.28,"VXUS":116.03},"pie":{"name":"Core","slices":[{"name":"Sleeve","weight":20,"slices":[{"weight":75,"slices":[{"symbol":"VTI","weight":43},{"symbol":"VXUS","weight":57}]},{"weight":25,"slices":[{"symbol":"BND","weight":20},{"symbol":"BNDX","weight":20},{"symbol":"VOO","weight":60}]}]},{"weight":80,"slices":[{"symbol":"QQQ","weight":21},{"symbol":"VNQ","weight":30},{"symbol":"SCHD","weight":3},{"symbol":"VGT","weight":20},{"symbol":"IEMG","weight":26}]}]},"accounts":[{"id":"taxable-1","type":"taxable","cash":359.58,"lots":[{"id":"L261-0","symbol":"VTI","shares":16.84,"costBasis":3457.28,"acquired":"2018-05-23"},{"symbol":"VOO","shares":57.46,"costBasis":13272.1,"acquired":"2021-11-09"},{"symbol":"QQQ","shares":44.94,"costBasis":4839.5,"acquired":"2019-08-16"},{"id":"L261-6","symbol":"VNQ","shares":143.57,"costBasis":93842.28,"acquired":"2026-10-29"},{"id":"L261-7","symbol":"SCHD","shares":0.13,"costBasis":56.99,"acquired":"2022-07-27"},{"id":"L261-14","symbol":"VXUS","shares":94.9,"costBasis":6716.86,"acquired":"2023-12-01"},{"symbol":"VXUS","shares":125.6,"costBasis":18945.38,"acquired":"2015-09-06"},{"symbol":"VXUS","shares":123.9,"costBasis":17826.39,"acquired":"2021-10-23"},{"symbol":"VXUS","shares":109.03,"costBasis":17458.04,"acquired":"2026-11-08"},{"symbol":"QQQ","shares":88.39,"costBasis":14005.86,"acquired":"2020-12-18"}]},{"id":"taxExempt-2","type":"taxExempt","cash":1993.81,"lots":[{"symbol":"VXUS","shares":43.23,"costBasis":5266.78,"acquired":"2023-01-09"},{"symbol":"BNDX","shares":73.02,"costBasis":58781.44,"acquired":"2019-02-17"},{"symbol":"VNQ","shares":132.26,"costBasis":63958.7,"acquired":"2025-07-14"},{"symbol":"VOO","shares":44.06,"costBasis":7239.99,"acquired":"2026-10-28"},{"symbol":"BNDX","shares":41.77,"costBasis":32173.6,"acquired":"2015-01-21"},{"symbol":"VGT","shares":83.6,"costBasis":13153.13,"acquired":"2018-09-24"},{"symbol":"IEMG","shares":9.11,"costBasis":4339.67,"acquired":"2020-06-19"},{"symbol":"VTI","shares":55.57,"costBasis":11034.56,"acquired":"2026-10-28"},{"symbol":"VGT","shares":9.27,"costBasis":482.66,"acquired":"2022-05-23"}]},{"id":"taxable-3","type":"taxable","cash":3149.02,"minCash":57,"lots":[{"id":"L261-2","symbol":"BND","shares":133.48,"costBasis":30401.89,"acquired":"2016-04-16"},{"symbol":"VGT","shares":33.38,"costBasis":3098.19,"acquired":"2026-11-10"},{"symbol":"IEMG","shares":168.63,"costBasis":100944.48,"acquired":"2024-03-08"},{"id":"L261-13","symbol":"VXUS","shares":34.93,"costBasis":3607.11,"acquired":"2020-04-02"},{"symbol":"VGT","shares":134.16,"costBasis":17007.84,"acquired":"2020-04-12"},{"symbol":"SCHD","shares":183.82,"costBasis":97101.9,"acquired":"2023-06-28"},{"symbol":"QQQ","shares":11.7,"costBasis":1115.96,"acquired":"2021-04-14"}]}]}"#
 }
 
-/// Failures that match a bug already reported: collected (the first 20) while a test runs and
-/// recorded as ordinary issues when it ends, so they still fail the run — grouped at the end and
-/// labelled `KNOWN-BUG <name>`, not set aside (`withKnownIssue` would set them aside; this does
-/// not). A fix makes them disappear.
-final class KnownIssueLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-
-    func add(_ message: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if messages.count < 20 { messages.append(message) }
-    }
-
-    func recordAsKnown(sourceLocation: SourceLocation = #_sourceLocation) {
-        lock.lock()
-        let all = messages
-        lock.unlock()
-        guard !all.isEmpty else { return }
-        for message in all { Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation) }
-    }
-}
-
 // MARK: - The checks
 
 /// Plans one scenario under every strategy and checks every property, recording failures
