@@ -26,6 +26,10 @@ import LinearProgramming
             #expect(plan.status == .optimal, "\(file) \(name): \(plan.status)")
             #expect(verifier.violations(of: plan) == [], "\(file) \(name)")
             results[name] = PlanReport(plan, household: household)
+            // Drift per class, recomputed by the verifier from the scenario, agrees with the report.
+            #expect(
+                close(verifier.misallocation(of: plan), results[name]!.summary.misallocatedAfter, within: 1e-6),
+                "\(file) \(name)")
         }
         let full = try #require(results["full"])
         let cashOnly = try #require(results["cash-only"])
