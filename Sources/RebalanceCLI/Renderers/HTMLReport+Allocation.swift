@@ -1,79 +1,80 @@
 import Rebalancing
 
 extension HTMLReport {
-    /// One group's holdings in dollars, before and after a plan, beside its target.
+    /// One group's allocation before and after a plan, as ``PlanMeasures`` lays it out along the
+    /// group's pie.
     struct Allocation {
-        struct Line {
-            /// The symbol's index in `household.symbols`; nil for the cash line.
-            let symbol: Int?
-            let label: String
-            /// Target dollars: w_{G,s}·I_G (0 for cash).
-            let target: Double
-            let before: Double
-            let after: Double?
-        }
-
-        let group: Household.Group
-        /// Symbols in pie order (targeted by weight, then held only), then cash above the reserve.
-        let lines: [Line]
-        let driftBefore: Double
-        let driftAfter: Double?
+        let before: GroupAllocation
+        let after: GroupAllocation?
         /// Σ minCash over the group's accounts (cash kept aside, outside the investable value).
         let reserve: Double
+
+        var group: Household.Group { before.group }
     }
 
     /// The allocation of every group of the household, after `plan` when one is given.
     static func allocations(_ household: Household, plan: Plan?) -> [Allocation] {
         let measures = PlanMeasures(household)
-        let before = holdings(household, plan: nil)
-        let after = plan.map { holdings(household, plan: $0) }
-        let cashBefore = measures.cashAfter(sharesSold: nil, purchases: [])
-        let cashAfter = plan.map { measures.cashAfter(sharesSold: $0.sharesSold, purchases: $0.purchases) }
+        let before = measures.allocations(sharesSold: nil, purchases: [])
+        let after = plan.map { measures.allocations(sharesSold: $0.sharesSold, purchases: $0.purchases) }
         let accounts = household.scenario.accounts
-
-        return household.groups.enumerated().map { g, group in
-            let reserve = group.accounts.reduce(0) { $0 + accounts[$1].minCash }
-            let excessBefore = group.accounts.map { cashBefore[$0] - accounts[$0].minCash }
-            let excessAfter = cashAfter.map { cash in group.accounts.map { cash[$0] - accounts[$0].minCash } }
-
-            var lines = pieOrder(group).map { s in
-                Allocation.Line(
-                    symbol: s, label: household.symbols[s], target: (group.targets[s] ?? 0) * group.investable,
-                    before: before[g][s] ?? 0, after: after.map { $0[g][s] ?? 0 })
-            }
-            lines.append(
-                Allocation.Line(
-                    symbol: nil, label: "Cash", target: 0,
-                    before: excessBefore.reduce(0, +), after: excessAfter?.reduce(0, +)))
-
-            func drift(_ pick: (Allocation.Line) -> Double, _ excess: [Double]) -> Double {
-                let symbols = lines.filter { $0.symbol != nil }.reduce(0) { $0 + abs(pick($1) - $1.target) }
-                return (symbols + excess.reduce(0) { $0 + abs($1) }) / 2 / group.investable
-            }
-            return Allocation(
-                group: group, lines: lines, driftBefore: drift({ $0.before }, excessBefore),
-                driftAfter: excessAfter.map { drift({ $0.after ?? 0 }, $0) }, reserve: reserve)
+        return before.enumerated().map { g, allocation in
+            Allocation(
+                before: allocation, after: after?[g],
+                reserve: allocation.group.accounts.reduce(0) { $0 + accounts[$1].minCash })
         }
     }
 
-    /// Dollars held per group and symbol: Σ p·(q − x) over the group's lots plus what the plan buys.
-    static func holdings(_ household: Household, plan: Plan?) -> [[Int: Double]] {
-        var out = [[Int: Double]](repeating: [:], count: household.groups.count)
-        for (l, lot) in household.lots.enumerated() {
-            let sold = plan?.sharesSold[l] ?? 0
-            out[household.groupOfAccount[lot.account]][lot.symbol, default: 0] += lot.price * (lot.shares - sold)
+    /// One row of the allocation: a node of the pie, before and after, with its depth and colour.
+    struct AllocationRow {
+        /// `VXUS slice` for a leaf with alternates (its class), else the node's label.
+        var label: String {
+            if case .symbol = before.kind, !before.children.isEmpty { return before.label + " slice" }
+            return before.label
         }
-        for purchase in plan?.purchases ?? [] {
-            out[household.groupOfAccount[purchase.account]][purchase.symbol, default: 0] += purchase.amount
+        var isMember: Bool {
+            if case .member = before.kind { return true }
+            return false
+        }
+
+        let before: GroupAllocation.Node
+        let after: GroupAllocation.Node?
+        /// 1 for a top-level slice.
+        let level: Int
+        let color: String
+    }
+
+    /// The nodes of both allocations in pie order (depth first), paired. The pie's nodes come
+    /// first and in the same order in both; holdings off the pie are paired by symbol.
+    static func rows(_ allocation: Allocation) -> [AllocationRow] {
+        var out: [AllocationRow] = []
+        var pies = 0
+        func walk(_ before: [GroupAllocation.Node], _ after: [GroupAllocation.Node]?, level: Int) {
+            for (i, node) in before.enumerated() {
+                let match = after.flatMap { list in
+                    node.kind == .pie ? (i < list.count ? list[i] : nil) : list.first { $0.kind == node.kind }
+                }
+                out.append(AllocationRow(before: node, after: match, level: level, color: color(node, pies: &pies)))
+                walk(node.children, match?.children, level: level + 1)
+            }
+        }
+        walk(allocation.before.nodes, allocation.after?.nodes, level: 1)
+        // A symbol the plan buys off the pie (held after only).
+        for node in allocation.after?.nodes ?? [] where !out.contains(where: { $0.before.kind == node.kind }) {
+            let zero = GroupAllocation.Node(kind: node.kind, label: node.label, target: 0, held: 0, children: [])
+            out.insert(AllocationRow(before: zero, after: node, level: 1, color: color(node, pies: &pies)), at: out.count - 1)
         }
         return out
     }
 
-    /// Targeted symbols by weight (largest first), then symbols held but not targeted, by name.
-    static func pieOrder(_ group: Household.Group) -> [Int] {
-        group.symbols.sorted { a, b in
-            let wa = group.targets[a] ?? 0, wb = group.targets[b] ?? 0
-            return wa != wb ? wa > wb : a < b
+    /// A symbol keeps its colour on the whole page; sub-pies take the sub-pie palette in pie order.
+    static func color(_ node: GroupAllocation.Node, pies: inout Int) -> String {
+        switch node.kind {
+        case .symbol(let s), .member(let s), .untargeted(let s): return color(symbol: s)
+        case .cash: return cashColor
+        case .pie:
+            defer { pies += 1 }
+            return subPiePalette[pies % subPiePalette.count]
         }
     }
 

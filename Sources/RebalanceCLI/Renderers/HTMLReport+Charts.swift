@@ -21,70 +21,6 @@ extension HTMLReport {
     /// SVG numbers: two decimals, no exponent.
     static func n(_ x: Double) -> String { Money.fixed(x, places: 2) }
 
-    // MARK: Donut
-
-    struct Slice {
-        let value: Double
-        let color: String
-        /// Shown on hover.
-        let tooltip: String
-    }
-
-    /// A donut of `slices` (non-positive values are left out) with `target` as a thin outer ring
-    /// and two lines of text in the hole.
-    static func svgPie(slices: [Slice], target: [Slice], title: String, subtitle: String, size: Double = 240)
-        -> String
-    {
-        let c = size / 2
-        let outer = c - 18, inner = outer - 40
-        var parts: [String] = []
-        parts += ring(target, cx: c, cy: c, outer: c - 4, inner: c - 11, labelled: false)
-        parts += ring(slices, cx: c, cy: c, outer: outer, inner: inner, labelled: true)
-        if slices.allSatisfy({ $0.value <= 0 }) {
-            parts.append(
-                emptyElement(
-                    "circle",
-                    [
-                        ("cx", n(c)), ("cy", n(c)), ("r", n((outer + inner) / 2)), ("fill", "none"),
-                        ("stroke", "#e5e7eb"), ("stroke-width", n(outer - inner)),
-                    ]))
-        }
-        parts.append(centeredText(title, x: c, y: c - 2, className: "pie-title"))
-        parts.append(centeredText(subtitle, x: c, y: c + 16, className: "pie-sub"))
-        return element(
-            "svg",
-            [
-                ("viewBox", "0 0 \(n(size)) \(n(size))"), ("width", n(size)), ("height", n(size)), ("role", "img"),
-                ("aria-label", "\(title): \(subtitle)"),
-            ], parts.joined(separator: "\n"))
-    }
-
-    /// The ring segments of `slices`, clockwise from the top, with percentages on wide segments.
-    static func ring(_ slices: [Slice], cx: Double, cy: Double, outer: Double, inner: Double, labelled: Bool)
-        -> [String]
-    {
-        let shown = slices.filter { $0.value > 0 }
-        let total = shown.reduce(0) { $0 + $1.value }
-        guard total > 0 else { return [] }
-        var start = 0.0
-        var parts: [String] = []
-        for slice in shown {
-            let share = slice.value / total
-            let path = ringSegment(cx: cx, cy: cy, outer: outer, inner: inner, from: start, to: start + share)
-            parts.append(
-                element(
-                    "path", [("d", path), ("fill", slice.color), ("stroke", "#fff"), ("stroke-width", "1.5")],
-                    element("title", [], escape(slice.tooltip))))
-            if labelled && share >= 0.06 {
-                let (x, y) = polar(cx: cx, cy: cy, r: (outer + inner) / 2, turn: start + share / 2)
-                parts.append(
-                    centeredText(Money.percent(share, places: 0), x: x, y: y + 4, className: "slice-label"))
-            }
-            start += share
-        }
-        return parts
-    }
-
     /// The point at radius `r` and `turn` (0 at the top, clockwise, 1 a full circle).
     static func polar(cx: Double, cy: Double, r: Double, turn: Double) -> (Double, Double) {
         let angle = 2 * Double.pi * turn
@@ -110,6 +46,71 @@ extension HTMLReport {
 
     static func centeredText(_ text: String, x: Double, y: Double, className: String) -> String {
         element("text", [("x", n(x)), ("y", n(y)), ("text-anchor", "middle"), ("class", className)], escape(text))
+    }
+
+    /// Sub-pies (the inner rings of a nested pie): dark and mid greys, so they never pass for a
+    /// symbol (cash is the light grey); neighbours in pie order alternate dark and light.
+    static let subPiePalette = ["#3d4451", "#7b8391", "#262b33", "#626a78", "#4f5764", "#8f97a4"]
+
+    // MARK: Nested donut
+
+    /// A segment of a nested donut: from `level` (1 the innermost ring) outward over `rings` rings
+    /// (a leaf above the deepest level fills the rings outside it), between two turns.
+    struct Arc {
+        let level: Int
+        let rings: Int
+        let from: Double
+        let to: Double
+        let color: String
+        /// Shown on hover.
+        let tooltip: String
+    }
+
+    /// A donut of `levels` rings, the innermost level 1, with two lines of text in the hole.
+    /// Each path carries the class `level-N`; level-1 segments of 6% or more show their share.
+    static func svgNestedPie(arcs: [Arc], levels: Int, title: String, subtitle: String, size: Double = 240)
+        -> String
+    {
+        let c = size / 2
+        let hole = c - 64, outer = c - 6
+        let width = (outer - hole) / Double(max(levels, 1))
+        func radius(_ level: Int) -> Double { hole + Double(level - 1) * width }
+        var parts: [String] = [], labels: [String] = []
+        for arc in arcs where arc.to - arc.from > 1e-9 {
+            let inner = radius(arc.level), outer = radius(arc.level + arc.rings)
+            let path = ringSegment(cx: c, cy: c, outer: outer, inner: inner, from: arc.from, to: arc.to)
+            parts.append(
+                element(
+                    "path",
+                    [
+                        ("d", path), ("fill", arc.color), ("stroke", "#fff"), ("stroke-width", "1.5"),
+                        ("class", "level-\(arc.level)"),
+                    ], element("title", [], escape(arc.tooltip))))
+            if arc.level == 1 && arc.to - arc.from >= 0.06 {
+                let (x, y) = polar(cx: c, cy: c, r: (inner + radius(2)) / 2, turn: (arc.from + arc.to) / 2)
+                labels.append(
+                    centeredText(Money.percent(arc.to - arc.from, places: 0), x: x, y: y + 4, className: "slice-label"))
+            }
+        }
+        // Labels last, so no later segment covers one that is wider than its ring.
+        parts += labels
+        if !arcs.contains(where: { $0.to - $0.from > 1e-9 }) {
+            parts.append(
+                emptyElement(
+                    "circle",
+                    [
+                        ("cx", n(c)), ("cy", n(c)), ("r", n((outer + hole) / 2)), ("fill", "none"),
+                        ("stroke", "#e5e7eb"), ("stroke-width", n(outer - hole)),
+                    ]))
+        }
+        parts.append(centeredText(title, x: c, y: c - 2, className: "pie-title"))
+        parts.append(centeredText(subtitle, x: c, y: c + 16, className: "pie-sub"))
+        return element(
+            "svg",
+            [
+                ("viewBox", "0 0 \(n(size)) \(n(size))"), ("width", n(size)), ("height", n(size)), ("role", "img"),
+                ("aria-label", "\(title): \(subtitle)"),
+            ], parts.joined(separator: "\n"))
     }
 
     // MARK: Line plot

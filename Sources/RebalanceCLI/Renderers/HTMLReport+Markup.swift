@@ -130,6 +130,9 @@ extension HTMLReport {
         tr.recommended td { background: var(--tint); font-weight: 600; }
         tr.infeasible td { color: #9a3412; }
         tr.total td { font-weight: 600; border-bottom: none; }
+        tr.subpie td { font-weight: 600; background: #f7f8fa; }
+        tr.class td { font-weight: 600; }
+        tr.member td { color: var(--muted); }
         .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; margin-right: 8px;
           vertical-align: -1px; }
         .amount { display: block; font-size: 12px; color: var(--muted); }

@@ -56,7 +56,8 @@ enum HTMLReport {
 
     // MARK: Allocation
 
-    /// One group: the before and after donuts, and a legend table with target, before and after.
+    /// One group: the target, before and after as nested donuts (one ring per level of the pie),
+    /// and a legend table with target, before and after of every slice, level by level.
     static func allocationSection(_ allocation: Allocation, household: Household) -> String {
         let group = allocation.group
         let accounts = group.accounts.map { a in
@@ -73,71 +74,124 @@ enum HTMLReport {
             if account.flow < 0 { facts.append("\(Money.format(-account.flow)) withdrawn from \(account.id)") }
         }
         if allocation.reserve > 0 { facts.append("\(Money.format(allocation.reserve)) cash reserve set aside") }
-        var note = facts.joined(separator: " · ") + ". The thin outer ring is the target."
-        if let cash = allocation.lines.last, Money.cents(cash.before) < 0 {
-            note += " \(Money.format(-cash.before)) must still be raised in cash: the table counts it as negative "
-                + "cash, the before ring shows only what is held."
+        let levels = allocation.before.levels
+        var note = facts.joined(separator: " · ") + "."
+        if levels > 1 {
+            note += " The inner ring holds the pie's top-level slices; each ring outward splits them one level "
+                + "further, down to the funds."
+        }
+        if Money.cents(allocation.before.cash) < 0 {
+            note += " \(Money.format(-allocation.before.cash)) must still be raised in cash: the table counts it as "
+                + "negative cash, the before ring shows only what is held."
         }
 
-        let target = allocation.lines.map { line in
-            Slice(value: line.target, color: color(symbol: line.symbol), tooltip: "\(line.label) target")
-        }
-        func slices(_ pick: (Allocation.Line) -> Double) -> [Slice] {
-            allocation.lines.map { line in
-                let value = pick(line)
-                return Slice(
-                    value: value, color: color(symbol: line.symbol),
-                    tooltip: "\(line.label): \(Money.format(value)) (\(share(value, of: group)))")
-            }
-        }
+        let rows = rows(allocation)
         var pies = [
-            svgPie(
-                slices: slices(\.before), target: target, title: "Before",
-                subtitle: "drift " + Money.percent(allocation.driftBefore, places: 1))
+            svgNestedPie(
+                arcs: arcs(rows, levels: levels, members: false) { $0.before.target }, levels: levels, title: "Target",
+                subtitle: Money.format(group.investable)),
+            svgNestedPie(
+                arcs: arcs(rows, levels: levels) { $0.before.held }, levels: levels, title: "Before",
+                subtitle: "drift " + Money.percent(allocation.before.drift, places: 1)),
         ]
-        if let driftAfter = allocation.driftAfter {
+        if let after = allocation.after {
             pies.append(
-                svgPie(
-                    slices: slices { $0.after ?? 0 }, target: target, title: "After",
-                    subtitle: "drift " + Money.percent(driftAfter, places: 1)))
+                svgNestedPie(
+                    arcs: arcs(rows, levels: levels) { $0.after?.held ?? 0 }, levels: levels,
+                    title: "After", subtitle: "drift " + Money.percent(after.drift, places: 1)))
         }
         let charts = element(
             "div", [("class", "charts")], element("div", [("class", "pies")], pies.joined()),
-            allocationTable(allocation))
+            allocationTable(allocation, rows: rows))
         return section(capitalized(group.name), note: escape(note), charts)
     }
 
-    /// Symbol, target, before, after and the net trade, in percent of the group's investable value.
-    static func allocationTable(_ allocation: Allocation) -> String {
+    /// The segments of one donut: each row's `value` (negative counts as 0; a row with rows under
+    /// it spans them) as a share of the group's total, laid out depth first so a slice's children
+    /// sit outside it. Without `members`, a class's members are left out (they have no target of
+    /// their own) and the class fills the rings outside it.
+    static func arcs(
+        _ all: [AllocationRow], levels: Int, members: Bool = true, value: (AllocationRow) -> Double
+    ) -> [Arc] {
+        let rows = members ? all : all.filter { !$0.isMember }
+        // Rows are depth first: a row's children follow it, one level further.
+        let isParent = rows.indices.map { $0 + 1 < rows.count && rows[$0 + 1].level > rows[$0].level }
+        var shown = rows.indices.map { isParent[$0] ? 0 : max(value(rows[$0]), 0) }
+        for i in rows.indices.reversed() where isParent[i] {
+            var j = i + 1
+            while j < rows.count && rows[j].level > rows[i].level {
+                if rows[j].level == rows[i].level + 1 { shown[i] += shown[j] }
+                j += 1
+            }
+        }
+        let total = rows.indices.reduce(0) { $0 + (rows[$1].level == 1 ? shown[$1] : 0) }
+        guard total > 0 else { return [] }
+        var next = [Double](repeating: 0, count: levels + 2)
+        var out: [Arc] = []
+        for (i, row) in rows.enumerated() {
+            let from = next[row.level], share = shown[i] / total
+            next[row.level] = from + share
+            next[row.level + 1] = from
+            out.append(
+                Arc(
+                    level: row.level, rings: isParent[i] ? 1 : levels - row.level + 1, from: from, to: from + share,
+                    color: row.color,
+                    tooltip: "\(row.label): \(Money.format(shown[i])) (\(Money.percent(share, places: 1)))"))
+        }
+        return out
+    }
+
+    /// Slice, target, before, after, the net trade and how far off target the slice ends, in
+    /// percent of the group's investable value; a sub-pie's row sums its slices, a class's row
+    /// its members, and the rows under one are indented.
+    static func allocationTable(_ allocation: Allocation, rows allocationRows: [AllocationRow]) -> String {
         let group = allocation.group
-        let hasAfter = allocation.driftAfter != nil
+        let hasAfter = allocation.after != nil
         func figure(_ value: Double) -> String {
             escape(share(value, of: group)) + element("span", [("class", "amount")], escape(Money.format(value)))
         }
         var rows: [Row] = []
-        for line in allocation.lines {
-            let isCash = line.symbol == nil
-            if isCash && Money.cents(line.before) == 0 && Money.cents(line.after ?? 0) == 0 { continue }
+        for line in allocationRows {
+            let node = line.before, after = line.after?.held ?? 0
+            let isCash = node.kind == .cash
+            if isCash && Money.cents(node.held) == 0 && Money.cents(after) == 0 { continue }
+            let indent = line.level > 1 ? [("style", "padding-left:\(10 + 18 * (line.level - 1))px")] : []
             var cells = [
-                Cell(markup: swatch(color(symbol: line.symbol), line.label)),
-                .text(isCash ? "—" : share(line.target, of: group), numeric: true),
-                Cell(markup: figure(line.before), numeric: true),
+                Cell(markup: element("span", indent, swatch(line.color, line.label))),
+                .text(isCash || line.isMember ? "—" : share(node.target, of: group), numeric: true),
+                Cell(markup: figure(node.held), numeric: true),
             ]
-            if let after = line.after {
+            if hasAfter {
                 cells.append(Cell(markup: figure(after), numeric: true))
-                let change = after - line.before
+                let change = after - node.held
                 cells.append(.text(Money.cents(change) == 0 ? "—" : Money.signed(change), numeric: true))
             }
-            rows.append(Row(cells: cells))
+            // A member has no target of its own: its class is off target, not it.
+            let off = ((hasAfter ? after : node.held) - node.target) / group.investable
+            let offText = Money.percent(off, places: 1)
+            cells.append(
+                .text(line.isMember ? "" : (offText.hasPrefix("-") || offText == "0.0%" ? "" : "+") + offText, numeric: true))
+            let kind: String? =
+                switch node.kind {
+                case .pie: "subpie"
+                case .member: "member"
+                default: line.before.children.isEmpty ? nil : "class"
+                }
+            rows.append(Row(cells: cells, className: kind))
         }
         var total = [
             Cell.text("Total"), .text("100%", numeric: true),
             Cell(markup: figure(group.investable), numeric: true),
         ]
         if hasAfter { total += [Cell(markup: figure(group.investable), numeric: true), .text("")] }
+        total.append(.text(Money.percent((hasAfter ? allocation.after!.drift : allocation.before.drift), places: 1) + " drift", numeric: true))
         rows.append(Row(cells: total, className: "total"))
-        let headers = ["Holding", "Target", "Before", hasAfter ? "After" : nil, hasAfter ? "Change" : nil]
-        return table(headers: headers.compactMap { $0 }, numericColumns: [1, 2, 3, 4], rows: rows, className: "legend")
+        let headers = [
+            "Slice", "Target", "Before", hasAfter ? "After" : nil, hasAfter ? "Change" : nil,
+            hasAfter ? "Off target after" : "Off target",
+        ]
+        return table(
+            headers: headers.compactMap { $0 }, numericColumns: [1, 2, 3, 4, 5], rows: rows, className: "legend")
     }
 
     /// `12.3%` of the group's investable value.

@@ -153,34 +153,58 @@ public struct PlanMeasures: Sendable {
         return cash
     }
 
-    /// D = Σ_G ½(Σ_c |dev_{G,c}| + Σ_a |e_a|), over the group's classes c (the holdings of
-    /// every member count toward the class's target), with e_a the cash above minCash (negative
-    /// when a withdrawal is not yet raised; it counts as misallocated too).
-    public func misallocation(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> Double {
-        let accounts = household.scenario.accounts
-        /// Holdings per group by class symbol; a symbol bought in a group that neither holds nor
-        /// targets it (no valid plan does that) counts as a class of its own with target 0.
+    /// Dollars held per group and symbol after the trades: Σ p·(q − x) over the group's lots plus
+    /// what the trades buy there (each member of a class apart; see ``classHoldings``).
+    public func holdings(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> [[Int: Double]] {
+        holdings(sharesSold: sharesSold, purchases: purchases) { _, symbol in symbol }
+    }
+
+    /// Dollars held per group and class (by the class's symbol): the holdings of every member
+    /// count toward the class. A symbol bought in a group that neither holds nor targets it (no
+    /// valid plan does that) counts as a class of its own with target 0.
+    public func classHoldings(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> [[Int: Double]] {
+        holdings(sharesSold: sharesSold, purchases: purchases) { group, symbol in
+            group.classOf(symbol)?.symbol ?? symbol
+        }
+    }
+
+    /// Holdings per group, summed under `key(group, symbol)`.
+    private func holdings(
+        sharesSold: [Double]?, purchases: [Plan.Purchase], key: (Household.Group, Int) -> Int
+    ) -> [[Int: Double]] {
         var holdings = [[Int: Double]](repeating: [:], count: household.groups.count)
         func add(_ g: Int, _ symbol: Int, _ dollars: Double) {
-            let c = household.groups[g].classOf(symbol)?.symbol ?? symbol
-            holdings[g][c, default: 0] += dollars
+            holdings[g][key(household.groups[g], symbol), default: 0] += dollars
         }
         for (l, lot) in household.lots.enumerated() {
             let remaining = lot.shares - (sharesSold?[l] ?? 0)
             add(household.groupOfAccount[lot.account], lot.symbol, lot.price * remaining)
         }
         for p in purchases { add(household.groupOfAccount[p.account], p.symbol, p.amount) }
+        return holdings
+    }
+
+    /// D = Σ_G D_G (see ``misallocationByGroup(sharesSold:purchases:)``).
+    public func misallocation(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> Double {
+        misallocationByGroup(sharesSold: sharesSold, purchases: purchases).reduce(0, +)
+    }
+
+    /// D_G = ½(Σ_c |dev_{G,c}| + Σ_a |e_a|) for each group, in `household.groups` order: over the
+    /// group's classes c (the holdings of every member count toward the class's target), with
+    /// e_a the cash above minCash (negative when a withdrawal is not yet raised; it counts as
+    /// misallocated too).
+    public func misallocationByGroup(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> [Double] {
+        let accounts = household.scenario.accounts
+        let holdings = classHoldings(sharesSold: sharesSold, purchases: purchases)
         let cash = cashAfter(sharesSold: sharesSold, purchases: purchases)
-        var total = 0.0
-        for (g, group) in household.groups.enumerated() {
+        return household.groups.enumerated().map { g, group in
             var sum = 0.0
             // Sorted: a sum over a Set would change in the last bit from run to run.
             for c in Set(group.classes.map(\.symbol)).union(holdings[g].keys).sorted() {
                 sum += abs((holdings[g][c] ?? 0) - (group.classOf(c)?.target ?? 0) * group.investable)
             }
             for a in group.accounts { sum += abs(cash[a] - accounts[a].minCash) }
-            total += sum / 2
+            return sum / 2
         }
-        return total
     }
 }
