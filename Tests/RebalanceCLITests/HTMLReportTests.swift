@@ -205,6 +205,78 @@ import RebalanceTestSupport
         #expect(!html.contains("class=\"subpie\""))
     }
 
+    /// harvest-into-alternate.yaml: VTI 60, VXUS 30 with IXUS as its alternate, BND 10, one
+    /// taxable account: I = 200·$300 + 500·$60 + 125·$80 = $60,000 + $30,000 + $10,000 = $100,000,
+    /// on target. The VXUS slice is its class: the before and after donuts split it, one ring
+    /// further out, into VXUS and IXUS; the target donut does not (a member has no target of its
+    /// own). After `full`, each member holds its value before plus its buys minus its sells, and
+    /// the slice stays at its $30,000 target (it swaps the loss lot into IXUS).
+    @Test func classesShowTheirMembers() throws {
+        let path = Self.scenariosFolder.appendingPathComponent("harvest-into-alternate.yaml").path
+        let scenario = try ScenarioLoader.load(path: path)
+        let comparison = Comparison(
+            Household(scenario), name: "Harvest", strategies: [Strategy(name: "full", kind: .full)])
+        let html = HTMLReport.compare(comparison)
+        let investable = 100_000.0
+
+        let target = Self.segments(try #require(Self.svg(html, titled: "Target")))
+        #expect(target.count == 3 && target.allSatisfy { $0.level == 1 })
+        #expect(target.contains { $0.title == "VXUS slice: $30,000.00 (30.0%)" })
+
+        let before = Self.segments(try #require(Self.svg(html, titled: "Before")))
+        #expect(Set(before.map(\.level)) == [1, 2])
+        #expect(before.contains { $0.level == 1 && $0.title == "VXUS slice: $30,000.00 (30.0%)" })
+        #expect(before.contains { $0.level == 2 && $0.title == "VXUS: $30,000.00 (30.0%)" })
+        #expect(!before.contains { $0.title.hasPrefix("IXUS") })  // none held yet
+
+        let report = try #require(comparison.reports.first)
+        var after = ["VXUS": 500 * 60.0, "IXUS": 0.0]
+        for trade in report.trades where after[trade.symbol] != nil {
+            after[trade.symbol]! += trade.action == .buy ? trade.amount : -trade.amount
+        }
+        #expect(after["IXUS"]! > 0)
+        #expect(abs(after["VXUS"]! + after["IXUS"]! - 30_000) < 0.01)
+        let afterSegments = Self.segments(try #require(Self.svg(html, titled: "After")))
+        for symbol in ["VXUS", "IXUS"] {
+            let text = "\(symbol): \(Money.format(after[symbol]!)) (\(Money.percent(after[symbol]! / investable, places: 1)))"
+            #expect(afterSegments.contains { $0.level == 2 && $0.title == text }, "no after segment \(text)")
+        }
+        #expect(afterSegments.contains { $0.level == 1 && $0.title == "VXUS slice: $30,000.00 (30.0%)" })
+        // The table: the slice's row, then one row per member under it.
+        #expect(html.contains("VXUS slice"))
+        #expect(html.components(separatedBy: "<tr class=\"member\">").count - 1 == 2)
+        #expect(html.components(separatedBy: "<tr class=\"class\">").count - 1 == 1)
+    }
+
+    /// The text formats list the same classes: the plan table after the plan (VXUS keeps its
+    /// 200 long-term shares, $12,000, IXUS gets the $18,000 of the 300 sold), the compare table
+    /// and Markdown as they are now (VXUS 500 × $60 = $30,000, IXUS nothing), each with how far
+    /// the slice is off its $30,000 target (0: the household is on target before and after).
+    @Test func classesInTheTextFormats() throws {
+        let path = Self.scenariosFolder.appendingPathComponent("harvest-into-alternate.yaml").path
+        let household = Household(try ScenarioLoader.load(path: path))
+        let report = try RebalanceTestSupport.report(household, "full")
+        var ixus = 0.0, vxusSold = 0.0
+        for trade in report.trades {
+            if trade.symbol == "IXUS" && trade.action == .buy { ixus += trade.amount }
+            if trade.symbol == "VXUS" && trade.action == .sell { vxusSold += trade.amount }
+        }
+        #expect(Money.format(vxusSold) == "$18,000.00")  // the 300-share loss lot at $60
+        let table = TableRenderer.plan(report, household: household)
+        #expect(
+            table.contains(
+                "  VXUS slice: VXUS \(Money.format(30_000 - vxusSold)), IXUS \(Money.format(ixus)); "
+                    + "target $30,000.00, off target 0.00% → 0.00%"))
+        let comparison = Comparison(household, name: "Harvest", strategies: [Strategy(name: "full", kind: .full)])
+        let now = "VXUS slice: VXUS $30,000.00, IXUS $0.00; target $30,000.00, off target 0.00%"
+        #expect(CompareRenderer.table(comparison).contains("\n  " + now + "\n"))
+        #expect(CompareRenderer.markdown(comparison).contains("\n- " + now + "\n"))
+
+        // Without alternates there is no class to list.
+        let plain = Household(try ScenarioLoader.load(path: Self.scenariosFolder.appendingPathComponent("three-fund.yaml").path))
+        #expect(ClassLines.lines(plain, plan: nil).isEmpty)
+    }
+
     /// Every bundled scenario: a sub-pie holds the sum of its slices, the top level's targets add
     /// up to I_G, a leaf holds what the group's lots of its symbol are worth, and the drifts of
     /// each group is worked out from its lots.

@@ -78,6 +78,8 @@ enum CompareRenderer {
             lines += ["", savings]
         }
         lines += ["", comparison.assumptions.taxSentence]
+        let classes = ClassLines.lines(comparison.household, plan: nil)
+        if !classes.isEmpty { lines += ["", "Classes now (a slice and the funds filling it)"] + classes.map { "  " + $0 } }
         lines += TableRenderer.notesBlock(noteLines(comparison))
         lines += TableRenderer.assumptionsBlock(comparison.assumptions)
         return lines.joined(separator: "\n")
@@ -107,6 +109,8 @@ enum CompareRenderer {
         }
         if let savings = savingsLine(comparison) { lines += ["", savings] }
         lines += ["", escape(comparison.assumptions.taxSentence)]
+        let classes = ClassLines.lines(comparison.household, plan: nil)
+        if !classes.isEmpty { lines += ["", "### Classes now", ""] + classes.map { "- " + escape($0) } }
         let notes = noteLines(comparison)
         if !notes.isEmpty { lines += ["", "### Notes", ""] + notes.map { "- " + escape($0) } }
         lines += ["", "### Assumptions", ""]

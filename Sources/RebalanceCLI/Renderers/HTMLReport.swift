@@ -75,17 +75,21 @@ enum HTMLReport {
         }
         if allocation.reserve > 0 { facts.append("\(Money.format(allocation.reserve)) cash reserve set aside") }
         let levels = allocation.before.levels
+        let rows = rows(allocation)
         var note = facts.joined(separator: " · ") + "."
-        if levels > 1 {
+        if rows.contains(where: { $0.before.kind == .pie }) {
             note += " The inner ring holds the pie's top-level slices; each ring outward splits them one level "
                 + "further, down to the funds."
+        }
+        if rows.contains(where: \.isMember) {
+            note += " A slice with alternates is split, one ring further out, into the funds filling it; the target "
+                + "and the drift are the slice's, not each fund's."
         }
         if Money.cents(allocation.before.cash) < 0 {
             note += " \(Money.format(-allocation.before.cash)) must still be raised in cash: the table counts it as "
                 + "negative cash, the before ring shows only what is held."
         }
 
-        let rows = rows(allocation)
         var pies = [
             svgNestedPie(
                 arcs: arcs(rows, levels: levels, members: false) { $0.before.target }, levels: levels, title: "Target",

@@ -69,6 +69,8 @@ enum TableRenderer {
                 ],
                 ["  Cash after", s.cashAfter.map { "\($0.account) \(Money.format($0.amount))" }.joined(separator: ", ")],
             ], rightAligned: [])
+        let classes = ClassLines.lines(household, plan: report.plan)
+        if !classes.isEmpty { lines += ["", "Classes (a slice and the funds filling it, after the plan)"] + classes.map { "  " + $0 } }
         lines.append("")
         lines.append(report.assumptions.taxSentence)
         lines += notesBlock(report.notes.map(\.text))
