@@ -3,15 +3,17 @@ import Foundation
 import GLPKSolver
 import Rebalancing
 
-// Three workloads:
+// Four workloads:
 //   typical          one household of 3 accounts, 8 symbols and 60 lots;
-//   direct-indexing  one household of 4 accounts, 500 symbols and 100,000 lots;
+//   direct-indexing  `generate --profile direct-indexing --symbols 500 --lots 100000`: 500 stocks
+//                    bought monthly in a taxable account, two funds in an IRA and a Roth;
+//   stress           the default profile at 500 symbols and 100,000 lots (4 accounts, random pies);
 //   batch            1,000 typical households, as `rebalance batch` runs them, on 1 and 2 threads.
 // Every benchmark runs in its own process, so peak memory is that benchmark's alone. Inputs are
 // made before the measurement (in `setup`), never inside it.
 //
 // Run a subset with --filter or --skip (regular expressions), e.g. without the slow ones:
-//   swift package --allow-writing-to-package-directory benchmark --skip "direct-indexing: (plan|compare).*"
+//   swift package --allow-writing-to-package-directory benchmark --skip "(direct-indexing|stress): (plan|compare|frontier).*"
 
 // MARK: Inputs
 
@@ -24,9 +26,13 @@ func typicalScenarios(_ count: Int) -> [Scenario] {
 let typicalScenario = typicalScenarios(1)[0]
 let typicalJSON = Data(typicalScenario.json.serialized().utf8)
 
-/// 500 symbols and 100,000 lots: the generator gives 4 accounts from 200 symbols on.
-let directIndexingScenario = Generator(symbols: 500, lots: 100_000, seed: 1).household(0)
+/// The direct-indexing profile: 500 stocks and 100,000 lots.
+let directIndexingScenario = Generator(symbols: 500, lots: 100_000, seed: 1, profile: .directIndexing).household(0)
 let directIndexingJSON = Data(directIndexingScenario.json.serialized().utf8)
+
+/// The default profile at 500 symbols and 100,000 lots: the generator gives 4 accounts from 200 symbols on.
+let stressScenario = Generator(symbols: 500, lots: 100_000, seed: 1).household(0)
+let stressJSON = Data(stressScenario.json.serialized().utf8)
 
 /// 1,000 typical households as a JSON Lines file, the input of `rebalance batch`.
 let batchSize = 1_000
@@ -57,6 +63,11 @@ func planFull(_ scenario: Scenario) -> Plan {
 
 func compareDefault(_ scenario: Scenario) -> Comparison {
     Comparison(Household(scenario), name: scenario.name ?? "", strategies: Strategy.defaultForCompare, planner: Planner(solver: GLPKSolver()))
+}
+
+/// `rebalance frontier` with 11 points.
+func frontier(_ scenario: Scenario) -> Frontier {
+    Frontier(Household(scenario), name: scenario.name ?? "", points: 11, planner: Planner(solver: GLPKSolver()))
 }
 
 /// Runs the batch file through `BatchRunner` (parse, compare, one JSON line per household).
@@ -98,24 +109,37 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(compareDefault(typicalScenario))
     }
 
-    // (b) Direct-indexing household. Plan and compare take minutes: one iteration each.
-    let directIndexingMetrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .peakMemoryResident]
-    let directIndexing = Benchmark.Configuration(
-        metrics: directIndexingMetrics, warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 10,
-        setup: { blackHole(directIndexingJSON) })
-    let directIndexingSlow = Benchmark.Configuration(
-        metrics: directIndexingMetrics, warmupIterations: 0, maxIterations: 1, setup: { blackHole(directIndexingJSON) })
-    Benchmark("direct-indexing: parse", configuration: directIndexing) { _ in
-        blackHole(parse(directIndexingJSON))
-    }
-    Benchmark("direct-indexing: build model full", configuration: directIndexing) { _ in
-        blackHole(buildFull(directIndexingScenario))
-    }
-    Benchmark("direct-indexing: plan full", configuration: directIndexingSlow) { _ in
-        blackHole(planFull(directIndexingScenario))
-    }
-    Benchmark("direct-indexing: compare (4 strategies)", configuration: directIndexingSlow) { _ in
-        blackHole(compareDefault(directIndexingScenario))
+    // (b) Direct-indexing household (the profile) and (b') the default profile at the same size.
+    // Plan, compare and frontier take minutes today: one iteration each, skipped by `make bench`.
+    let largeMetrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .peakMemoryResident]
+    // The inputs are reached through closures: a global is made on first use, and each
+    // benchmark's process should make only its own.
+    let large: [(label: String, scenario: @Sendable () -> Scenario, json: @Sendable () -> Data)] = [
+        ("direct-indexing", { directIndexingScenario }, { directIndexingJSON }), ("stress", { stressScenario }, { stressJSON }),
+    ]
+    for (label, scenario, json) in large {
+        let quick = Benchmark.Configuration(
+            metrics: largeMetrics, warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 10,
+            setup: { blackHole(json()) })
+        let slow = Benchmark.Configuration(
+            metrics: largeMetrics, warmupIterations: 0, maxIterations: 1, setup: { blackHole(json()) })
+        Benchmark("\(label): parse", configuration: quick) { _ in
+            blackHole(parse(json()))
+        }
+        Benchmark("\(label): build model full", configuration: quick) { _ in
+            blackHole(buildFull(scenario()))
+        }
+        Benchmark("\(label): plan full", configuration: slow) { _ in
+            blackHole(planFull(parse(json())))
+        }
+        Benchmark("\(label): compare (4 strategies)", configuration: slow) { _ in
+            blackHole(compareDefault(parse(json())))
+        }
+        if label == "direct-indexing" {
+            Benchmark("\(label): frontier (11 points)", configuration: slow) { _ in
+                blackHole(frontier(parse(json())))
+            }
+        }
     }
 
     // (c) Batch throughput: 1,000 typical households, strategies cash-only, full, tax-aware:0.10.

@@ -15,8 +15,14 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Symbols in each household's universe.")
+    @Option(help: "Symbols in each household's universe (with --profile direct-indexing: the stocks of its US slice, beside two funds).")
     var symbols: Int = 8
+
+    @Option(
+        help: ArgumentHelp(
+            "What households to make: default (random households of every shape) or direct-indexing (stocks bought monthly for years in a taxable account, funds in an IRA and a Roth).",
+            valueName: "profile"))
+    var profile: Generator.Profile = .standard
 
     @Option(help: "Lots in each household (at most \(Self.maxLots), so that each household stays readable).")
     var lots: Int = 60
@@ -38,7 +44,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let generator = Generator(symbols: symbols, lots: lots, seed: seed)
+        let generator = Generator(symbols: symbols, lots: lots, seed: seed, profile: profile)
         let output: AtomicOutput?
         do {
             output = try out.map(AtomicOutput.init)
@@ -82,3 +88,5 @@ struct GenerateFailure: Error {
     let message: String
     init(_ message: String) { self.message = message }
 }
+
+extension Generator.Profile: ExpressibleByArgument {}

@@ -1,16 +1,30 @@
-/// Synthetic households for stress tests and benchmarks: account types, nested pies, lots of
-/// varied ages and gains, losses, recent purchases, deposits and withdrawals. The same seed
-/// gives the same households.
+/// Synthetic households for stress tests and benchmarks. The same seed gives the same households.
+///
+/// Two profiles: ``Profile/standard`` (account types, nested pies, lots of varied ages and gains,
+/// losses, recent purchases, deposits and withdrawals, all drawn at random) and
+/// ``Profile/directIndexing`` (one realistic direct-indexing household: see
+/// DirectIndexingGenerator.swift).
 public struct Generator: Sendable {
+    /// What kind of household to make.
+    public enum Profile: String, Sendable, CaseIterable {
+        /// Random households of every shape (the profile `generate` has always had).
+        case standard = "default"
+        /// A direct-indexing household: `symbols` stocks bought monthly in a taxable account,
+        /// two funds in an IRA and a Roth.
+        case directIndexing = "direct-indexing"
+    }
+
     public var symbols: Int
     public var lots: Int
     public var seed: UInt64
+    public var profile: Profile
     public var asOf: Day = Day(year: 2026, month: 11, day: 20)!
 
-    public init(symbols: Int = 8, lots: Int = 60, seed: UInt64 = 1) {
+    public init(symbols: Int = 8, lots: Int = 60, seed: UInt64 = 1, profile: Profile = .standard) {
         self.symbols = max(1, symbols)
         self.lots = max(0, lots)
         self.seed = seed
+        self.profile = profile
     }
 
     static let tickers = [
@@ -21,6 +35,7 @@ public struct Generator: Sendable {
 
     /// Household number `index` (0-based): independent of every other, so shards can make their own.
     public func household(_ index: Int) -> Scenario {
+        if profile == .directIndexing { return directIndexingHousehold(index) }
         var rng = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         let names = (0..<symbols).map { $0 < Self.tickers.count && symbols <= Self.tickers.count ? Self.tickers[$0] : "S\(zeroPadded4($0))" }
         var prices: [String: Double] = [:]
