@@ -266,4 +266,19 @@ func temporaryFile(_ name: String, _ contents: String? = nil) throws -> String {
         #expect(a.stdout == b.stdout)
         #expect(a.stdout != c.stdout)
     }
+
+    @Test func generateDirectIndexingHouseholdsThatPlan() throws {
+        let run = try Run(["generate", "--households", "2", "--profile", "direct-indexing", "--symbols", "12", "--lots", "240"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        // The first household, planned by `full` from standard input's JSON, as a user would.
+        let path = try temporaryFile("di.json", String(lines[0]))
+        let plan = try Run(["plan", path, "--strategy", "full", "--format", "json"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect((plan.json as? [String: Any])?["status"] as? String == "optimal")
+        // A profile that does not exist is a usage error.
+        let bad = try Run(["generate", "--households", "1", "--profile", "indexing"])
+        #expect(bad.status == 64)
+    }
 }
