@@ -73,6 +73,12 @@ bench: deps
 bench-direct-indexing: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "direct-indexing:.*"
 
+# The scale check on a direct-indexing household of 200 stocks and 20,000 lots: every plan's
+# stages certified against bounds computed without the optimizer (docs/engineering.md). The
+# default `make test` runs the same check on a small household.
+scale-check: deps
+	SCALE_CHECK_SYMBOLS=200 SCALE_CHECK_LOTS=20000 $(SWIFT) test --filter ScaleCheckTests
+
 bench-scale: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "(direct-indexing|stress):.*"
 
