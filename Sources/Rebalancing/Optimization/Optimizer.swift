@@ -91,7 +91,10 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             func tax(_ branch: Int?) -> TaxModel.Branch { built.taxBranches[branch ?? 0] }
 
             var outcomes: [Outcome] = []
-            for margin in [tight, Self.stageTolerance(household)] {
+            // A drift first stage on a large household: solved on merged lots (AggregatedDrift.swift).
+            let merged = k == 0 ? try aggregatedFirstStage(built, session, strategy: strategy) : nil
+            if let merged { outcomes = [Outcome(branch: nil, solution: merged, value: merged.objectiveValue)] }
+            for margin in merged == nil ? [tight, Self.stageTolerance(household)] : [] {
                 outcomes = []
                 for branch in candidates {
                     if enumerates || margin != tight { try hold(held, branch: branch, margin: margin, session) }

@@ -1,0 +1,124 @@
+import Foundation
+import LinearProgramming
+
+// The first stage of a drift-first strategy (D, or band's D_β) solved on aggregated lots.
+//
+// In that stage every lot of one account and symbol is the same column: it raises dollars in
+// its account's cash row and lowers its class's deviation row by the same ±1; only its bound
+// (what it is worth) differs. The wash-sale guard tells lots apart only by whether they are
+// taxable losses, and doNotSell by its flag. So the lots of one (account, symbol, taxable loss,
+// doNotSell) can be merged into one lot worth their sum without changing the stage's optimum:
+// any plan of the merged household is a plan of the original one (spread each merged sale over
+// its lots in proportion to their value) with the same drift and the same guard, and the
+// converse (sum the sales). Tax, harvest and turnover tell the lots apart, so only the first
+// stage is solved this way: on a direct-indexing household of 100,000 lots, a model of about a
+// thousand lot columns instead.
+//
+// The merged stage is solved with the same guard settlement as any stage (its optimum then
+// holds for the original household exactly), its trades are put in the full model's session
+// with every trade column fixed, one LP fills in the other columns (cash, deviations, the
+// band's and Tax's auxiliaries) and the trades are freed again: the later stages start from
+// that solution, which satisfies every guard, as they would from the full first stage's.
+struct AggregatedDrift {
+    /// The household with merged lots.
+    let household: Household
+    /// For each merged lot, the original lots it stands for (household lot indices).
+    let members: [[Int]]
+
+    init(_ original: Household) {
+        var scenario = original.scenario
+        var members: [[Int]] = []
+        for (a, account) in scenario.accounts.enumerated() {
+            var index: [Int: Int] = [:]  // (symbol, loss, doNotSell) → position in `lots`
+            var lots: [Lot] = []
+            for l in original.lotsByAccount[a] {
+                let info = original.lots[l]
+                var lot = account.lots[info.index]
+                let key = info.symbol * 4 + (info.isGuardedLoss ? 2 : 0) + (info.doNotSell ? 1 : 0)
+                if let i = index[key] {
+                    lots[i].shares += lot.shares
+                    lots[i].costBasis += lot.costBasis
+                    members[members.count - lots.count + i].append(l)
+                } else {
+                    lot.id = nil
+                    index[key] = lots.count
+                    lots.append(lot)
+                    members.append([l])
+                }
+            }
+            scenario.accounts[a].lots = lots
+        }
+        self.household = Household(scenario)
+        self.members = members
+    }
+
+    /// Whether merging is exact and worth it for this model's first stage.
+    static func applies(to built: RebalanceModel) -> Bool {
+        guard let first = built.stages.first, built.budgetRows.isEmpty else { return false }
+        switch first {
+        case .misallocation, .bandMisallocation: break
+        case .tax, .misallocationAndTax, .harvest, .turnover: return false
+        }
+        // Only where many lots share an account and symbol; REBALANCE_MERGE_LOTS=0 turns it off
+        // (to measure against, or to rule it out).
+        return built.household.lots.count >= minimumLots && ProcessInfo.processInfo.environment["REBALANCE_MERGE_LOTS"] != "0"
+    }
+
+    /// Households with fewer lots solve their first stage in the full model.
+    static let minimumLots = 1_000
+}
+
+extension Optimizer {
+    /// The first stage (D or D_β) of `built` solved on merged lots and completed in `session`
+    /// (see above): an optimal solution of the full model's first stage, with the session's
+    /// bounds as they were. Nil when merging does not apply or does not reach an optimum (the
+    /// caller then solves the stage in the full model).
+    func aggregatedFirstStage(
+        _ built: RebalanceModel, _ session: Solver.Session, strategy: Strategy
+    ) throws(LinearProgrammingError) -> Solution? {
+        guard AggregatedDrift.applies(to: built), let first = built.stages.first else { return nil }
+        let merged = AggregatedDrift(built.household)
+        guard merged.household.lots.count * 2 <= built.household.lots.count else { return nil }
+        let started = Trace.now()
+        let small = RebalanceModel(merged.household, strategy: strategy.kind, stages: [first])
+        let smallSession = try solver.makeSession(small.model)
+        try smallSession.setObjective(small.objective(first))
+        var binaries: [Int: Variable] = [:]
+        let solution = try solveGuarded(small, smallSession, &binaries, previous: nil)
+        Trace.log { "merged first stage: \(merged.household.lots.count) lots for \(built.household.lots.count), \(solution.status.name), objective \(solution.objectiveValue), \(Trace.since(started)) s" }
+        guard solution.status.isOptimal else { return nil }
+
+        // The trades, spread over the original lots by value, clamped to each column's bounds.
+        var fixed: [(Variable, Double)] = []
+        for (i, lots) in merged.members.enumerated() {
+            let sold = solution[small.sells[i]]
+            let worth = lots.reduce(0) { $0 + built.household.lots[$1].value }
+            for l in lots {
+                fixed.append((built.sells[l], worth > 0 ? sold * built.household.lots[l].value / worth : 0))
+            }
+        }
+        var bought: [Int: Double] = [:]  // account · symbols + symbol → dollars
+        let width = built.household.symbols.count
+        for p in small.purchases { bought[p.account * width + p.symbol] = solution[p.variable] }
+        for p in built.purchases { fixed.append((p.variable, bought[p.account * width + p.symbol] ?? 0)) }
+
+        for (variable, value) in fixed {
+            let column = built.model.columns[variable.index]
+            let x = min(max(value, column.lower), column.upper)
+            try session.setBounds(variable, lower: x, upper: x)
+        }
+        try session.setObjective(built.objective(first))
+        let completed = session.solveRelaxation()
+        for (variable, _) in fixed {
+            let column = built.model.columns[variable.index]
+            try session.setBounds(variable, lower: column.lower, upper: column.upper)
+        }
+        Trace.log { "merged first stage completed: \(completed.status.name), objective \(completed.objectiveValue), \(Trace.since(started)) s" }
+        // The completed point must reach the merged optimum (within the stage margin) and keep the guard.
+        guard completed.status.isOptimal,
+            completed.objectiveValue <= solution.objectiveValue + Self.tightTolerance(built.household),
+            built.conflicts(in: completed.values, excluding: []).isEmpty
+        else { return nil }
+        return completed
+    }
+}
