@@ -24,7 +24,11 @@ public struct ModelOracle {
 
     public struct GroupFacts {
         public let accounts: [Int]
+        /// Target fraction by class, named by its leaf's symbol.
         public let targets: [String: Double]
+        /// The class (its leaf's symbol) of every symbol of the pie: a leaf's symbol and its
+        /// alternates (MODEL §1). A symbol not listed is a class of its own with target 0.
+        public let classOf: [String: String]
         public let held: Set<String>
         public let investable: Double
     }
@@ -62,12 +66,12 @@ public struct ModelOracle {
         self.scenario = scenario
         let asOf = scenario.asOf
 
-        // Look-back: lots in any account acquired 30 days or fewer before asOf, by symbol (no
-        // identical groups yet). A loss lot is caught by such a lot other than itself.
+        // Look-back: lots in any account acquired 30 days or fewer before asOf, by identical
+        // group. A loss lot is caught by such a lot other than itself.
         func isRecent(_ lot: Lot) -> Bool { Self.days(from: lot.acquired, to: asOf) <= 30 }
         var recent: [String: Int] = [:]
         for account in scenario.accounts {
-            for lot in account.lots where isRecent(lot) { recent[lot.symbol, default: 0] += 1 }
+            for lot in account.lots where isRecent(lot) { recent[Self.identicalKey(scenario, lot.symbol), default: 0] += 1 }
         }
 
         var lots: [LotFacts] = []
@@ -80,7 +84,8 @@ public struct ModelOracle {
                 let anniversary = (lot.acquired.year + 1, lot.acquired.month, anniversaryDay)
                 let isLongTerm = (asOf.year, asOf.month, asOf.day) > anniversary
                 let isTaxable = account.type == .taxable
-                let isLookBack = isTaxable && g < 0 && (recent[lot.symbol] ?? 0) - (isRecent(lot) ? 1 : 0) > 0
+                let isLookBack =
+                    isTaxable && g < 0 && (recent[Self.identicalKey(scenario, lot.symbol)] ?? 0) - (isRecent(lot) ? 1 : 0) > 0
                 let rate =
                     !isTaxable || isLookBack ? 0 : (isLongTerm ? scenario.tax.longTermRate : scenario.tax.shortTermRate)
                 lots.append(
@@ -92,18 +97,22 @@ public struct ModelOracle {
         }
         self.lots = lots
 
-        func targets(_ pie: Pie?) -> [String: Double] {
+        func targets(_ pie: Pie?) -> (targets: [String: Double], classOf: [String: String]) {
             var out: [String: Double] = [:]
+            var classOf: [String: String] = [:]
             func walk(_ pie: Pie, _ factor: Double) {
                 for slice in pie.slices {
                     switch slice.content {
-                    case .symbol(let s): out[s, default: 0] += factor * slice.weight / 100
+                    case .symbol(let s):
+                        out[s, default: 0] += factor * slice.weight / 100
+                        classOf[s] = s
+                        for alternate in slice.alternates { classOf[alternate] = s }
                     case .pie(let inner): walk(inner, factor * slice.weight / 100)
                     }
                 }
             }
             if let pie { walk(pie, 1) }
-            return out
+            return (out, classOf)
         }
         func group(_ members: [Int], _ pie: Pie?) -> GroupFacts {
             var value = 0.0
@@ -116,7 +125,8 @@ public struct ModelOracle {
                     held.insert(lot.symbol)
                 }
             }
-            return GroupFacts(accounts: members, targets: targets(pie), held: held, investable: value)
+            let (targets, classOf) = targets(pie)
+            return GroupFacts(accounts: members, targets: targets, classOf: classOf, held: held, investable: value)
         }
         var groups: [GroupFacts] = []
         var groupOf = [Int](repeating: -1, count: scenario.accounts.count)
@@ -132,6 +142,12 @@ public struct ModelOracle {
         self.groups = groups
         self.groupOf = groupOf
         self.totalInvestable = groups.reduce(0) { $0 + $1.investable }
+    }
+
+    /// The identical group of `symbol` (its `washSale.identical` group, or itself), named by its
+    /// least member.
+    public static func identicalKey(_ scenario: Scenario, _ symbol: String) -> String {
+        (scenario.identicalGroups.first { $0.contains(symbol) } ?? [symbol]).min()!
     }
 
     /// Days from `a` to `b`, by Foundation's Gregorian calendar (not Rebalancing's `Day`).
@@ -159,7 +175,8 @@ public struct ModelOracle {
             cash[lot.account] += lot.price * x
             soldByAccount[lot.account] += lot.price * x
             turnover += lot.price * x
-            holdings[groupOf[lot.account]][lot.symbol, default: 0] += lot.price * (lot.shares - x)
+            let group = groups[groupOf[lot.account]]
+            holdings[groupOf[lot.account]][group.classOf[lot.symbol] ?? lot.symbol, default: 0] += lot.price * (lot.shares - x)
             let gain = lot.gainPerShare * x
             lotTax += lot.rate * gain
             if lot.isTaxable && x > 0 {
@@ -171,12 +188,15 @@ public struct ModelOracle {
         for buy in buys {
             cash[buy.account] -= buy.amount
             turnover += buy.amount
-            holdings[groupOf[buy.account]][buy.symbol, default: 0] += buy.amount
+            let group = groups[groupOf[buy.account]]
+            holdings[groupOf[buy.account]][group.classOf[buy.symbol] ?? buy.symbol, default: 0] += buy.amount
         }
         var misallocation = 0.0
         for (g, group) in groups.enumerated() {
             var sum = 0.0
-            for s in group.held.union(group.targets.keys).union(holdings[g].keys) {
+            // By class: a held symbol counts toward its class; one in no class is its own.
+            let heldClasses = group.held.map { group.classOf[$0] ?? $0 }
+            for s in Set(heldClasses).union(group.targets.keys).union(holdings[g].keys) {
                 sum += abs((holdings[g][s] ?? 0) - (group.targets[s] ?? 0) * group.investable)
             }
             for a in group.accounts { sum += abs(cash[a] - scenario.accounts[a].minCash) }

@@ -134,8 +134,78 @@ public enum SmallScenarioBuilder {
             }
             if chance(0.2) { accounts[a].canBuy = names.filter { _ in chance(0.5) } }
         }
+        // Alternates and identical groups, drawn after everything else (earlier seeds keep their
+        // households otherwise). A leaf may get alternates: symbols that are no leaf of its pie and
+        // in no other class there, from the scenario's symbols (an untargeted holding becomes an
+        // alternate) or new ones, which get a price and sometimes a lot (at a loss or a gain).
+        var pies = [householdPie] + accounts.map { $0.pie }.compactMap { $0 }
+        var identicalGroups: [[String]] = []
+        if chance(0.4) {
+            let extras = ["IXUS", "ITOT", "SCHB"]
+            func leaves(_ pie: Pie) -> [String] {
+                pie.slices.flatMap { slice -> [String] in
+                    switch slice.content {
+                    case .symbol(let symbol): [symbol]
+                    case .pie(let inner): leaves(inner)
+                    }
+                }
+            }
+            func withAlternates(_ pie: Pie, _ used: inout Set<String>) -> Pie {
+                var pie = pie
+                for i in pie.slices.indices {
+                    switch pie.slices[i].content {
+                    case .symbol:
+                        guard chance(0.5) else { continue }
+                        for candidate in (names + extras).shuffled(using: &rng).prefix(int(1...2)) where !used.contains(candidate) {
+                            used.insert(candidate)
+                            pie.slices[i].alternates.append(candidate)
+                        }
+                    case .pie(let inner):
+                        pie.slices[i].content = .pie(withAlternates(inner, &used))
+                    }
+                }
+                return pie
+            }
+            for p in pies.indices {
+                var used = Set(leaves(pies[p]))
+                pies[p] = withAlternates(pies[p], &used)
+            }
+            var alternates: [String] = []
+            for pie in pies {
+                func collect(_ pie: Pie) {
+                    for slice in pie.slices {
+                        alternates += slice.alternates
+                        if case .pie(let inner) = slice.content { collect(inner) }
+                    }
+                }
+                collect(pie)
+            }
+            for symbol in alternates where prices[symbol] == nil { prices[symbol] = cents(500...40_000) }
+            // Lots of alternates, so that a swap between members has something to sell.
+            for symbol in Set(alternates).sorted() where chance(0.5) {
+                let a = int(0...(accounts.count - 1))
+                let shares = Double(int(1...200))
+                let basis = (prices[symbol]! * Double(int(50...150)) / 100 * shares * 100).rounded() / 100
+                accounts[a].lots.append(Lot(symbol: symbol, shares: shares, costBasis: basis, acquired: acquired()))
+            }
+            // Menus that list alternates (a 401k's funds).
+            for a in accounts.indices where accounts[a].canBuy != nil && chance(0.5) {
+                for symbol in Set(alternates).sorted() where chance(0.5) && !accounts[a].canBuy!.contains(symbol) {
+                    accounts[a].canBuy!.append(symbol)
+                }
+            }
+        }
+        if chance(0.3) {
+            // Identical groups: a leaf with its alternate (VOO and IVV), or any two symbols.
+            var free = prices.keys.sorted().shuffled(using: &rng)
+            while free.count >= 2 && identicalGroups.count < 2 && chance(0.7) {
+                identicalGroups.append([free.removeLast(), free.removeLast()])
+            }
+        }
+        let ownPies = accounts.indices.filter { accounts[$0].pie != nil }
+        for (i, a) in ownPies.enumerated() { accounts[a].pie = pies[i + 1] }
         return Scenario(
-            name: "Small \(seed)", asOf: asOf, tax: tax, prices: prices, pie: householdPie, accounts: accounts,
-            recentSales: recentSales)
+            name: "Small \(seed)", asOf: asOf, tax: tax, prices: prices, pie: pies[0], accounts: accounts,
+            recentSales: recentSales, identicalGroups: identicalGroups)
     }
 }

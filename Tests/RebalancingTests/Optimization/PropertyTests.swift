@@ -110,6 +110,32 @@ private let smallCases = Gen.uint64(in: 0...UInt64.max).map { SmallCase(seed: $0
     /// $195,366.895 here, and PlanMeasures sums |dev| over a Set, whose order changes from one
     /// instance (and process) to the next: the last bit of the sum changes, and the report
     /// prints 195366.90 or 195366.89 at random. Planned 40 times, it must print one figure.
+    /// The small scenarios reach the class rules: among 200 seeds some have alternates (held,
+    /// on a menu), some identical groups, and each reads back valid; some plan swaps into an
+    /// alternate or fills a class with one.
+    @Test func smallScenariosDrawAlternatesAndIdenticalGroups() throws {
+        var withAlternates = 0, withIdentical = 0, heldAlternates = 0, menus = 0, boughtAlternates = 0
+        for seed in UInt64(0)..<200 {
+            let built = SmallScenarioBuilder.make(seed: seed)
+            let scenario = try ScenarioLoader.parse(Data(built.json.serialized().utf8), format: .json, source: "small.json")
+            let h = Household(scenario)
+            var alternates = Set<Int>()
+            for group in h.groups { for c in group.classes { alternates.formUnion(c.members.dropFirst()) } }
+            if !alternates.isEmpty { withAlternates += 1 }
+            if !scenario.identicalGroups.isEmpty { withIdentical += 1 }
+            if h.lots.contains(where: { alternates.contains($0.symbol) }) { heldAlternates += 1 }
+            if scenario.accounts.contains(where: { $0.canBuy?.contains { alternates.contains(h.symbols.firstIndex(of: $0) ?? -1) } ?? false }) {
+                menus += 1
+            }
+            if !alternates.isEmpty && boughtAlternates < 3 {
+                let plan = Planner().plan(h, strategy: try Strategy(parsing: "full"))
+                if plan.purchases.contains(where: { $0.amount > 0.01 && alternates.contains($0.symbol) }) { boughtAlternates += 1 }
+            }
+        }
+        #expect(withAlternates >= 40 && withIdentical >= 20 && heldAlternates >= 20 && menus >= 3 && boughtAlternates >= 3,
+            "alternates \(withAlternates), identical \(withIdentical), held \(heldAlternates), menus \(menus), bought \(boughtAlternates)")
+    }
+
     @Test func halfCentFiguresPrintTheSameEveryTime() throws {
         let scenario = try ScenarioLoader.parse(Data(PropertyRegressions.halfCent.utf8), format: .json, source: "half-cent.json")
         do {
@@ -351,9 +377,10 @@ struct PropertyChecks {
                 "\(name): \(account.id) cashAfter \(String(describing: reported)), recomputed \(m.cashAfter[a])")
         }
 
-        // Nothing untargeted is bought.
+        // Nothing outside a targeted class (a leaf's symbol or its alternates) is bought.
         for buy in decoded.buys {
-            let weight = oracle.groups[oracle.groupOf[buy.account]].targets[buy.symbol] ?? 0
+            let group = oracle.groups[oracle.groupOf[buy.account]]
+            let weight = group.classOf[buy.symbol].flatMap { group.targets[$0] } ?? 0
             expect(weight > 0, "\(name): \(scenario.accounts[buy.account].id) buys \(buy.symbol), targeted at \(weight)")
         }
 
@@ -369,15 +396,18 @@ struct PropertyChecks {
         }
 
         // Nothing a recent loss sale (on asOf or up to 30 days before) blocks is bought.
-        let blocked = Set(scenario.recentSales.filter { ModelOracle.days(from: $0.sold, to: scenario.asOf) <= 30 }.map(\.symbol))
+        // A sale blocks its whole identical group.
+        let key = { (symbol: String) in ModelOracle.identicalKey(scenario, symbol) }
+        let blocked = Set(
+            scenario.recentSales.filter { ModelOracle.days(from: $0.sold, to: scenario.asOf) <= 30 }.map { key($0.symbol) })
         for buy in decoded.buys where buy.amount > 0 {
-            expect(!blocked.contains(buy.symbol), "\(name): \(scenario.accounts[buy.account].id) buys \(buy.symbol), which a recent loss sale blocks")
+            expect(!blocked.contains(key(buy.symbol)), "\(name): \(scenario.accounts[buy.account].id) buys \(buy.symbol), which a recent loss sale blocks")
         }
 
-        // Wash-sale guard: nothing bought anywhere is sold from a taxable loss lot.
-        let bought = Set(decoded.buys.filter { $0.amount > 0 }.map(\.symbol))
+        // Wash-sale guard: no identical group bought anywhere is sold from a taxable loss lot.
+        let bought = Set(decoded.buys.filter { $0.amount > 0 }.map { key($0.symbol) })
         for (l, lot) in oracle.lots.enumerated() where decoded.sold[l] > 0 && lot.isTaxable && lot.gainPerShare < 0 {
-            expect(!bought.contains(lot.symbol), "\(name): wash sale: \(lot.symbol) is bought and lot \(lot.where_) sold at a loss")
+            expect(!bought.contains(key(lot.symbol)), "\(name): wash sale: \(lot.symbol) is bought and lot \(lot.where_) sold at a loss")
         }
 
         // The independent verifier agrees.
