@@ -20,8 +20,47 @@ struct WashSaleEnumerationTests {
             let candidates = RebalanceModel(household, strategy: .full).guardCandidates.count
             if (1...6).contains(candidates) { found.append(household) }
         }
+        return found + classHouseholds
+    }()
+
+    /// Small households with classes or identical groups of several symbols, where the guard's
+    /// cuts read a class's deviation row (alternates bought beside a loss lot, VOO/IVV pairs):
+    /// 1 to 5 guard candidates.
+    static let classHouseholds: [Household] = {
+        var found: [Household] = []
+        for seed in UInt64(0)..<2000 where found.count < 16 {
+            let scenario = SmallScenarioBuilder.make(seed: seed)
+            let household = Household(scenario)
+            let hasClasses = household.groups.contains { $0.classes.contains { $0.members.count > 1 } }
+            guard hasClasses || !scenario.identicalGroups.isEmpty, ScenarioValidator.issues(in: scenario).isEmpty else { continue }
+            let candidates = RebalanceModel(household, strategy: .full).guardCandidates.count
+            if (1...5).contains(candidates) { found.append(household) }
+        }
         return found
     }()
+
+    @Test func classHouseholdsAreFound() {
+        #expect(Self.classHouseholds.count >= 8)
+    }
+
+    /// The guard's rows, cuts included, hold at every plan that keeps the guard: in
+    /// scenarios/harvest-into-alternate.yaml, with VXUS's binary at 0 (VXUS bought nowhere), the
+    /// swap that sells the whole $18,000 loss lot and buys IXUS keeps drift at 0. A cut that
+    /// ignored IXUS filling the class (Σ v_loss ≤ d⁻ + max(dev, 0) = 0) would forbid it.
+    @Test func theGuardRowsAllowASwapIntoAnAlternate() throws {
+        let h = Household(try ScenarioLoader.load(path: bundledScenarioPath("harvest-into-alternate.yaml")))
+        let built = RebalanceModel(h, strategy: .full)
+        let vxus = h.symbols.firstIndex(of: "VXUS")!
+        let candidate = try #require(built.guardCandidate(symbol: h.identicalKey[vxus]))
+        var model = built.model
+        let z = model.addVariable(lower: 0, upper: 0)
+        for row in built.guardRows(candidate, binary: z) { model.addConstraint(row.terms, lower: row.lower, upper: row.upper) }
+        model.addConstraint(built.misallocation, upper: 1e-6)
+        model.objective = candidate.lossLots.map { Term(built.sells[$0], -1) }
+        let solution = try GLPKSolver().makeSession(model).solve()
+        #expect(solution.status.isOptimal)
+        #expect(abs(solution.objectiveValue + 18000) < 1e-6, "loss lots sold at zero drift: \(-solution.objectiveValue)")
+    }
 
     @Test(arguments: strategies)
     func stageOptimaMatchEnumeration(_ strategyName: String) throws {
