@@ -56,6 +56,19 @@ import RebalanceTestSupport
         #expect(html.contains("Tax against drift"))
     }
 
+    /// A table wider than a phone (or than 1280px) must not be cut off unseen: every table on the
+    /// page (allocation, trades, strategies, frontier) sits directly in a box that scrolls sideways.
+    @Test func everyTableScrollsSideways() throws {
+        let path = Self.scenariosFolder.appendingPathComponent("three-fund.yaml").path
+        let household = Household(try ScenarioLoader.load(path: path))
+        let comparison = Comparison(household, name: "Three", strategies: Strategy.defaultForCompare)
+        let html = HTMLReport.compare(comparison, frontier: Frontier(household, name: "Three", points: 3))
+        let tables = html.components(separatedBy: "<table").count - 1
+        #expect(tables >= 4)
+        #expect(html.components(separatedBy: "<div class=\"scroll\"><table").count - 1 == tables)
+        #expect(HTMLReport.styleSheet.contains(".scroll { overflow-x: auto;"))
+    }
+
     @Test func scenarioTextIsEscaped() throws {
         let yaml = """
             name: "<b>&\\"'"

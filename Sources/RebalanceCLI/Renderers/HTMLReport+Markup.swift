@@ -95,9 +95,11 @@ extension HTMLReport {
         ].joined(separator: "\n")
     }
 
-    /// A colour swatch followed by a label.
+    /// A colour swatch followed by a label, kept on one line so a narrow column never puts the
+    /// label under its swatch.
     static func swatch(_ color: String, _ label: String) -> String {
-        element("span", [("class", "swatch"), ("style", "background:\(color)")]) + escape(label)
+        let swatch = element("span", [("class", "swatch"), ("style", "background:\(color)")])
+        return element("span", [("class", "nowrap")], swatch, escape(label))
     }
 
     /// The text with its first letter in upper case.
@@ -105,6 +107,10 @@ extension HTMLReport {
         text.prefix(1).uppercased() + text.dropFirst()
     }
 
+    /// The page's style sheet. A table too wide for the screen scrolls sideways in its `.scroll`
+    /// box, which shades the edge where more of it is hidden (white covers that are painted with the
+    /// content and slide away with it as it scrolls, over shadows fixed to the box's edges), so a cut
+    /// is visible even where scroll bars are hidden. Below 600px the page and its cards pad less.
     static let styleSheet = """
         :root { color-scheme: light; --ink: #1d2733; --muted: #5b6776; --line: #dfe3e8; --tint: #eaf2fb; }
         * { box-sizing: border-box; }
@@ -122,11 +128,16 @@ extension HTMLReport {
         .charts { display: flex; flex-wrap: wrap; align-items: center; gap: 12px 28px; }
         .pies { display: flex; gap: 8px; }
         .charts > .scroll { flex: 1 1 360px; min-width: 0; }
-        .scroll { overflow-x: auto; }
-        table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-        th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-        th { font-size: 13px; font-weight: 600; color: var(--muted); border-bottom-width: 2px; white-space: nowrap; }
-        .num { text-align: right; white-space: nowrap; }
+        .scroll { overflow-x: auto; background:
+            linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 40px 100% no-repeat local,
+            linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 40px 100% no-repeat local,
+            radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) left / 14px 100% no-repeat scroll,
+            radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) right / 14px 100% no-repeat scroll; }
+        table { border-collapse: collapse; font-size: 14px; font-variant-numeric: tabular-nums; }
+        th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+        th { font-size: 13px; font-weight: 600; color: var(--muted); border-bottom-width: 2px; }
+        td:first-child, .nowrap, .num { white-space: nowrap; }
+        .num { text-align: right; }
         tr.recommended td { background: var(--tint); font-weight: 600; }
         tr.infeasible td { color: #9a3412; }
         tr.total td { font-weight: 600; border-bottom: none; }
@@ -152,5 +163,10 @@ extension HTMLReport {
         .axis-label { font-size: 13px; fill: var(--muted); }
         .tick { font-size: 12px; fill: var(--muted); }
         .ref-label { font-size: 12px; fill: #8a5a00; }
+        @media (max-width: 600px) {
+          header, main, footer { padding-left: 12px; padding-right: 12px; }
+          .card { padding: 14px 14px 16px; }
+          th, td { padding: 6px; }
+        }
         """
 }

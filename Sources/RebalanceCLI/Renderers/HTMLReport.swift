@@ -215,7 +215,8 @@ enum HTMLReport {
                 Cell(markup: swatch(color(symbol: household.symbols.firstIndex(of: trade.symbol)), trade.symbol)),
                 .text(Money.formatShares(trade.shares), numeric: true), .text(Money.format(trade.price), numeric: true),
                 .text(Money.format(trade.amount), numeric: true),
-                .text(trade.action == .sell ? taxNote(trade) : ""),
+                // On one line: where the table must scroll anyway, a squeezed note would only make tall rows.
+                Cell(markup: trade.action == .sell ? element("span", [("class", "nowrap")], escape(taxNote(trade))) : ""),
             ])
         }
         let s = report.summary
