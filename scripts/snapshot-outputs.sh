@@ -12,7 +12,7 @@ strategies="cash-only full tax-budget:0 tax-budget:500 tax-aware:0.10 tax-aware:
 for s in scenarios/*.yaml scenarios/*.json; do
   b=$(basename "$s")
   for st in $strategies; do
-    for f in table json csv; do
+    for f in table json csv orders lots; do
       "$bin" plan "$s" --strategy "$st" --format "$f" >"$out/$b.plan.$st.$f" 2>&1; echo "exit $?" >>"$out/$b.plan.$st.$f"
     done
   done
@@ -20,6 +20,7 @@ for s in scenarios/*.yaml scenarios/*.json; do
     "$bin" compare "$s" --format "$f" >"$out/$b.compare.$f" 2>&1; echo "exit $?" >>"$out/$b.compare.$f"
   done
   "$bin" compare "$s" --strategies cash-only,full,fifo,m1,band:2 --format json >"$out/$b.compare-all.json" 2>&1
+  "$bin" compare "$s" --format csv --trades "$out/$b.compare.trades.csv" >/dev/null 2>&1
   for f in table json; do
     "$bin" tax-cost "$s" --format "$f" >"$out/$b.tax-cost.$f" 2>&1; echo "exit $?" >>"$out/$b.tax-cost.$f"
   done

@@ -43,7 +43,7 @@ struct SolverOptionGroup: ParsableArguments {
 /// The output formats; each command offers a subset, as its own `ExpressibleByArgument` type
 /// (so `--help` lists only those and any other value is refused).
 enum OutputFormat: String {
-    case table, json, csv, markdown, html
+    case table, json, csv, markdown, html, orders, lots
 }
 
 /// A format type of one command: a subset of ``OutputFormat``.

@@ -15,15 +15,29 @@ protocol ScenarioCommand: ParsableCommand {
     func render(_ analysis: Analysis, _ prepared: PreparedScenario) -> Rendered
     /// Why the command fails after printing (a plan that is not optimal), if it does.
     func failure(_ analysis: Analysis) -> CLIError?
+    /// Files written beside stdout (`compare --trades`), each whole or not at all, before
+    /// anything is printed.
+    func files(_ analysis: Analysis) -> [(path: String, text: String)]
 }
 
 extension ScenarioCommand {
     func failure(_ analysis: Analysis) -> CLIError? { nil }
+    func files(_ analysis: Analysis) -> [(path: String, text: String)] { [] }
 
     func run() throws {
         try reportingErrors {
             let prepared = try scenario.load()
             let analysis = analyse(prepared, planner: solver.planner)
+            for file in files(analysis) {
+                let output = try AtomicOutput(file.path)
+                do {
+                    try output.write(file.text)
+                    try output.commit()
+                } catch {
+                    output.abort()
+                    throw error
+                }
+            }
             switch render(analysis, prepared) {
             case .text(let text): try Console.text(text)
             case .output(let output): try Console.output(output)

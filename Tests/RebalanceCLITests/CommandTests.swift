@@ -137,7 +137,9 @@ func temporaryFile(_ name: String, _ contents: String? = nil) throws -> String {
                 let object = try #require(run.json as? [String: Any])
                 #expect((object["plans"] as? [Any])?.count == 5)
             case "csv":
-                #expect(run.stdout.hasPrefix("strategy,account,symbol,action,shares,amount,note\n"))
+                // One row per strategy, after the header.
+                #expect(run.stdout.hasPrefix("strategy,status,trades,turnover,driftBefore,driftAfter,"))
+                #expect(run.stdout.split(separator: "\n").count == 6)
             case "table":
                 #expect(run.stdout.contains("fifo baseline"))
             default:

@@ -6,12 +6,12 @@ import Testing
 /// refused before the scenario is read.
 @Suite struct OptionTests {
     static let offered: [String: [String]] = [
-        "plan": ["table", "json", "csv"],
+        "plan": ["table", "json", "csv", "orders", "lots"],
         "compare": ["table", "json", "csv", "markdown", "html"],
         "tax-cost": ["table", "json"],
         "frontier": ["table", "json", "html"],
     ]
-    static let allFormats = ["table", "json", "csv", "markdown", "html"]
+    static let allFormats = ["table", "json", "csv", "markdown", "html", "orders", "lots"]
 
     @Test(arguments: offered.keys.sorted())
     func helpListsExactlyTheOfferedFormats(command: String) throws {

@@ -77,23 +77,28 @@ private let sentence = "Lot-level tax counts every gain and loss sold at its own
 
     @Test func compareInEveryFormat() throws {
         for format in ["table", "markdown", "html", "json", "csv"] {
-            let run = try Run(["compare", path, "--strategies", "full,fifo", "--format", format])
+            // CSV: the notes go with the trades, in the --trades file.
+            let tradesFile = try temporaryFile("trades.csv")
+            let run = try Run(
+                ["compare", path, "--strategies", "full,fifo", "--format", format] + (format == "csv" ? ["--trades", tradesFile] : []))
             #expect(run.status == 0, "\(format): \(run.stderr)")
+            if format == "csv" { #expect(run.stdout.split(separator: "\n").count == 3) }  // the header, two strategies
+            let stdout = format == "csv" ? try String(contentsOfFile: tradesFile, encoding: .utf8) : run.stdout
             // JSON carries the notes as objects (checked below), every other format as sentences.
-            if format != "json" { #expect(run.stdout.contains(nearLongTerm), "\(format)") }
-            #expect(run.stdout.contains("2026-12-21"), "\(format)")
+            if format != "json" { #expect(stdout.contains(nearLongTerm), "\(format)") }
+            #expect(stdout.contains("2026-12-21"), "\(format)")
             if format != "json" && format != "csv" {
-                #expect(run.stdout.contains("Assumptions"), "\(format)")
-                #expect(run.stdout.contains("(default)"), "\(format)")
+                #expect(stdout.contains("Assumptions"), "\(format)")
+                #expect(stdout.contains("(default)"), "\(format)")
             }
             if format == "table" || format == "markdown" {
-                #expect(run.stdout.contains(sentence), "\(format)")
+                #expect(stdout.contains(sentence), "\(format)")
                 // Both strategies sell the same lots: one note line names both.
-                #expect(run.stdout.contains("full, fifo: In brokerage, \(nearLongTerm)."), "\(format)")
+                #expect(stdout.contains("full, fifo: In brokerage, \(nearLongTerm)."), "\(format)")
             }
             if format == "html" {
-                #expect(run.stdout.contains("not taxable (tax-deferred)"))
-                #expect(run.stdout.contains("Lot-level tax counts every gain and loss sold at its own rate"))
+                #expect(stdout.contains("not taxable (tax-deferred)"))
+                #expect(stdout.contains("Lot-level tax counts every gain and loss sold at its own rate"))
             }
             if format == "json" {
                 let object = try #require(run.json as? [String: Any])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Rebalancing
 
 /// `rebalance compare FILE`: several strategies side by side.
@@ -20,8 +21,24 @@ struct CompareCommand: ScenarioCommand {
         transform: Strategy.listArgument)
     var strategies: [Strategy]?
 
-    @Option(help: "Output format.")
+    @Option(help: "Output format (csv: one row per strategy with its figures).")
     var format: Format = .table
+
+    @Option(
+        help: ArgumentHelp(
+            "With --format csv, also write every strategy's trades, one row per trade with its strategy, to this file.",
+            valueName: "file"))
+    var trades: String?
+
+    func validate() throws {
+        guard let trades else { return }
+        guard format == .csv else { throw ValidationError("--trades goes with --format csv") }
+        // Never write over the scenario being read.
+        var a = stat(), b = stat()
+        if stat(trades, &a) == 0, stat(scenario.file, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino {
+            throw ValidationError("--trades \(trades) is the scenario file; name another file")
+        }
+    }
 
     func analyse(_ prepared: PreparedScenario, planner: Planner) -> Comparison {
         prepared.compare(strategies, planner: planner)
@@ -31,9 +48,14 @@ struct CompareCommand: ScenarioCommand {
         switch format {
         case .table: .text(CompareRenderer.table(comparison))
         case .json: .output(comparison.json.pretty())
-        case .csv: .output(CSVRenderer.trades(comparison.reports, withStrategy: true))
+        case .csv: .output(CSVRenderer.comparison(comparison))
         case .markdown: .text(CompareRenderer.markdown(comparison))
         case .html: .output(HTMLReport.compare(comparison))
         }
+    }
+
+    func files(_ comparison: Comparison) -> [(path: String, text: String)] {
+        guard let trades else { return [] }
+        return [(trades, CSVRenderer.trades(comparison.reports, withStrategy: true) + "\n")]
     }
 }

@@ -8,7 +8,7 @@ struct PlanCommand: ScenarioCommand {
         abstract: "Plan the trades of one strategy."
     )
 
-    enum Format: String, FormatOption { case table, json, csv }
+    enum Format: String, FormatOption { case table, json, csv, orders, lots }
 
     @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var solver: SolverOptionGroup
@@ -16,7 +16,7 @@ struct PlanCommand: ScenarioCommand {
     @Option(help: ArgumentHelp("\(Strategy.helpSyntax) (default: \(Strategy.defaultForPlan.name)).", valueName: "strategy"), transform: Strategy.argument)
     var strategy: Strategy = Strategy.defaultForPlan
 
-    @Option(help: "Output format.")
+    @Option(help: "Output format (orders: one row per order for a broker; lots: the lots each sale sells).")
     var format: Format = .table
 
     func analyse(_ prepared: PreparedScenario, planner: Planner) -> PlanReport {
@@ -27,6 +27,8 @@ struct PlanCommand: ScenarioCommand {
         switch format {
         case .json: .output(report.json(withAssumptions: true).pretty())
         case .csv: .output(CSVRenderer.trades([report], withStrategy: false))
+        case .orders: .output(OrderCSV.orders(report))
+        case .lots: .output(OrderCSV.lots(report))
         case .table: .text(TableRenderer.plan(report, household: prepared.household))
         }
     }

@@ -208,3 +208,32 @@ public struct PlanMeasures: Sendable {
         }
     }
 }
+
+extension PlanReport {
+    /// A lot sold, with the trade it belongs to: what the tax preview and the lot instructions
+    /// list.
+    public struct SoldLotInTrade: Sendable {
+        public let account: String
+        public let symbol: String
+        public let lot: SoldLot
+        /// Shares sold × price.
+        public let proceeds: Double
+        /// The cost basis of the shares sold: proceeds less the gain.
+        public let costBasis: Double
+    }
+
+    /// Every lot sold, trade by trade in the plan's order.
+    public var soldLots: [SoldLotInTrade] {
+        var lots: [SoldLotInTrade] = []
+        for trade in trades where trade.action == .sell {
+            for lot in trade.lots {
+                let proceeds = lot.shares * trade.price
+                lots.append(
+                    SoldLotInTrade(
+                        account: trade.account, symbol: trade.symbol, lot: lot, proceeds: proceeds,
+                        costBasis: proceeds - lot.gain))
+            }
+        }
+        return lots
+    }
+}

@@ -3,13 +3,7 @@
 /// year's gains and the carryforward (MODEL §5), the loss carried to next year, the plan's notes
 /// and what the last dollar of drift removed costs in tax.
 public struct TaxPreview: Sendable {
-    public struct SoldLot: Sendable {
-        public let account: String
-        public let symbol: String
-        public let lot: PlanReport.SoldLot
-        public let proceeds: Double
-        public let costBasis: Double
-    }
+    public typealias SoldLot = PlanReport.SoldLotInTrade
 
     public let name: String
     public let report: PlanReport
@@ -20,17 +14,7 @@ public struct TaxPreview: Sendable {
         self.name = name
         self.report = report
         self.settings = household.scenario.tax
-        var lots: [SoldLot] = []
-        for trade in report.trades where trade.action == .sell {
-            for lot in trade.lots {
-                let proceeds = lot.shares * trade.price
-                lots.append(
-                    SoldLot(
-                        account: trade.account, symbol: trade.symbol, lot: lot, proceeds: proceeds,
-                        costBasis: proceeds - lot.gain))
-            }
-        }
-        self.lots = lots
+        self.lots = report.soldLots
     }
 
     public var tax: TaxEstimate { report.summary.tax }
