@@ -92,7 +92,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
 
             var outcomes: [Outcome] = []
             // A drift first stage on a large household: solved on merged lots (AggregatedDrift.swift).
-            let merged = k == 0 ? try aggregatedFirstStage(built, session, strategy: strategy) : nil
+            let merged = k == 0 && AggregatedDrift.isEnabled ? try aggregatedFirstStage(built, session, strategy: strategy) : nil
             if let merged { outcomes = [Outcome(branch: nil, solution: merged, value: merged.objectiveValue)] }
             for margin in merged == nil ? [tight, Self.stageTolerance(household)] : [] {
                 outcomes = []
