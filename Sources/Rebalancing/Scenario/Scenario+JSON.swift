@@ -88,6 +88,8 @@ extension Account {
         ]
         if flow != 0 { fields.append(("flow", .number(Scenario.number(flow)))) }
         if minCash != 0 { fields.append(("minCash", .number(Scenario.number(minCash)))) }
+        if wholeShares { fields.append(("wholeShares", .bool(true))) }
+        if minTrade != 0 { fields.append(("minTrade", .number(Scenario.number(minTrade)))) }
         if let pie { fields.append(("pie", pie.json(weight: nil))) }
         if let canBuy { fields.append(("canBuy", .array(canBuy.map { .string($0) }))) }
         fields.append(

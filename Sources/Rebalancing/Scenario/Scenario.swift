@@ -242,10 +242,15 @@ public struct Account: Sendable {
     public var pie: Pie?
     /// The only symbols the account may buy (a 401k's fund menu); nil: any symbol its pie targets.
     public var canBuy: [String]?
+    /// Trades whole shares only: each symbol's purchase is a whole number of shares, and its sale
+    /// too unless the sale closes every lot of the symbol the account may sell.
+    public var wholeShares: Bool
+    /// Dollars: each symbol the account buys, and each it sells, moves 0 or at least this much.
+    public var minTrade: Double
 
     public init(
         id: String, type: AccountType, cash: Double = 0, flow: Double = 0, minCash: Double = 0,
-        lots: [Lot] = [], pie: Pie? = nil, canBuy: [String]? = nil
+        lots: [Lot] = [], pie: Pie? = nil, canBuy: [String]? = nil, wholeShares: Bool = false, minTrade: Double = 0
     ) {
         self.id = id
         self.type = type
@@ -255,7 +260,12 @@ public struct Account: Sendable {
         self.lots = lots
         self.pie = pie
         self.canBuy = canBuy
+        self.wholeShares = wholeShares
+        self.minTrade = minTrade
     }
+
+    /// Whether the account's orders must be executable: whole shares or a minimum trade.
+    public var hasOrderRules: Bool { wholeShares || minTrade > 0 }
 
     /// Whether the account may buy `symbol` under its `canBuy` menu.
     public func mayBuy(_ symbol: String) -> Bool { canBuy?.contains(symbol) ?? true }

@@ -272,7 +272,7 @@ struct ScenarioReader {
     }
 
     private mutating func account(_ document: Document, _ path: String) -> Account? {
-        guard let f = fields(document, path, allowed: ["id", "type", "cash", "flow", "minCash", "canBuy", "lots", "pie"])
+        guard let f = fields(document, path, allowed: ["id", "type", "cash", "flow", "minCash", "wholeShares", "minTrade", "canBuy", "lots", "pie"])
         else { return nil }
         let id = string(f, "id")
         var type: AccountType?
@@ -285,6 +285,8 @@ struct ScenarioReader {
         let cash = number(f, "cash", rule: .nonNegative) ?? 0
         let flow = number(f, "flow", rule: .any) ?? 0
         let minCash = number(f, "minCash", rule: .nonNegative) ?? 0
+        let wholeShares = bool(f, "wholeShares") ?? false
+        let minTrade = number(f, "minTrade", rule: .nonNegative) ?? 0
         var canBuy: [String]?
         if let items = list(f, "canBuy", required: false) {
             canBuy = symbolList(items, f.path("canBuy"))
@@ -303,7 +305,9 @@ struct ScenarioReader {
         var ownPie: Pie?
         if let document = f["pie"] { ownPie = pie(document, f.path("pie"), depth: 1, isSlice: false)?.pie }
         guard let id, let type else { return nil }
-        return Account(id: id, type: type, cash: cash, flow: flow, minCash: minCash, lots: lots, pie: ownPie, canBuy: canBuy)
+        return Account(
+            id: id, type: type, cash: cash, flow: flow, minCash: minCash, lots: lots, pie: ownPie, canBuy: canBuy,
+            wholeShares: wholeShares, minTrade: minTrade)
     }
 
     private mutating func lot(_ document: Document, _ path: String) -> Lot? {

@@ -54,6 +54,14 @@ enum ScenarioValidator {
                 }
             }
             guard complete, priced else { continue }
+            // Under minTrade, a symbol whose sellable lots are worth less than it cannot be sold.
+            var tooSmall = 0.0
+            if account.minTrade > 0 {
+                var bySymbol: [String: Double] = [:]
+                for lot in account.lots where !lot.doNotSell { bySymbol[lot.symbol, default: 0] += scenario.prices[lot.symbol]! * lot.shares }
+                tooSmall = bySymbol.values.filter { $0 < account.minTrade }.reduce(0, +)
+                sellable -= tooSmall
+            }
             guard holdings <= Self.largestValue else {
                 report(path, "the lots are worth \(money(holdings)); values above $1e15 are not supported")
                 continue
@@ -61,9 +69,12 @@ enum ScenarioValidator {
             // What the account can raise: its cash and the lots it may sell (doNotSell lots stay).
             let available = account.cash + account.flow + sellable
             if available < account.minCash {
-                let kept = holdings - sellable
+                let kept = holdings - sellable - tooSmall
                 let held = kept > 0 ? "holdings it may sell" : "holdings"
-                let note = kept > 0 ? " (\(money(kept)) more is in lots marked doNotSell)" : ""
+                var note = kept > 0 ? " (\(money(kept)) more is in lots marked doNotSell)" : ""
+                if tooSmall > 0 {
+                    note += " (\(money(tooSmall)) more is in positions worth less than minTrade \(money(account.minTrade)))"
+                }
                 if account.flow < 0 {
                     report(
                         "\(path).flow",

@@ -50,6 +50,8 @@ import Testing
             cash: 100
             flow: 50
             minCash: 10
+            wholeShares: true
+            minTrade: 25
             canBuy: [VTI, BND, VXUS]
             lots:
               - {id: L1, symbol: VTI, shares: 1, costBasis: 250, acquired: 2021-03-04, doNotSell: true}
