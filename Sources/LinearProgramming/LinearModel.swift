@@ -20,15 +20,18 @@ public struct Term: Sendable, Equatable {
     }
 }
 
-/// A column: its bounds (±infinity for none) and whether it is a 0/1 variable.
+/// A column: its bounds (±infinity for none) and whether it is a 0/1 variable or a general
+/// integer variable (whose finite bounds must be whole numbers).
 public struct Column: Sendable, Equatable {
     public var lower: Double
     public var upper: Double
     public var isBinary: Bool
-    public init(lower: Double = 0, upper: Double = .infinity, isBinary: Bool = false) {
+    public var isInteger: Bool
+    public init(lower: Double = 0, upper: Double = .infinity, isBinary: Bool = false, isInteger: Bool = false) {
         self.lower = lower
         self.upper = upper
         self.isBinary = isBinary
+        self.isInteger = isInteger || isBinary
     }
 }
 
@@ -59,9 +62,25 @@ public struct LinearModel: Sendable {
     public var constraintCount: Int { rows.count }
 
     @discardableResult
-    public mutating func addVariable(lower: Double = 0, upper: Double = .infinity, binary: Bool = false) -> Variable {
-        columns.append(Column(lower: binary ? 0 : lower, upper: binary ? 1 : upper, isBinary: binary))
+    public mutating func addVariable(
+        lower: Double = 0, upper: Double = .infinity, binary: Bool = false, integer: Bool = false
+    ) -> Variable {
+        columns.append(Column(lower: binary ? 0 : lower, upper: binary ? 1 : upper, isBinary: binary, isInteger: integer))
         return Variable(index: columns.count - 1)
+    }
+
+    /// Changes a continuous variable's bounds while the model is built.
+    public mutating func setBounds(_ variable: Variable, lower: Double, upper: Double) {
+        precondition(!columns[variable.index].isInteger, "an integer variable keeps its bounds")
+        columns[variable.index].lower = lower
+        columns[variable.index].upper = upper
+    }
+
+    /// Whether `values` gives every integer variable a whole value (within `tolerance`).
+    public func isIntegral(_ values: [Double], tolerance: Double = 1e-6) -> Bool {
+        columns.indices.allSatisfy { j in
+            !columns[j].isInteger || (j < values.count && abs(values[j] - values[j].rounded()) <= tolerance)
+        }
     }
 
     @discardableResult

@@ -13,6 +13,8 @@ public enum LinearProgrammingError: Error, Equatable, Sendable {
     case variableOutOfRange(index: Int, count: Int)
     case constraintOutOfRange(index: Int, count: Int)
     case binaryBounds(variable: Int)
+    /// An integer variable with a finite bound that is not a whole number.
+    case fractionalIntegerBound(what: String, lower: Double, upper: Double)
     case tooLarge(what: String, count: Int)
 }
 
@@ -37,7 +39,9 @@ extension LinearProgrammingError: CustomStringConvertible {
         case let .constraintOutOfRange(index, count):
             return "constraint \(index) does not exist (the model has \(count) constraints)"
         case let .binaryBounds(variable):
-            return "variable \(variable) is 0/1: its bounds cannot be changed"
+            return "variable \(variable) is an integer (0/1 or whole-number) variable: its bounds cannot be changed"
+        case let .fractionalIntegerBound(what, lower, upper):
+            return "\(what) is an integer variable with bounds [\(lower), \(upper)]; its finite bounds must be whole numbers"
         case let .tooLarge(what, count):
             return "\(what) (\(count)) is more than the solver can index"
         }
@@ -58,6 +62,11 @@ extension LinearModel {
 
     public static func check(_ column: Column, what: @autoclosure () -> String) throws(LinearProgrammingError) {
         try checkBounds(lower: column.lower, upper: column.upper, what: what())
+        if column.isInteger && !column.isBinary {
+            for bound in [column.lower, column.upper] where bound.isFinite && bound != bound.rounded() {
+                throw .fractionalIntegerBound(what: what(), lower: column.lower, upper: column.upper)
+            }
+        }
     }
 
     public static func check(_ row: Row, index: Int, variableCount: Int) throws(LinearProgrammingError) {

@@ -1,19 +1,19 @@
-/// Solving with 0/1 variables, written once against the protocols so every backend gets the same
-/// guarantees (as JuMP's MOI utilities sit above every backend):
+/// Solving with integer variables, written once against the protocols so every backend gets the
+/// same guarantees (as JuMP's MOI utilities sit above every backend):
 ///
-/// - every MIP answer is verified: the 0/1 variables are fixed at the answer's values and the LP
-///   solved again, whose values are returned (exact for that choice); an answer that does not
-///   verify is never returned as a solution;
-/// - a MIP with at most ``mipEnumerationLimit`` 0/1 variables whose first answer is doubtful (or
-///   whose relaxation is unbounded) is decided by trying every choice;
+/// - every MIP answer is verified: the integer variables (0/1 and general) are fixed at the
+///   answer's values and the LP solved again, whose values are returned (exact for that choice);
+///   an answer that does not verify is never returned as a solution;
+/// - a MIP with at most ``mipEnumerationLimit`` 0/1 variables and no general integer ones whose
+///   first answer is doubtful (or whose relaxation is unbounded) is decided by trying every choice;
 /// - a larger MIP's "infeasible" gets a second opinion from the backend's other route.
 extension MIPSession {
-    /// Solves the model: the LP when there are no 0/1 variables, else the MIP from its relaxation.
+    /// Solves the model: the LP when there are no integer variables, else the MIP from its relaxation.
     public func solve() -> Solution {
         solveMIP(incumbent: nil)
     }
 
-    /// Solves, offering `incumbent` (a value per variable, the 0/1 ones integral) to branch and
+    /// Solves, offering `incumbent` (a value per variable, the integer ones whole) to branch and
     /// bound as a known feasible point: it prunes every node that cannot beat it. A vector of the
     /// wrong length or with a non-finite value is ignored.
     public func solve(incumbent: [Double]) -> Solution {
@@ -23,15 +23,15 @@ extension MIPSession {
 
     private func solveMIP(incumbent: [Double]?) -> Solution {
         let relaxation = solveRelaxation()
-        guard !binaryVariables.isEmpty, relaxation.status != .infeasible else {
+        guard !integerVariables.isEmpty, relaxation.status != .infeasible else {
             // An infeasible relaxation settles the MIP too.
             return relaxation
         }
         if relaxation.status == .unbounded {
             // Unbounded only if some choice of the 0/1 variables is: enumerate when few.
-            return binaryVariables.count <= mipEnumerationLimit
+            return enumerable
                 ? enumerate()
-                : Solution(status: .numericalFailure("the LP relaxation is unbounded; too many 0/1 variables to decide"))
+                : Solution(status: .numericalFailure("the LP relaxation is unbounded; too many integer variables to decide"))
         }
         guard relaxation.status == .optimal else { return relaxation }
 
@@ -51,19 +51,22 @@ extension MIPSession {
         }
     }
 
-    /// The LP with the 0/1 variables fixed at `choice`, marked `status`; nil when that LP is not
-    /// optimal (the MIP answer was wrong).
-    private func verify(_ choice: [Bool], status: TerminationStatus) -> Solution? {
+    /// Few 0/1 variables and no general integer ones: every choice can be tried.
+    private var enumerable: Bool { integerVariablesAreBinary && integerVariables.count <= mipEnumerationLimit }
+
+    /// The LP with the integer variables fixed at `choice`, marked `status`; nil when that LP is
+    /// not optimal (the MIP answer was wrong).
+    private func verify(_ choice: [Double], status: TerminationStatus) -> Solution? {
         guard var fixed = solveFixed(choice), fixed.status == .optimal else { return nil }
         fixed.status = status
         return fixed
     }
 
-    /// Solves the LP with every 0/1 variable fixed as `choice` says, then frees them again. Nil
-    /// when that LP reached no verdict.
-    private func solveFixed(_ choice: [Bool]) -> Solution? {
-        fixBinaries(choice)
-        defer { fixBinaries(nil) }
+    /// Solves the LP with every integer variable fixed as `choice` says (each rounded to a whole
+    /// value), then frees them again. Nil when that LP reached no verdict.
+    private func solveFixed(_ choice: [Double]) -> Solution? {
+        fixIntegers(choice.map { $0.rounded() })
+        defer { fixIntegers(nil) }
         let solution = solveRelaxation()
         switch solution.status {
         case .optimal, .infeasible, .unbounded: return solution
@@ -72,9 +75,10 @@ extension MIPSession {
     }
 
     /// Decides a MIP whose first answer was "infeasible" or did not verify: by enumeration when
-    /// there are few 0/1 variables, else by the backend's other route, whose answer is verified too.
+    /// there are few 0/1 variables (and no others), else by the backend's other route, whose
+    /// answer is verified too.
     private func secondOpinion(firstSaidInfeasible: Bool) -> Solution {
-        if binaryVariables.count <= mipEnumerationLimit { return enumerate() }
+        if enumerable { return enumerate() }
         let second = branchAndBound(incumbent: nil, presolve: true)
         switch second {
         case .optimal(let choice):
@@ -93,10 +97,10 @@ extension MIPSession {
 
     /// The best of the LPs with every choice of the 0/1 variables fixed.
     private func enumerate() -> Solution {
-        let count = binaryVariables.count
+        let count = integerVariables.count
         var best: Solution?
         for mask in 0..<(1 << count) {
-            let choice = (0..<count).map { mask & (1 << $0) != 0 }
+            let choice = (0..<count).map { mask & (1 << $0) != 0 ? 1.0 : 0.0 }
             guard let solution = solveFixed(choice) else { continue }
             if solution.status == .unbounded { return Solution(status: .unbounded) }
             if solution.status == .optimal, best.map({ solution.objectiveValue < $0.objectiveValue - 1e-9 }) ?? true {

@@ -11,10 +11,10 @@ public struct SolverOptions: Sendable, Equatable {
 // - ``SolverSession``: the core every backend has — build (a ``LinearModel``, then rows, columns,
 //   bounds and objectives changed in place, the warm start kept), solve the LP, extract values.
 // - ``DualSession``: row duals of the last LP solved.
-// - ``MIPSession``: 0/1 variables — fix them, and branch and bound.
+// - ``MIPSession``: integer variables (0/1 and general) — fix them, and branch and bound.
 //
-// What every MIP answer must pass (verification by fixing the 0/1 variables, enumeration when
-// there are few, a second opinion on "infeasible") is written once, against these protocols, in
+// What every MIP answer must pass (verification by fixing the integer variables, enumeration
+// when there are few 0/1 variables and no others, a second opinion on "infeasible") is written once, against these protocols, in
 // `MIPSafeguards.swift`; a backend supplies only the primitives.
 
 /// A model loaded into a solver: build → solve → extract.
@@ -33,8 +33,8 @@ public protocol SolverSession: AnyObject {
     /// Changes a continuous variable's bounds (0/1 variables keep theirs).
     func setBounds(_ variable: Variable, lower: Double, upper: Double) throws(LinearProgrammingError)
 
-    /// Solves the LP, 0/1 variables relaxed to [0, 1] (or held where ``MIPSession/fixBinaries(_:)``
-    /// fixed them). `.optimal` and `.timeLimit` leave values to extract.
+    /// Solves the LP, integer variables relaxed to their bounds (or held where
+    /// ``MIPSession/fixIntegers(_:)`` fixed them). `.optimal` and `.timeLimit` leave values to extract.
     func solveLP() -> TerminationStatus
     /// The last LP's objective value.
     func objectiveValue() -> Double
@@ -51,27 +51,29 @@ public protocol DualSession: SolverSession {
 
 /// What one run of branch and bound concluded, before any safeguard checked it.
 public enum BranchAndBoundOutcome: Sendable, Equatable {
-    /// An optimal choice of the 0/1 variables (one per ``MIPSession/binaryVariables``, true = 1).
-    case optimal([Bool])
-    /// No choice of the 0/1 variables is feasible.
+    /// An optimal choice of the integer variables (one whole value per ``MIPSession/integerVariables``).
+    case optimal([Double])
+    /// No choice of the integer variables is feasible.
     case infeasible
     /// Out of time, with the best choice found so far if any.
-    case timeLimit([Bool]?)
+    case timeLimit([Double]?)
     /// Finished without a verdict.
     case inconclusive
     /// The backend failed.
     case failure(SolverFailure)
 }
 
-/// A session with 0/1 variables.
+/// A session with integer variables: 0/1 ones and general ones.
 public protocol MIPSession: SolverSession {
-    /// The 0/1 variables, in the order they were added.
-    var binaryVariables: [Variable] { get }
-    /// Fixes every 0/1 variable at `choice` (true = 1, one per ``binaryVariables``) for the LP
-    /// solves that follow; nil frees them to [0, 1] again.
-    func fixBinaries(_ choice: [Bool]?)
+    /// The integer variables (0/1 ones included), in the order they were added.
+    var integerVariables: [Variable] { get }
+    /// Whether every integer variable is a 0/1 variable (then few of them can be enumerated).
+    var integerVariablesAreBinary: Bool { get }
+    /// Fixes every integer variable at `choice` (one whole value per ``integerVariables``) for
+    /// the LP solves that follow; nil gives them their own bounds again.
+    func fixIntegers(_ choice: [Double]?)
     /// Branch and bound from the relaxation just solved to optimality. `incumbent` (one value per
-    /// variable, finite, the 0/1 ones integral) is a known feasible point that prunes every node
+    /// variable, finite, the integer ones whole) is a known feasible point that prunes every node
     /// that cannot beat it. `presolve` asks for the backend's other route (its MIP presolver):
     /// the second opinion.
     func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome
@@ -95,7 +97,7 @@ extension LinearSolver {
     }
 }
 
-/// A solver whose sessions offer everything the rebalancing model needs: 0/1 variables and duals.
+/// A solver whose sessions offer everything the rebalancing model needs: integer variables and duals.
 public protocol MIPDualSolver: LinearSolver where Session: MIPSession & DualSession {}
 
 extension SolverSession {

@@ -49,7 +49,7 @@ func satisfies(_ model: LinearModel, _ values: [Double], tol: Double = 1e-7) -> 
     guard values.count == model.variableCount else { return false }
     for (column, value) in zip(model.columns, values) {
         if value < column.lower - tol || value > column.upper + tol { return false }
-        if column.isBinary && min(abs(value), abs(value - 1)) > tol { return false }
+        if column.isInteger && abs(value - value.rounded()) > tol { return false }
     }
     for row in model.rows {
         let activity = LinearModel.evaluate(row.terms, at: values)

@@ -20,7 +20,8 @@ struct SafeguardTests {
         }
         var variableCount: Int { inner.variableCount }
         var constraintCount: Int { inner.constraintCount }
-        var binaryVariables: [Variable] { inner.binaryVariables }
+        var integerVariables: [Variable] { inner.integerVariables }
+        var integerVariablesAreBinary: Bool { inner.integerVariablesAreBinary }
         func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable { try inner.addVariable(column) }
         func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef { try inner.addConstraint(row) }
         func setObjective(_ terms: [Term]) throws(LinearProgrammingError) { try inner.setObjective(terms) }
@@ -34,7 +35,7 @@ struct SafeguardTests {
         func objectiveValue() -> Double { inner.objectiveValue() }
         func primalValues() -> [Double] { inner.primalValues() }
         func rowDuals() -> [Double] { inner.rowDuals() }
-        func fixBinaries(_ choice: [Bool]?) { inner.fixBinaries(choice) }
+        func fixIntegers(_ choice: [Double]?) { inner.fixIntegers(choice) }
         func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome {
             branchAndBoundRuns += 1
             guard lies > 0 else { return inner.branchAndBound(incumbent: incumbent, presolve: presolve) }
@@ -49,7 +50,7 @@ struct SafeguardTests {
     @Test("A claimed optimum that breaks a row never comes back: three binaries are enumerated")
     func infeasibleClaimIsCaught() throws {
         // {a, b} weighs 10 > 9: fixing it makes the LP infeasible, so the claim does not verify.
-        let session = try LyingSession(MIPTests.knapsack(binary: true).model, verdict: .optimal([true, true, false]), lies: 1)
+        let session = try LyingSession(MIPTests.knapsack(binary: true).model, verdict: .optimal([1, 1, 0]), lies: 1)
         let solution = session.solve()
         #expect(solution.status == .optimal)
         #expect(close(solution.objectiveValue, -20))
@@ -61,7 +62,7 @@ struct SafeguardTests {
     func worseClaimKeepsItsOwnValue() throws {
         // {a, c} is feasible (weight 7) but worth 17: verification re-solves with it fixed and
         // returns that LP's exact values; it does not pretend the point is better than it is.
-        let session = try LyingSession(MIPTests.knapsack(binary: true).model, verdict: .optimal([true, false, true]), lies: 1)
+        let session = try LyingSession(MIPTests.knapsack(binary: true).model, verdict: .optimal([1, 0, 1]), lies: 1)
         let solution = session.solve()
         #expect(solution.status == .optimal)
         #expect(close(solution.objectiveValue, -17))
@@ -74,6 +75,49 @@ struct SafeguardTests {
         let solution = session.solve()
         #expect(solution.status == .optimal)
         #expect(close(solution.objectiveValue, -20))
+    }
+
+    /// Whole numbers: minimize −x − y with 2x + 2y ≤ 7, x ≤ 3 and y ≤ 3 integers. The LP
+    /// relaxation reaches x + y = 3.5; whole values reach 3 at best (x + y ≤ 3.5 and whole), for
+    /// instance x = 3, y = 0.
+    static func wholeNumbers() -> LinearModel {
+        var model = LinearModel()
+        let x = model.addVariable(upper: 3, integer: true)
+        let y = model.addVariable(upper: 3, integer: true)
+        model.addConstraint([Term(x, 2), Term(y, 2)], upper: 7)
+        model.objective = [Term(x, -1), Term(y, -1)]
+        return model
+    }
+
+    @Test("General integers: a claim that breaks a row is caught, and the second route decides")
+    func generalIntegerClaimIsVerified() throws {
+        // x = 3, y = 1 weighs 8 > 7: fixing it is infeasible. No enumeration for general integers:
+        // the second opinion (branch and bound with presolve) answers, and its answer is verified.
+        let session = try LyingSession(Self.wholeNumbers(), verdict: .optimal([3, 1]), lies: 1)
+        #expect(!session.integerVariablesAreBinary)
+        let solution = session.solve()
+        #expect(solution.status == .optimal)
+        #expect(close(solution.objectiveValue, -3))
+        #expect(session.branchAndBoundRuns == 2)
+        #expect(solution.values.allSatisfy { $0 == $0.rounded() })
+    }
+
+    @Test("General integers: a false \"infeasible\" is overruled by the second route")
+    func generalIntegerFalseInfeasible() throws {
+        let session = try LyingSession(Self.wholeNumbers(), verdict: .infeasible, lies: 1)
+        let solution = session.solve()
+        #expect(solution.status == .optimal)
+        #expect(close(solution.objectiveValue, -3))
+    }
+
+    @Test("An integer variable's bounds must be whole numbers")
+    func fractionalIntegerBoundIsRefused() throws {
+        var model = LinearModel()
+        model.addVariable(upper: 2.5, integer: true)
+        #expect(throws: LinearProgrammingError.self) { try GLPKProblem(model) }
+        var fine = LinearModel()
+        fine.addVariable(upper: 2, integer: true)
+        #expect(throws: Never.self) { try GLPKProblem(fine) }
     }
 
     @Test("A backend failure keeps its routine and raw code")

@@ -139,6 +139,7 @@ struct StatusTests {
         .coefficientOutOfRange(row: nil, variable: 0, value: 1e-300),
         .boundOutOfRange(what: "variable 3", value: 1e30),
         .binaryBounds(variable: 4),
+        .fractionalIntegerBound(what: "variable 5", lower: 0, upper: 2.5),
     ]
 
     @Test("Every error has a readable description naming what is wrong", arguments: allErrors)
@@ -155,7 +156,8 @@ struct StatusTests {
             #expect(text.contains(row.map { "row \($0)" } ?? "objective"))
         case .boundOutOfRange(let what, _):
             #expect(text.contains(what))
-        case .nonFiniteBound(let what, _, _), .invertedBounds(let what, _, _), .tooLarge(let what, _):
+        case .nonFiniteBound(let what, _, _), .invertedBounds(let what, _, _), .tooLarge(let what, _),
+            .fractionalIntegerBound(let what, _, _):
             #expect(text.contains(what))
         case .variableOutOfRange(let index, let count), .constraintOutOfRange(let index, let count):
             #expect(text.contains("\(index)") && text.contains("\(count)"))

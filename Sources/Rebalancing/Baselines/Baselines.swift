@@ -76,6 +76,38 @@ enum Baselines {
             holding.append(held)
         }
 
+        /// Order rules: a class's lots sold symbol by symbol, each sale one the broker takes
+        /// (``executableSale``), until `dollars` are raised (or, rounding down, not passed).
+        /// Returns the dollars raised; with `dryRun`, sells nothing.
+        func executableSales(_ dollars: Double, _ lots: [Int], _ a: Int, roundUp: Bool, into sold: inout [Double]) -> Double {
+            var left = dollars
+            var symbols: [Int] = []
+            for l in lots where !symbols.contains(household.lots[l].symbol) { symbols.append(household.lots[l].symbol) }
+            for s in symbols where left > 0.005 {
+                let mine = lots.filter { household.lots[$0].symbol == s }
+                // Still open: the account's lots of s it may sell and has not sold whole.
+                let open = household.lotsByAccount[a].count {
+                    household.lots[$0].symbol == s && !household.lots[$0].doNotSell && sold[$0] < household.lots[$0].shares
+                }
+                let amount = executableSale(
+                    left, price: household.prices[s], available: mine.reduce(0) { $0 + household.lots[$1].shares - sold[$1] },
+                    closes: mine.count == open, account: accounts[a], roundUp: roundUp)
+                guard amount > 0 else { continue }
+                left -= take(amount, from: mine, household, into: &sold, remainingOnly: true)
+            }
+            return dollars - left
+        }
+        func executableSales(_ dollars: Double, _ c: Int, _ pool: [Int], _ a: Int, roundUp: Bool) -> Double {
+            let group = household.groups[household.groupOfAccount[a]]
+            var trial = shares
+            return executableSales(
+                dollars, m1Order(pool.filter { group.classOf(household.lots[$0].symbol)!.symbol == c }, household), a,
+                roundUp: roundUp, into: &trial)
+        }
+        func takeExecutable(_ dollars: Double, from lots: [Int], _ a: Int, roundUp: Bool) -> Double {
+            executableSales(dollars, lots, a, roundUp: roundUp, into: &shares)
+        }
+
         // 1. Sell overweight slices down to target.
         var cash = [Double](repeating: 0, count: accounts.count)
         for (a, account) in accounts.enumerated() {
@@ -89,7 +121,10 @@ enum Baselines {
                     let lot = household.lots[$0]
                     return classOfLot($0) == c && !lot.doNotSell && !(lot.isGuardedLoss && toBuy.contains(key[lot.symbol]))
                 }, household)
-                let raised = take(excess, from: lots, household, into: &shares)
+                let raised =
+                    account.hasOrderRules
+                    ? takeExecutable(excess, from: lots, a, roundUp: false)
+                    : take(excess, from: lots, household, into: &shares)
                 cash[a] += raised
                 holding[a][c, default: 0] -= raised
             }
@@ -105,13 +140,20 @@ enum Baselines {
                 let pool = unguarded.isEmpty ? remaining : unguarded
                 guard !pool.isEmpty else { break }
                 let ratio = { (c: Int) in (holding[a][c] ?? 0) / max(target[a][c] ?? 0, 1e-9) }
-                let c = pool.map(classOfLot).max { (ratio($0), -$0) < (ratio($1), -$1) }!
+                // Under order rules, only classes with a sale the broker takes that raises something.
+                let classes = pool.map(classOfLot).filter {
+                    !account.hasOrderRules || executableSales(-cash[a], $0, pool, a, roundUp: true) > 0
+                }
+                guard let c = classes.max(by: { (ratio($0), -$0) < (ratio($1), -$1) }) else { break }
                 let lots = m1Order(pool.filter { classOfLot($0) == c }, household)
                 if unguarded.isEmpty {
                     // Selling its losses: the identical groups of the lots it sells are bought nowhere.
                     for l in lots { toBuy.remove(key[household.lots[l].symbol]) }
                 }
-                let raised = take(-cash[a], from: lots, household, into: &shares, remainingOnly: true)
+                let raised =
+                    account.hasOrderRules
+                    ? takeExecutable(-cash[a], from: lots, a, roundUp: true)
+                    : take(-cash[a], from: lots, household, into: &shares, remainingOnly: true)
                 cash[a] += raised
                 holding[a][c, default: 0] -= raised
             }
@@ -147,7 +189,9 @@ enum Baselines {
             if extra > 0.005 && total > 0 {
                 for i in amounts.indices { amounts[i] += extra * targets[i] / total }
             }
-            for (slice, amount) in zip(slices, amounts) where amount > 0.005 {
+            for (slice, wanted) in zip(slices, amounts) {
+                let amount = executablePurchase(wanted, price: household.prices[slice.symbol], account: accounts[a])
+                guard amount > 0.005 else { continue }
                 purchases.append(Plan.Purchase(account: a, symbol: slice.symbol, amount: amount))
             }
         }

@@ -19,7 +19,12 @@ extension Optimizer {
         }
         var purchases: [Plan.Purchase] = []
         for p in built.purchases {
-            let amount = solution[p.variable]
+            var amount = solution[p.variable]
+            // Whole shares: the solver's value is price × a whole number within its tolerances.
+            if household.scenario.accounts[p.account].wholeShares {
+                let price = household.prices[p.symbol], shares = (amount / price).rounded()
+                if abs(amount / price - shares) < 1e-6 { amount = shares * price }
+            }
             if amount > epsilon { purchases.append(Plan.Purchase(account: p.account, symbol: p.symbol, amount: amount)) }
         }
         // A guard row can let through a cent-sized purchase beside a loss sale (the solver's

@@ -70,9 +70,9 @@ public struct PlanVerifier: Sendable {
                     "\(account.id): cash after trading \(Money.format(cashAfter)) is below minCash \(Money.format(account.minCash))")
             }
             if plan.strategy.kind.capsSellsAtNeed {
-                let need = max(0, account.minCash - account.cash - account.flow)
-                if sold[a] > need + tol {
-                    problems.append("\(account.id): cash-only sells \(Money.format(sold[a])) but needs only \(Money.format(need))")
+                let cap = cashOnlyCap(account: a)
+                if sold[a] > cap + tol {
+                    problems.append("\(account.id): cash-only sells \(Money.format(sold[a])) but may sell only \(Money.format(cap))")
                 }
             }
         }
@@ -88,6 +88,8 @@ public struct PlanVerifier: Sendable {
                         : "wash sale: \(boughtSymbol) is bought while a taxable lot of \(lossSymbol), identical to it, is sold at a loss")
             }
         }
+
+        problems += orderViolations(of: plan)
 
         if let budget = plan.strategy.kind.taxBudget {
             let tax = Self.tax(scenario.tax, planShortTerm: planShortTerm, planLongTerm: planLongTerm)

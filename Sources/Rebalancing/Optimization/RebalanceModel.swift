@@ -49,6 +49,8 @@ struct RebalanceModel {
     /// tax-budget's row Tax ≤ B, one per branch, with its bound: each holds only while its branch
     /// is solved, so the model has them free (the optimizer sets the bound).
     private(set) var budgetRows: [(row: ConstraintRef, upper: Double)] = []
+    /// Whole shares and minimum trades (ExecutableOrders.swift): integer columns where they bind.
+    private(set) var orders = ExecutableOrders()
 
     /// The stages, minimized in order (MODEL §4).
     let stages: [Stage]
@@ -63,8 +65,8 @@ struct RebalanceModel {
         // Sells, with cash-only's cap folded into the bounds where it is zero.
         var sellCap = [Double?](repeating: nil, count: accounts.count)
         if strategy.capsSellsAtNeed {
-            for (a, account) in accounts.enumerated() {
-                sellCap[a] = max(0, account.minCash - account.cash - account.flow)
+            for a in accounts.indices {
+                sellCap[a] = ExecutableOrders.cashOnlySellCap(household, account: a)
             }
         }
         for lot in household.lots {
@@ -94,6 +96,9 @@ struct RebalanceModel {
                 model.addConstraint(household.lotsByAccount[a].map { Term(sells[$0], 1) }, upper: cap)
             }
         }
+
+        // Executable orders: whole shares and minimum trades, where an account asks for them.
+        orders = ExecutableOrders(household, sells: sells, purchases: purchases, model: &model)
 
         // Deviations: Σ p(q − x) + Σ y − w·I = d⁺ − d⁻ for each group and class it targets or
         // holds, over every member of the class.

@@ -51,8 +51,13 @@ extension Optimizer {
                 trial = tracedSolve(session, binaries, relaxed: true)
             }
             try release(Array(settled.keys), built, session)
-            if trial.status.isOptimal { best = trial }
+            // Whole shares and minimum trades (ExecutableOrders) have integer columns: a relaxed
+            // point that leaves one fractional satisfies no order rule, and only branch and
+            // bound (whose answers the MIP safeguards verify) can decide them.
+            let integral = trial.status.isOptimal && built.model.isIntegral(trial.values)
+            if integral { best = trial }
             if trial.status.isOptimal && trial.objectiveValue <= bound + slack {
+                guard integral else { break }
                 Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
                 return trial
             }

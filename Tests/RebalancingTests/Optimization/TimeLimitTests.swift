@@ -15,7 +15,8 @@ final class TimingOutSession: MIPSession, DualSession {
     }
     var variableCount: Int { inner.variableCount }
     var constraintCount: Int { inner.constraintCount }
-    var binaryVariables: [Variable] { inner.binaryVariables }
+    var integerVariables: [Variable] { inner.integerVariables }
+    var integerVariablesAreBinary: Bool { inner.integerVariablesAreBinary }
     func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable { try inner.addVariable(column) }
     func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef { try inner.addConstraint(row) }
     func setObjective(_ terms: [Term]) throws(LinearProgrammingError) { try inner.setObjective(terms) }
@@ -25,7 +26,7 @@ final class TimingOutSession: MIPSession, DualSession {
     func setBounds(_ variable: Variable, lower: Double, upper: Double) throws(LinearProgrammingError) {
         try inner.setBounds(variable, lower: lower, upper: upper)
     }
-    func fixBinaries(_ choice: [Bool]?) { inner.fixBinaries(choice) }
+    func fixIntegers(_ choice: [Double]?) { inner.fixIntegers(choice) }
     func objectiveValue() -> Double { inner.objectiveValue() }
     func primalValues() -> [Double] { inner.primalValues() }
     func rowDuals() -> [Double] { inner.rowDuals() }

@@ -1,0 +1,179 @@
+import LinearProgramming
+
+/// Executable orders (MODEL §3): the rows and integer columns that make an account's orders ones
+/// a broker can place, added only for accounts with `wholeShares` or `minTrade` (every other
+/// account, and every household without them, stays a pure LP).
+///
+/// In dollars, as the rest of the model (v_l raised from lot l, y bought), for one account and
+/// one symbol at price p:
+/// - whole shares bought: y = p·m, m a whole number in [0, ⌊cap/p⌋];
+/// - whole shares sold, over the lots L the account may sell (Q shares, worth V = p·Q):
+///   Σ_L v = p·k + p·frac(Q)·c, k whole in [0, ⌊Q⌋], c ∈ {0, 1} with v_l ≥ p·q_l·c — either k whole
+///   shares (c = 0), or every lot closed (c = 1, then k = ⌊Q⌋); c only where Q is fractional;
+/// - a minimum trade M: a purchase is 0 or ≥ M (y ≤ cap·b, y ≥ M·b), a sale likewise over Σ_L v
+///   with V for cap; a binary only where it binds: none when the trade cannot reach M (the trade
+///   is then held at 0), none when whole shares already imply it (p ≥ M: one share is enough);
+/// - one direction per symbol and account (a binary where it could do both): an account with
+///   these rules does not buy a symbol it sells. Both orders would be executable, but selling $25
+///   to buy $35 back is a $10 purchase dodging a $25 minimum, and such pairs would multiply the
+///   equal answers branch and bound must rule out.
+///
+/// The optimizer solves such a model by branch and bound (through the wash-sale guard's solve,
+/// which hands every integer model to the MIP safeguards: each answer verified with its integers
+/// fixed).
+struct ExecutableOrders {
+    /// Integer and 0/1 columns added (0 for a household without order rules).
+    private(set) var integerColumns = 0
+
+    /// Below this many shares a position is whole: a float's rounding, not a fraction.
+    static let wholeTolerance = 1e-9
+
+    /// No order rules.
+    init() {}
+
+    private struct Key: Hashable {
+        let account: Int, symbol: Int
+    }
+    /// Whole shares bought (+m) and sold (−k) per account and symbol.
+    private var netShares: [Key: [Term]] = [:]
+
+    init(_ household: Household, sells: [Variable], purchases: [RebalanceModel.Purchase], model: inout LinearModel) {
+        // Where some account of a group trades a symbol in fractions, its drift there is not
+        // granular: no net-share column for the group.
+        var fractional = Set<Key>()  // (group, symbol)
+        for (a, account) in household.scenario.accounts.enumerated() where !account.wholeShares {
+            let g = household.groupOfAccount[a]
+            for purchase in purchases where purchase.account == a { fractional.insert(Key(account: g, symbol: purchase.symbol)) }
+            for l in household.lotsByAccount[a] where model.columns[sells[l].index].upper > 0 {
+                fractional.insert(Key(account: g, symbol: household.lots[l].symbol))
+            }
+        }
+        for (a, account) in household.scenario.accounts.enumerated() where account.hasOrderRules {
+            for purchase in purchases where purchase.account == a {
+                addPurchaseRules(purchase, account, household, &model)
+            }
+            var lotsOf: [Int: [Int]] = [:]
+            for l in household.lotsByAccount[a] where model.columns[sells[l].index].upper > 0 {
+                lotsOf[household.lots[l].symbol, default: []].append(l)
+            }
+            for symbol in lotsOf.keys.sorted() {
+                let lots = lotsOf[symbol]!.map { (variable: sells[$0], shares: household.lots[$0].shares) }
+                addSaleRules(lots, price: household.prices[symbol], account, Key(account: a, symbol: symbol), &model)
+                // One direction per symbol: buying and selling it in one account would only
+                // dodge the rules (sell $25 and buy $35 back for a $10 purchase).
+                guard let y = purchases.first(where: { $0.account == a && $0.symbol == symbol })?.variable,
+                    model.columns[y.index].upper > 0
+                else { continue }
+                let sellable = lots.filter { model.columns[$0.variable.index].upper > 0 }
+                guard !sellable.isEmpty else { continue }
+                let worth = sellable.reduce(0) { $0 + model.columns[$1.variable.index].upper }
+                let buys = model.addVariable(binary: true)
+                integerColumns += 1
+                model.addConstraint([Term(y, 1), Term(buys, -model.columns[y.index].upper)], upper: 0)
+                model.addConstraint(sellable.map { Term($0.variable, 1) } + [Term(buys, worth)], upper: worth)
+            }
+        }
+        // The net whole shares of a symbol a group trades, as one integer column n (Σ m − Σ k − n = 0)
+        // where several accounts trade it. Branching on n moves the drift bound at once (the
+        // group's holding of the symbol moves in steps of its price); branching on one
+        // account's m moves nothing while another account can make up the fraction.
+        for (g, group) in household.groups.enumerated() {
+            for s in group.symbols where !fractional.contains(Key(account: g, symbol: s)) {
+                let terms = group.accounts.flatMap { netShares[Key(account: $0, symbol: s)] ?? [] }
+                guard terms.count > 1 else { continue }
+                var lower = 0.0, upper = 0.0
+                for term in terms {
+                    let column = model.columns[term.variable.index]
+                    if term.coefficient > 0 { upper += column.upper } else { lower -= column.upper }
+                }
+                let n = model.addVariable(lower: lower, upper: upper, integer: true)
+                integerColumns += 1
+                model.addConstraint(terms + [Term(n, -1)], equalTo: 0)
+            }
+        }
+    }
+
+    private mutating func addPurchaseRules(
+        _ purchase: RebalanceModel.Purchase, _ account: Account, _ household: Household, _ model: inout LinearModel
+    ) {
+        let y = purchase.variable
+        let price = household.prices[purchase.symbol]
+        let cap = model.columns[y.index].upper
+        let minimum = account.minTrade
+        if account.wholeShares {
+            // (At most 1e15 shares: a bound the solver can take.)
+            let most = min((cap / price + Self.wholeTolerance).rounded(.down), 1e15)
+            guard most >= 1 else {
+                model.setBounds(y, lower: 0, upper: 0)
+                return
+            }
+            let m = model.addVariable(lower: 0, upper: most, integer: true)
+            integerColumns += 1
+            netShares[Key(account: purchase.account, symbol: purchase.symbol), default: []].append(Term(m, 1))
+            model.addConstraint([Term(y, 1), Term(m, -price)], equalTo: 0)
+        }
+        guard minimum > 0 else { return }
+        if cap < minimum {
+            model.setBounds(y, lower: 0, upper: 0)
+        } else if !(account.wholeShares && price >= minimum) {
+            let b = model.addVariable(binary: true)
+            integerColumns += 1
+            model.addConstraint([Term(y, 1), Term(b, -cap)], upper: 0)
+            model.addConstraint([Term(y, 1), Term(b, -minimum)], lower: 0)
+        }
+    }
+
+    /// `lots`: the sell variable and shares of each lot of one symbol the account may sell.
+    private mutating func addSaleRules(
+        _ lots: [(variable: Variable, shares: Double)], price: Double, _ account: Account, _ key: Key,
+        _ model: inout LinearModel
+    ) {
+        let shares = lots.reduce(0) { $0 + $1.shares }
+        let worth = price * shares
+        let minimum = account.minTrade
+        let sold = lots.map { Term($0.variable, 1) }
+        if minimum > 0 && worth < minimum {
+            // The whole position is worth less than a minimum trade: it is not sold.
+            for lot in lots { model.setBounds(lot.variable, lower: 0, upper: 0) }
+            return
+        }
+        if account.wholeShares {
+            let whole = (shares + Self.wholeTolerance).rounded(.down)
+            let fraction = shares - whole
+            var terms = sold
+            if whole >= 1 {
+                let k = model.addVariable(lower: 0, upper: whole, integer: true)
+                integerColumns += 1
+                terms.append(Term(k, -price))
+                netShares[key, default: []].append(Term(k, -1))
+            }
+            if fraction > Self.wholeTolerance {
+                // c = 1: every lot closed, the fraction sold with the whole shares.
+                let c = model.addVariable(binary: true)
+                integerColumns += 1
+                terms.append(Term(c, -price * fraction))
+                for lot in lots {
+                    model.addConstraint([Term(lot.variable, 1), Term(c, -price * lot.shares)], lower: 0)
+                }
+            }
+            model.addConstraint(terms, equalTo: 0)
+        }
+        if minimum > 0 && !(account.wholeShares && price >= minimum) {
+            let b = model.addVariable(binary: true)
+            integerColumns += 1
+            model.addConstraint(sold + [Term(b, -worth)], upper: 0)
+            model.addConstraint(sold + [Term(b, -minimum)], lower: 0)
+        }
+    }
+
+    /// cash-only's sell cap for account `a` (MODEL §4): what it must raise to keep minCash, plus,
+    /// where it must raise something and trades whole shares or has a minimum trade, the larger
+    /// of `minTrade` and the highest price of a symbol it holds (an order cannot stop at the cent).
+    static func cashOnlySellCap(_ household: Household, account a: Int) -> Double {
+        let account = household.scenario.accounts[a]
+        let need = max(0, account.minCash - account.cash - account.flow)
+        guard need > 0, account.hasOrderRules else { return need }
+        let highest = household.lotsByAccount[a].map { household.lots[$0].price }.max() ?? 0
+        return need + max(account.minTrade, highest)
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Testing
+
+@testable import Rebalancing
+
+/// Whole shares and minimum trades (MODEL §3 "Executable orders"), worked by hand: the optimizer
+/// plans with them (a mixed-integer model, each answer verified with its integers fixed), and
+/// every plan passes the independent verifier.
+@Suite struct ExecutableOrdersTests {
+    static func plan(_ yaml: String, _ strategy: String) throws -> (PlanReport, [String]) {
+        let household = try household(yaml)
+        let plan = Planner().plan(household, strategy: try Strategy(parsing: strategy))
+        return (PlanReport(plan, household: household), PlanVerifier(household).violations(of: plan))
+    }
+
+    /// A $1,000 deposit into VTI 60% ($300 a share) and BND 40% ($70). I = 1,000: targets $600
+    /// and $400. Continuous: buy $600 and $400, D = 0. In whole shares, a VTI and b BND with
+    /// 300a + 70b ≤ 1000 and D = ½(|300a − 600| + |70b − 400| + (1000 − 300a − 70b)):
+    /// a = 2 leaves $400, b ≤ 5: (2, 5) gives ½(0 + 50 + 50) = 50, (2, 4) gives 120;
+    /// a = 1: best ½(300 + 20 + 280) = 300 at b = 6 (or b = 10: ½(300 + 300 + 0) = 300);
+    /// a = 3 leaves $100, b ≤ 1: ½(300 + 330 + 30) = 330; a = 0 is worse still.
+    /// So D = 50: 2 VTI ($600), 5 BND ($350), $50 left as cash; drift 50 / 1000 = 5%.
+    static let deposit = """
+        asOf: 2026-11-20
+        prices: {VTI: 300, BND: 70}
+        pie: {slices: [{symbol: VTI, weight: 60}, {symbol: BND, weight: 40}]}
+        accounts:
+          - {id: brokerage, type: taxable, flow: 1000, wholeShares: true, lots: []}
+        """
+
+    @Test(arguments: ["full", "cash-only", "tax-aware", "band:2", "m1"])
+    func aDepositWholeSharesCannotSpendToTheCent(strategy: String) throws {
+        let (report, violations) = try Self.plan(Self.deposit, strategy)
+        #expect(violations == [])
+        if strategy != "m1" {
+            #expect(report.status == .optimal)
+            #expect(close(report.summary.misallocatedAfter, 50, within: 1e-5))
+            #expect(close(report.amount("brokerage", "VTI", .buy), 600, within: 1e-5))
+            #expect(close(report.amount("brokerage", "BND", .buy), 350, within: 1e-5))
+            #expect(close(report.trade("brokerage", "BND", .buy)?.shares ?? 0, 5, within: 1e-6))
+        } else {
+            // m1 fills 600 and 400 by dollars, then buys the whole shares they cover: 2 VTI,
+            // 5 BND (⌊400/70⌋ = 5).
+            #expect(close(report.amount("brokerage", "VTI", .buy), 600, within: 1e-5))
+            #expect(close(report.amount("brokerage", "BND", .buy), 350, within: 1e-5))
+        }
+        // Without wholeShares the deposit is spent to the cent.
+        let (continuous, _) = try Self.plan(Self.deposit.replacingOccurrences(of: "wholeShares: true, ", with: ""), strategy)
+        #expect(close(continuous.summary.misallocatedAfter, 0, within: 1e-4))
+    }
+
+    /// One account holds VTI 2 × $300 = $600, BND 6 × $65 = $390 and $10 of cash. I = 1,000:
+    /// targets $600 and $400; D before = ½(0 + 10 + 10) = 10. The continuous plan buys $10 of
+    /// BND (D = 0). Under minTrade: 25 a BND purchase t ≥ 25 needs cash from a VTI sale s ≥ 25
+    /// (an account with these rules buys no symbol it sells, so BND cannot be sold to be bought
+    /// back, nor VTI): D = ½(s + |t − 10| + (10 + s − t)) ≥ s ≥ 25 > 10. Selling BND to buy VTI
+    /// only adds drift. So no trade at all: D stays 10.
+    static let tiny = """
+        asOf: 2026-11-20
+        prices: {VTI: 300, BND: 65}
+        pie: {slices: [{symbol: VTI, weight: 60}, {symbol: BND, weight: 40}]}
+        accounts:
+          - id: brokerage
+            type: taxable
+            cash: 10
+            minTrade: 25
+            lots:
+              - {symbol: VTI, shares: 2, costBasis: 600, acquired: 2021-03-04}
+              - {symbol: BND, shares: 6, costBasis: 390, acquired: 2021-03-04}
+        """
+
+    @Test(arguments: ["full", "cash-only", "tax-aware", "band:0", "fifo"])
+    func aMinimumTradeRemovesATinyRebalance(strategy: String) throws {
+        let (report, violations) = try Self.plan(Self.tiny, strategy)
+        #expect(violations == [])
+        #expect(report.status == .optimal)
+        #expect(report.trades.isEmpty, "\(report.trades.map { "\($0.action) \($0.symbol) \($0.amount)" })")
+        #expect(close(report.summary.misallocatedAfter, 10, within: 1e-5))
+        let (continuous, _) = try Self.plan(Self.tiny.replacingOccurrences(of: "minTrade: 25", with: "minTrade: 0"), strategy)
+        #expect(close(continuous.amount("brokerage", "BND", .buy), 10, within: 1e-4))
+        #expect(close(continuous.summary.misallocatedAfter, 0, within: 1e-4))
+    }
+
+    /// m1's orders obey minTrade too (the verifier checks them): here its $10 BND purchase is
+    /// dropped.
+    @Test func m1ObeysTheMinimumTrade() throws {
+        let (report, violations) = try Self.plan(Self.tiny, "m1")
+        #expect(violations == [])
+        #expect(report.trades.allSatisfy { $0.amount >= 25 - 1e-9 })
+    }
+
+    /// VTI 100% at $50, held 6 shares ($300); BND (not targeted) 2.5 shares at $100 ($250), no
+    /// cash: I = 550. Closing BND raises $250, which buys 5 VTI: VTI $550, D = 0. Whole shares of
+    /// BND only (k ≤ 2) raise $200, buying 4 VTI: VTI $500, BND $50, D = ½(50 + 50) = 50. So the
+    /// optimum sells all 2.5 BND shares — a fraction, allowed because it closes the position.
+    static let closing = """
+        asOf: 2026-11-20
+        prices: {VTI: 50, BND: 100}
+        pie: {slices: [{symbol: VTI, weight: 100}]}
+        accounts:
+          - id: brokerage
+            type: taxable
+            wholeShares: true
+            lots:
+              - {symbol: VTI, shares: 6, costBasis: 300, acquired: 2021-03-04}
+              - {symbol: BND, shares: 1.5, costBasis: 150, acquired: 2021-03-04}
+              - {symbol: BND, shares: 1, costBasis: 100, acquired: 2022-03-04}
+        """
+
+    @Test(arguments: ["full", "tax-aware", "band:0", "fifo"])
+    func aSaleMustCloseAPositionWithFractionalShares(strategy: String) throws {
+        let (report, violations) = try Self.plan(Self.closing, strategy)
+        #expect(violations == [])
+        #expect(report.status == .optimal)
+        #expect(close(report.trade("brokerage", "BND", .sell)?.shares ?? 0, 2.5, within: 1e-6))
+        #expect(close(report.trade("brokerage", "VTI", .buy)?.shares ?? 0, 5, within: 1e-6))
+        #expect(close(report.summary.misallocatedAfter, 0, within: 1e-5))
+    }
+
+    /// With a lot marked doNotSell, closing means the lots the account may sell: BND 1.5 shares
+    /// sellable (the 1-share lot stays). Closing raises $150 → 3 VTI: VTI $450, BND $100, D = 100;
+    /// one whole BND share raises $100 → 2 VTI: VTI $400, BND $150, D = 150. So it sells 1.5.
+    @Test func closingLeavesDoNotSellLots() throws {
+        let yaml = Self.closing.replacingOccurrences(
+            of: "acquired: 2022-03-04}", with: "acquired: 2022-03-04, doNotSell: true}")
+        let (report, violations) = try Self.plan(yaml, "full")
+        #expect(violations == [])
+        #expect(close(report.trade("brokerage", "BND", .sell)?.shares ?? 0, 1.5, within: 1e-6))
+        #expect(close(report.trade("brokerage", "VTI", .buy)?.shares ?? 0, 3, within: 1e-6))
+        #expect(close(report.summary.misallocatedAfter, 100, within: 1e-5))
+    }
+
+    /// cash-only with a $100 withdrawal and whole shares of a $300 fund: the cap is need + the
+    /// highest price = 100 + 300 = 400, and one share ($300) is the least whole sale that raises
+    /// $100. I = 3,000 − 100 = 2,900: VTI $2,700, cash $200: D = ½(200 + 200) = 200.
+    @Test func cashOnlyRaisesAWithdrawalInWholeShares() throws {
+        let yaml = """
+            asOf: 2026-11-20
+            prices: {VTI: 300}
+            pie: {slices: [{symbol: VTI, weight: 100}]}
+            accounts:
+              - id: brokerage
+                type: taxable
+                flow: -100
+                wholeShares: true
+                lots: [{symbol: VTI, shares: 10, costBasis: 3000, acquired: 2021-03-04}]
+            """
+        for strategy in ["cash-only", "full", "m1"] {
+            let (report, violations) = try Self.plan(yaml, strategy)
+            #expect(violations == [], "\(strategy)")
+            #expect(close(report.trade("brokerage", "VTI", .sell)?.shares ?? 0, 1, within: 1e-6), "\(strategy)")
+            #expect(close(report.summary.misallocatedAfter, 200, within: 1e-6), "\(strategy)")
+        }
+    }
+
+    /// The verifier catches orders a broker cannot take (so a pass above means something).
+    @Test func verifierRefusesFractionalAndSmallOrders() throws {
+        let household = try household(Self.deposit.replacingOccurrences(of: "wholeShares: true,", with: "wholeShares: true, minTrade: 25,"))
+        let strategy = try Strategy(parsing: "full")
+        let fractional = Plan(
+            strategy: strategy, status: .optimal, sharesSold: [],
+            purchases: [Plan.Purchase(account: 0, symbol: household.symbols.firstIndex(of: "VTI")!, amount: 450)])
+        #expect(PlanVerifier(household).violations(of: fractional) == ["brokerage: buys 1.5 shares of VTI, not a whole number"])
+        let small = Plan(
+            strategy: strategy, status: .optimal, sharesSold: [],
+            purchases: [Plan.Purchase(account: 0, symbol: household.symbols.firstIndex(of: "BND")!, amount: 0.7)])
+        #expect(
+            PlanVerifier(household).violations(of: small) == [
+                "brokerage: buys 0.01 shares of BND, not a whole number", "brokerage: buys $0.70 of BND, under minTrade $25.00",
+            ])
+    }
+}
