@@ -54,7 +54,11 @@ struct AggregatedDrift {
 
     /// Whether merging is exact and worth it for this model's first stage.
     static func applies(to built: RebalanceModel) -> Bool {
-        guard let first = built.stages.first, built.budgetRows.isEmpty else { return false }
+        // Whole shares and minimum trades act per account and symbol on the lots themselves:
+        // the merged model does not carry them.
+        guard let first = built.stages.first, built.budgetRows.isEmpty,
+            !built.household.scenario.accounts.contains(where: \.hasOrderRules)
+        else { return false }
         switch first {
         case .misallocation, .bandMisallocation: break
         case .tax, .misallocationAndTax, .harvest, .turnover: return false
