@@ -43,6 +43,7 @@ struct JSONParser {
         case UInt8(ascii: "t"): try literal("true"); return .bool(true, text: "true")
         case UInt8(ascii: "f"): try literal("false"); return .bool(false, text: "false")
         case UInt8(ascii: "n") where !starts(with: "nan"): try literal("null"); return .null
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         default:
             for word in ["NaN", "nan", "Infinity", "-Infinity", "inf", "-inf"] where starts(with: word) {
                 throw error("\(word) is not a JSON number (JSON has no NaN or infinity); write a finite number")
@@ -52,8 +53,12 @@ struct JSONParser {
     }
 
     private func starts(with word: String) -> Bool {
-        let w = Array(word.utf8)
-        return i + w.count <= bytes.count && Array(bytes[i..<(i + w.count)]) == w
+        var k = i
+        for b in word.utf8 {
+            guard k < bytes.count, bytes[k] == b else { return false }
+            k += 1
+        }
+        return true
     }
 
     private mutating func literal(_ word: String) throws(DocumentError) {

@@ -18,25 +18,26 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Compact JSON on one line.
     public func serialized() -> String {
-        var out = ""
+        var out = JSONBytes()
         write(to: &out, indent: nil, level: 0)
-        return out
+        return out.string
     }
 
     /// Indented JSON for people.
     public func pretty() -> String {
-        var out = ""
-        write(to: &out, indent: "  ", level: 0)
-        return out
+        var out = JSONBytes()
+        write(to: &out, indent: Array("  ".utf8), level: 0)
+        return out.string
     }
 
-    private func write(to out: inout String, indent: String?, level: Int) {
+    /// Written as UTF-8 bytes into one growing buffer (appending to a String checked and grew
+    /// it piece by piece: most of a batch's output time).
+    private func write(to out: inout JSONBytes, indent: [UInt8]?, level: Int) {
         func newline(_ level: Int) {
             guard let indent else { return }
-            out.append("\n")
-            for _ in 0..<level { out.append(indent) }
+            out.bytes.append(UInt8(ascii: "\n"))
+            for _ in 0..<level { out.bytes.append(contentsOf: indent) }
         }
-        let separator = indent == nil ? ":" : ": "
         switch self {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
@@ -44,50 +45,70 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let items):
             if items.isEmpty { out.append("[]"); return }
-            out.append("[")
+            out.bytes.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out.append(",") }
+                if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
                 newline(level + 1)
                 item.write(to: &out, indent: indent, level: level + 1)
             }
             newline(level)
-            out.append("]")
+            out.bytes.append(UInt8(ascii: "]"))
         case .object(let pairs):
             if pairs.isEmpty { out.append("{}"); return }
-            out.append("{")
+            out.bytes.append(UInt8(ascii: "{"))
             for (i, (key, value)) in pairs.enumerated() {
-                if i > 0 { out.append(",") }
+                if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
                 newline(level + 1)
                 Self.writeString(key, to: &out)
-                out.append(separator)
+                out.bytes.append(UInt8(ascii: ":"))
+                if indent != nil { out.bytes.append(UInt8(ascii: " ")) }
                 value.write(to: &out, indent: indent, level: level + 1)
             }
             newline(level)
-            out.append("}")
+            out.bytes.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ s: String, to out: inout String) {
-        out.append("\"")
+    private static func writeString(_ s: String, to out: inout JSONBytes) {
+        out.bytes.append(UInt8(ascii: "\""))
         // Most strings need no escape: append them whole.
-        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
-            out.append(s)
-            out.append("\"")
-            return
+        var s = s
+        let plain = s.withUTF8 { utf8 in
+            guard !utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else {
+                return false
+            }
+            out.bytes.append(contentsOf: utf8)
+            return true
         }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: out.unicodeScalars.append(scalar)
+        if !plain {
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out.append("\\\"")
+                case "\\": out.append("\\\\")
+                case "\n": out.append("\\n")
+                case "\r": out.append("\\r")
+                case "\t": out.append("\\t")
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                default: UTF8.encode(scalar) { out.bytes.append($0) }
+                }
             }
         }
-        out.append("\"")
+        out.bytes.append(UInt8(ascii: "\""))
     }
+}
+
+/// The bytes of JSON being written.
+private struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(4096) }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
