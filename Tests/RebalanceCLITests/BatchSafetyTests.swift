@@ -143,7 +143,9 @@ struct BatchSafetyTests {
 
     @Test func aTimeLimitWithNothingFeasibleIsAFailure() throws {
         let book = try temporaryFile("big.jsonl")
-        let gen = try Run(["generate", "--households", "2", "--seed", "5", "--lots", "3000", "--symbols", "40", "--out", book])
+        // 400 symbols: about 1,200 equality rows, so GLPK's first phase alone takes far longer than a
+        // millisecond on any machine (with 40 symbols a fast, idle machine sometimes finished it).
+        let gen = try Run(["generate", "--households", "2", "--seed", "5", "--lots", "3000", "--symbols", "400", "--out", book])
         #expect(gen.status == 0)
         let run = try Run(["batch", book, "--strategies", "full", "--time-limit", "0.001"])
         var nothingFound = 0
@@ -154,14 +156,14 @@ struct BatchSafetyTests {
                 nothingFound += 1
             }
         }
-        // With a millisecond for 3,000 lots the solver finds nothing feasible (checked, not assumed).
+        // With a millisecond for 3,000 lots of 400 symbols the solver finds nothing feasible (checked, not assumed).
         #expect(nothingFound > 0)
         #expect(run.status == 1)
         #expect(run.stderr.contains("\(nothingFound) failed"), "\(run.stderr)")
         #expect(run.stderr.contains("the time limit was reached before any feasible solution was found"), "\(run.stderr)")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))  // catches a hang; one minute was too tight for a loaded two-core machine
     func aFIFOAmongTheInputsIsRefusedByName() throws {
         let dir = try temporaryDirectory()
         try "{}".write(toFile: dir + "/a.json", atomically: false, encoding: .utf8)
@@ -189,7 +191,7 @@ struct BatchSafetyTests {
 
     /// A line is refused once it passes the limit, without holding more than the limit: the
     /// reader stops on /dev/zero (no newline, ever) instead of growing without end.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))  // catches a hang; one minute was too tight for a loaded two-core machine
     func aLineOverTheLimitIsRefusedWhileReading() throws {
         let fd = open("/dev/zero", O_RDONLY)
         defer { close(fd) }
