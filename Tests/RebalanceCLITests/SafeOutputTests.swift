@@ -15,7 +15,7 @@ func runWithStdout(_ arguments: [String], stdout: FileHandle) throws -> (status:
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
     let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("rebalance-stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: errPath.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
     let err = try FileHandle(forWritingTo: errPath)
     process.standardOutput = stdout
     process.standardError = err

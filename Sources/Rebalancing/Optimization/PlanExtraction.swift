@@ -17,6 +17,7 @@ extension Optimizer {
                 shares[l] = dollars / lot.price
             }
         }
+        snapWholeShareSales(built, solution, &shares)
         var purchases: [Plan.Purchase] = []
         for p in built.purchases {
             var amount = solution[p.variable]
@@ -47,5 +48,31 @@ extension Optimizer {
         return Plan(
             strategy: strategy, status: status, sharesSold: shares, purchases: purchases,
             marginalTaxPerDollar: marginal)
+    }
+
+    /// Where an account trades whole shares, the solver sells a whole number of each symbol's
+    /// shares within its tolerances, but snapping a nearly whole lot to whole above can move the
+    /// total off it (by up to half a cent's worth). The difference goes back onto a sold lot (one
+    /// sold in part when there is one), so the total is the whole number the solver meant.
+    private func snapWholeShareSales(_ built: RebalanceModel, _ solution: Solution, _ shares: inout [Double]) {
+        let household = built.household
+        for (a, account) in household.scenario.accounts.enumerated() where account.wholeShares {
+            var lotsOf: [Int: [Int]] = [:]
+            for l in household.lotsByAccount[a] { lotsOf[household.lots[l].symbol, default: []].append(l) }
+            for (_, lots) in lotsOf {
+                let solverShares = lots.reduce(0) { $0 + solution[built.sells[$1]] / household.lots[$1].price }
+                let whole = solverShares.rounded()
+                // A sale that closes the position is valid as it is: nothing to move.
+                let closes = lots.allSatisfy { household.lots[$0].doNotSell || shares[$0] == household.lots[$0].shares }
+                guard whole > 0, abs(solverShares - whole) < 1e-4, !closes else { continue }
+                let difference = whole - lots.reduce(0) { $0 + shares[$1] }
+                func fits(_ l: Int) -> Bool { shares[l] > 0 && (0...household.lots[l].shares).contains(shares[l] + difference) }
+                // A lot sold in part first; else a sold lot that can take it (it is then sold in part).
+                guard difference != 0,
+                    let lot = lots.first(where: { fits($0) && shares[$0] < household.lots[$0].shares }) ?? lots.first(where: fits)
+                else { continue }
+                shares[lot] += difference
+            }
+        }
     }
 }

@@ -154,7 +154,7 @@ public struct PlanMeasures: Sendable {
     }
 
     /// Dollars held per group and symbol after the trades: Σ p·(q − x) over the group's lots plus
-    /// what the trades buy there (each member of a class apart; see ``classHoldings``).
+    /// what the trades buy there (each member of a class apart; see ``classHoldings(sharesSold:purchases:)``).
     public func holdings(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> [[Int: Double]] {
         holdings(sharesSold: sharesSold, purchases: purchases) { _, symbol in symbol }
     }
