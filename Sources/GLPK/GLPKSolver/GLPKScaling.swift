@@ -40,64 +40,126 @@ struct GLPKScaling {
 
     /// scale_prob(GLP_SF_GM | GLP_SF_EQ | GLP_SF_SKIP) after glp_unscale_prob.
     static func factors(_ matrix: SparseRows, columns n: Int) -> Factors {
-        let m = matrix.count
-        var f = Factors(
-            row: [Double](repeating: 1, count: m), column: [Double](repeating: 1, count: n),
-            rowMoved: [Bool](repeating: false, count: m), columnMoved: [Bool](repeating: false, count: n))
-        // The same entries by column.
-        var columnStart = [Int](repeating: 0, count: n + 1)
-        for j in matrix.column { columnStart[j + 1] += 1 }
-        for j in 0..<n { columnStart[j + 1] += columnStart[j] }
-        var next = columnStart
-        var columnRow = [Int](repeating: 0, count: matrix.column.count)
-        var columnMagnitude = [Double](repeating: 0, count: matrix.column.count)
-        for i in 0..<m {
-            for k in matrix.start[i]..<matrix.start[i + 1] {
-                let j = matrix.column[k]
-                columnRow[next[j]] = i
-                columnMagnitude[next[j]] = matrix.magnitude[k]
-                next[j] += 1
+        var work = Work(matrix, columns: n)
+        defer { work.deallocate() }
+        return work.run()
+    }
+
+    /// The computation on flat buffers (it runs before most solves of a batch: written for speed,
+    /// with no bounds checks or closures in the loops over the entries).
+    private struct Work {
+        let m: Int
+        let n: Int
+        /// Rows' entries: `rowStart[i]..<rowStart[i + 1]` of `rowColumn` and `rowMagnitude`.
+        let rowStart: UnsafeMutableBufferPointer<Int>
+        let rowColumn: UnsafeMutableBufferPointer<Int>
+        let rowMagnitude: UnsafeMutableBufferPointer<Double>
+        /// The same entries by column.
+        let columnStart: UnsafeMutableBufferPointer<Int>
+        let columnRow: UnsafeMutableBufferPointer<Int>
+        let columnMagnitude: UnsafeMutableBufferPointer<Double>
+        /// The factors, and whether each moved off 1.
+        let row: UnsafeMutableBufferPointer<Double>
+        let column: UnsafeMutableBufferPointer<Double>
+        let rowMoved: UnsafeMutableBufferPointer<Bool>
+        let columnMoved: UnsafeMutableBufferPointer<Bool>
+        /// Each row's (min, max) scaled |a| (min_row_aij, max_row_aij: 1 and 1 for an empty row),
+        /// valid while `rowsCurrent`; likewise columns.
+        let rowLo: UnsafeMutableBufferPointer<Double>
+        let rowHi: UnsafeMutableBufferPointer<Double>
+        let columnLo: UnsafeMutableBufferPointer<Double>
+        let columnHi: UnsafeMutableBufferPointer<Double>
+        var rowsCurrent = false
+        var columnsCurrent = false
+
+        init(_ matrix: SparseRows, columns n: Int) {
+            m = matrix.count
+            self.n = n
+            let entries = matrix.column.count
+            func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
+                let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 1))
+                b.initialize(repeating: value)
+                return b
             }
+            rowStart = buffer(m + 1, 0)
+            rowColumn = buffer(entries, 0)
+            rowMagnitude = buffer(entries, 0.0)
+            for i in 0...m { rowStart[i] = matrix.start[i] }
+            for k in 0..<entries {
+                rowColumn[k] = matrix.column[k]
+                rowMagnitude[k] = matrix.magnitude[k]
+            }
+            columnStart = buffer(n + 1, 0)
+            columnRow = buffer(entries, 0)
+            columnMagnitude = buffer(entries, 0.0)
+            for k in 0..<entries { columnStart[rowColumn[k] + 1] += 1 }
+            for j in 0..<n { columnStart[j + 1] += columnStart[j] }
+            let next = buffer(n + 1, 0)
+            for j in 0...n { next[j] = columnStart[j] }
+            for i in 0..<m {
+                for k in rowStart[i]..<rowStart[i + 1] {
+                    let j = rowColumn[k]
+                    columnRow[next[j]] = i
+                    columnMagnitude[next[j]] = rowMagnitude[k]
+                    next[j] += 1
+                }
+            }
+            next.deallocate()
+            row = buffer(m, 1.0)
+            column = buffer(n, 1.0)
+            rowMoved = buffer(m, false)
+            columnMoved = buffer(n, false)
+            rowLo = buffer(m, 1.0)
+            rowHi = buffer(m, 1.0)
+            columnLo = buffer(n, 1.0)
+            columnHi = buffer(n, 1.0)
         }
 
-        // Each row's (min, max) scaled |a| (min_row_aij, max_row_aij: 1 and 1 for an empty row),
-        // valid while `rowsCurrent`; likewise columns.
-        var rowLo = [Double](repeating: 1, count: m), rowHi = [Double](repeating: 1, count: m)
-        var columnLo = [Double](repeating: 1, count: n), columnHi = [Double](repeating: 1, count: n)
-        var rowsCurrent = false, columnsCurrent = false
+        func deallocate() {
+            for b in [rowStart, rowColumn, columnStart, columnRow] { b.deallocate() }
+            for b in [rowMagnitude, columnMagnitude, row, column, rowLo, rowHi, columnLo, columnHi] { b.deallocate() }
+            rowMoved.deallocate()
+            columnMoved.deallocate()
+        }
 
-        func rowRange(_ i: Int) {
-            var lo = 1.0, hi = 1.0
-            let r = f.row[i], first = matrix.start[i]
-            for k in first..<matrix.start[i + 1] {
-                let t = matrix.magnitude[k] * (r * f.column[matrix.column[k]])
-                if k == first || lo > t { lo = t }
-                if k == first || hi < t { hi = t }
+        mutating func updateRows() {
+            guard !rowsCurrent else { return }
+            for i in 0..<m {
+                var lo = 1.0, hi = 1.0
+                let r = row[i], first = rowStart[i], end = rowStart[i + 1]
+                var k = first
+                while k < end {
+                    let t = rowMagnitude[k] * (r * column[rowColumn[k]])
+                    if k == first || lo > t { lo = t }
+                    if k == first || hi < t { hi = t }
+                    k += 1
+                }
+                rowLo[i] = lo
+                rowHi[i] = hi
             }
-            rowLo[i] = lo
-            rowHi[i] = hi
-        }
-        func columnRange(_ j: Int) {
-            var lo = 1.0, hi = 1.0
-            let s = f.column[j], first = columnStart[j]
-            for k in first..<columnStart[j + 1] {
-                let t = columnMagnitude[k] * (f.row[columnRow[k]] * s)
-                if k == first || lo > t { lo = t }
-                if k == first || hi < t { hi = t }
-            }
-            columnLo[j] = lo
-            columnHi[j] = hi
-        }
-        func updateRows() {
-            if !rowsCurrent { for i in 0..<m { rowRange(i) } }
             rowsCurrent = true
         }
-        func updateColumns() {
-            if !columnsCurrent { for j in 0..<n { columnRange(j) } }
+
+        mutating func updateColumns() {
+            guard !columnsCurrent else { return }
+            for j in 0..<n {
+                var lo = 1.0, hi = 1.0
+                let s = column[j], first = columnStart[j], end = columnStart[j + 1]
+                var k = first
+                while k < end {
+                    let t = columnMagnitude[k] * (row[columnRow[k]] * s)
+                    if k == first || lo > t { lo = t }
+                    if k == first || hi < t { hi = t }
+                    k += 1
+                }
+                columnLo[j] = lo
+                columnHi[j] = hi
+            }
             columnsCurrent = true
         }
+
         /// min_mat_aij and max_mat_aij: over the rows.
-        func matrixRange() -> (lo: Double, hi: Double) {
+        mutating func matrixRange() -> (lo: Double, hi: Double) {
             updateRows()
             var lo = 1.0, hi = 1.0
             for i in 0..<m {
@@ -106,8 +168,9 @@ struct GLPKScaling {
             }
             return (lo, hi)
         }
+
         /// max_row_ratio(lp) > max_col_ratio(lp): GLPK's flag, rows scaled on the second pass.
-        func rowsLast() -> Bool {
+        mutating func rowsLast() -> Bool {
             updateRows()
             updateColumns()
             var rowRatio = 1.0, columnRatio = 1.0
@@ -121,58 +184,58 @@ struct GLPKScaling {
             }
             return rowRatio > columnRatio
         }
-        /// One pass of rows or columns: each factor divided by what `divisor` makes of its range.
-        func scaleRows(_ divisor: (Double, Double) -> Double) {
+
+        /// One pass of rows or columns: each factor divided by the geometric mean of its range
+        /// (`geometric`), else by its largest entry.
+        mutating func scaleRows(geometric: Bool) {
             updateRows()
             for i in 0..<m {
-                let value = f.row[i] / divisor(rowLo[i], rowHi[i])
-                if value != 1 { f.rowMoved[i] = true }
-                f.row[i] = value
-            }
-            rowsCurrent = false
-            columnsCurrent = false
-        }
-        func scaleColumns(_ divisor: (Double, Double) -> Double) {
-            updateColumns()
-            for j in 0..<n {
-                let value = f.column[j] / divisor(columnLo[j], columnHi[j])
-                if value != 1 { f.columnMoved[j] = true }
-                f.column[j] = value
+                let divisor = geometric ? (rowLo[i] * rowHi[i]).squareRoot() : rowHi[i]
+                let value = row[i] / divisor
+                if value != 1 { rowMoved[i] = true }
+                row[i] = value
             }
             rowsCurrent = false
             columnsCurrent = false
         }
 
-        // Well scaled already (every |a| within [0.1, 10]): GLP_SF_SKIP leaves every factor 1.
-        let (least, most) = matrixRange()
-        if least >= 0.10 && most <= 10.0 { return f }
-        // gm_iterate(lp, 15, 0.90), each step gm_scaling: rows and columns by the geometric
-        // mean of their range. (A row's factor changes only its own range, so a pass may use
-        // the ranges computed before it.)
-        let gmRowsLast = rowsLast()
-        var ratio = 0.0
-        for k in 1...15 {
-            let previous = ratio
+        mutating func scaleColumns(geometric: Bool) {
+            updateColumns()
+            for j in 0..<n {
+                let divisor = geometric ? (columnLo[j] * columnHi[j]).squareRoot() : columnHi[j]
+                let value = column[j] / divisor
+                if value != 1 { columnMoved[j] = true }
+                column[j] = value
+            }
+            rowsCurrent = false
+            columnsCurrent = false
+        }
+
+        mutating func run() -> Factors {
+            // Well scaled already (every |a| within [0.1, 10]): GLP_SF_SKIP leaves every factor 1.
             let (least, most) = matrixRange()
-            ratio = most / least
-            if k > 1 && ratio > 0.90 * previous { break }
-            for pass in 0...1 {
-                if (pass == 1) == gmRowsLast {
-                    scaleRows { ($0 * $1).squareRoot() }
-                } else {
-                    scaleColumns { ($0 * $1).squareRoot() }
+            if !(least >= 0.10 && most <= 10.0) {
+                // gm_iterate(lp, 15, 0.90), each step gm_scaling: rows and columns by the
+                // geometric mean of their range. (A row's factor changes only its own range, so a
+                // pass may use the ranges computed before it.)
+                let gmRowsLast = rowsLast()
+                var ratio = 0.0
+                for k in 1...15 {
+                    let previous = ratio
+                    let (least, most) = matrixRange()
+                    ratio = most / least
+                    if k > 1 && ratio > 0.90 * previous { break }
+                    for pass in 0...1 {
+                        if (pass == 1) == gmRowsLast { scaleRows(geometric: true) } else { scaleColumns(geometric: true) }
+                    }
+                }
+                // eq_scaling: rows and columns by their largest entry.
+                let eqRowsLast = rowsLast()
+                for pass in 0...1 {
+                    if (pass == 1) == eqRowsLast { scaleRows(geometric: false) } else { scaleColumns(geometric: false) }
                 }
             }
+            return Factors(row: Array(row.prefix(m)), column: Array(column.prefix(n)), rowMoved: Array(rowMoved.prefix(m)), columnMoved: Array(columnMoved.prefix(n)))
         }
-        // eq_scaling: rows and columns by their largest entry.
-        let eqRowsLast = rowsLast()
-        for pass in 0...1 {
-            if (pass == 1) == eqRowsLast {
-                scaleRows { $1 }
-            } else {
-                scaleColumns { $1 }
-            }
-        }
-        return f
     }
 }

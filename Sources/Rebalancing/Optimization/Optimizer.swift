@@ -64,6 +64,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
 
     private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
         let household = built.household
+        Trace.log { "strategy \(strategy.name): \(built.taxBranches.count) tax branches, \(built.guardCandidates.count) guard candidates" }
         let session = try solver.makeSession(built.model)
         let tight = Self.tightTolerance(household)
         let enumerates = built.taxBranches.count > 1
@@ -86,7 +87,10 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
 
         for (k, stage) in built.stages.enumerated() {
             taxSeen = taxSeen || stage.includesTax
-            let candidates: [Int?] = taxSeen ? branches : [nil]
+            var candidates: [Int?] = taxSeen ? branches : [nil]
+            // F2 first when its optimum may make F1 needless (see TaxModel): a net loss this year.
+            let secondFirst = stage.includesTax && built.budgetRows.isEmpty && candidates == [0, 1]
+            if secondFirst { candidates.reverse() }
             let base = built.objective(stage)
             func tax(_ branch: Int?) -> TaxModel.Branch { built.taxBranches[branch ?? 0] }
 
@@ -101,11 +105,21 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                     try session.setObjective(base + (stage.includesTax ? tax(branch).terms : []))
                     let start = previous[branch] ?? previous[nil]
                     let solution = try solveGuarded(built, session, &binaries, previous: start?.values)
+                    Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
                     outcomes.append(
                         Outcome(branch: branch, solution: solution, value: solution.objectiveValue + (stage.includesTax ? tax(branch).constant : 0)))
                     // A time limit or a failure decides the stage; an infeasible branch is only out.
                     if !solution.status.isOptimal && solution.status != .infeasible { break }
+                    // F2's optimum below 0 in T's terms, even with MODEL's whole margin: F1 can
+                    // neither beat it nor hold a plan F2 does not (TaxModel).
+                    if secondFirst, solution.status.isOptimal,
+                        outcomes.last!.value + built.taxWithoutPlan + Self.stageTolerance(household) < 0
+                    {
+                        break
+                    }
                 }
+                // Exact ties go to the first branch, as when the branches are solved in order.
+                outcomes.sort { ($0.branch ?? -1) < ($1.branch ?? -1) }
                 // Give the earlier stages MODEL's whole tolerance and try once more.
                 let retry = k > 0 && outcomes.allSatisfy { !$0.solution.status.isOptimal && !$0.solution.status.isTimeLimit }
                 if !retry { break }
@@ -129,6 +143,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             }
             winner = best.solution
             let optimum = best.value
+            Trace.log { "stage \(k) \(stage): optimum \(optimum) (branches solved: \(outcomes.map { $0.branch.map(String.init) ?? "-" }.joined(separator: ",")))" }
             // Branches within the margin of the optimum stay: a later stage may prefer either.
             let reached = optimal.filter { $0.value <= optimum + tight }
             if taxSeen { branches = reached.map(\.branch) }

@@ -46,6 +46,8 @@ struct RebalanceModel {
     /// Tax as the LP sees it: one branch per convex piece of T that the plans can reach (see
     /// `TaxModel`). A stage or row containing Tax is solved once per branch.
     private(set) var taxBranches: [TaxModel.Branch] = []
+    /// T with no trades (T0): a plan's T is its Tax plus this.
+    private(set) var taxWithoutPlan = 0.0
     /// tax-budget's row Tax ≤ B, one per branch, with its bound: each holds only while its branch
     /// is solved, so the model has them free (the optimizer sets the bound).
     private(set) var budgetRows: [(row: ConstraintRef, upper: Double)] = []
@@ -155,6 +157,7 @@ struct RebalanceModel {
         // Tax (MODEL §5) and tax-budget's row.
         let tax = TaxModel(household, sells: sells, upper: sells.map { model.columns[$0.index].upper })
         taxBranches = tax.branches(in: &model)
+        taxWithoutPlan = tax.taxWithoutPlan
         if let budget = strategy.taxBudget {
             budgetRows = taxBranches.map { (model.addConstraint($0.terms), budget - $0.constant) }
         }
@@ -192,10 +195,10 @@ struct RebalanceModel {
     /// Harvest = LotTax + tradingCost·Turn, one term per variable.
     var harvest: [Term] {
         let cost = household.scenario.tax.tradingCost
-        var coefficients: [Variable: Double] = [:]
-        for term in lotTax { coefficients[term.variable, default: 0] += term.coefficient }
-        for term in turnover { coefficients[term.variable, default: 0] += cost * term.coefficient }
-        return coefficients.filter { abs($0.value) >= 1e-12 }.sorted { $0.key.index < $1.key.index }.map { Term($0.key, $0.value) }
+        var coefficients = [Double](repeating: 0, count: model.variableCount)
+        for term in lotTax { coefficients[term.variable.index] += term.coefficient }
+        for term in turnover { coefficients[term.variable.index] += cost * term.coefficient }
+        return coefficients.indices.compactMap { abs(coefficients[$0]) >= 1e-12 ? Term(Variable(index: $0), coefficients[$0]) : nil }
     }
 
     /// Dollars below which a solver value is numerical noise rather than a trade.

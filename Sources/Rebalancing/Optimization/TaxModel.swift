@@ -25,6 +25,13 @@ import LinearProgramming
 /// Tax (a budget, an earlier stage's optimum) iff it satisfies them all with T = F_b for its own
 /// b, so every Tax in a stage and its rows uses the same branch.
 ///
+/// A stage minimizing c + Tax with c ≥ 0 at every plan (Tax alone, or κ·D + Tax) needs F1 only
+/// when F2 leaves no net loss: if F2's optimum v (in T's terms: c + F2) is below 0, no plan does
+/// better under F1 (c + F1 < v < 0 gives F1 < 0, so r−·U < 0, U < 0: off A, where F2 ≤ F1), and
+/// every plan within a margin m of v under F1, with v + m < 0, is within it under F2 too: later
+/// stages need F2's branch alone. The optimizer solves F2 first and skips F1 then
+/// (`Optimizer.solveStages`). With two branches F1 is `branches(in:)`'s first and F2 its second.
+///
 /// Only what the plans can reach matters: from each lot's bounds, S and L range over a rectangle.
 /// A branch whose set (A, or the rest) misses the rectangle is dropped; when one branch is left
 /// and one of its pieces is the largest over the whole rectangle, Tax is that piece, linear in
