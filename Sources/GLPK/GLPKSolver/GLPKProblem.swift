@@ -21,19 +21,19 @@ private final class IncumbentOffer {
 /// one thread. Using it on another is a precondition failure (a programming error no input can
 /// cause), not a solver result.
 public final class GLPKProblem: MIPSession, DualSession {
-    private let problem: OpaquePointer
+    let problem: OpaquePointer
     private let owner: pthread_t
     private let options: SolverOptions
     public private(set) var variableCount = 0
     public private(set) var constraintCount = 0
     /// 1-based columns of the integer variables (0/1 and general), with their own bounds.
-    private var integerColumns: [(j: Int32, column: Column)] = []
+    private(set) var integerColumns: [(j: Int32, column: Column)] = []
     /// 1-based columns with a non-zero objective coefficient now.
     private var objectiveColumns: [Int32] = []
     /// Whether the objective changed since the last solve (or nothing was solved yet).
     private var objectiveChanged = true
     /// The matrix by row (0-based columns), as GLPK holds it: what the scale factors come from.
-    private var matrix = SparseRows()
+    private(set) var matrix = SparseRows()
     /// The scale factors GLPK holds now (1 for a row or column never scaled).
     private var rowScale: [Double] = []
     private var columnScale: [Double] = []
@@ -180,11 +180,6 @@ public final class GLPKProblem: MIPSession, DualSession {
         // Rescaled before every solve: rows and binaries added since must be scaled too
         // (keeping the first factors let a guard row pass a $0.02 wash-sale purchase).
         scale()
-        var parm = glp_smcp()
-        glp_init_smcp(&parm)
-        parm.msg_lev = GLP_MSG_OFF
-        parm.presolve = GLP_OFF
-        if let ms = timeLimitMilliseconds { parm.tm_lim = ms }
         // After a new objective the current basis stays primal feasible: the primal simplex
         // goes on from it. After new rows or bounds (stage rows, wash-sale guards and
         // settlements) it stays dual feasible: the dual simplex with the long-step ratio test goes
@@ -200,6 +195,18 @@ public final class GLPKProblem: MIPSession, DualSession {
         // simplex's verdicts of infeasible or unbounded are taken.
         let warm: Int32 = objectiveChanged ? GLP_PRIMAL : GLP_DUALP
         objectiveChanged = false
+        if siftingApplies { return siftedSolve(warm: warm) }
+        return simplex(warm: warm)
+    }
+
+    /// GLPK's simplex from the current basis by `warm`, then the other method, then the primal
+    /// simplex from a fresh basis (see ``solveLP()``).
+    func simplex(warm: Int32) -> TerminationStatus {
+        var parm = glp_smcp()
+        glp_init_smcp(&parm)
+        parm.msg_lev = GLP_MSG_OFF
+        parm.presolve = GLP_OFF
+        if let ms = timeLimitMilliseconds { parm.tm_lim = ms }
         let budget = 10_000 + 10 * (variableCount + constraintCount)
         let attempts: [(method: Int32, fresh: Bool, budget: Int32)] = [
             (warm, false, Int32(clamping: budget)),

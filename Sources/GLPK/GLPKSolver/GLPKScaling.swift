@@ -6,6 +6,8 @@ struct SparseRows {
     private(set) var column: [Int] = []
     /// |a| of each entry (never 0).
     private(set) var magnitude: [Double] = []
+    /// a of each entry (sifting prices columns with it).
+    private(set) var value: [Double] = []
 
     var count: Int { start.count - 1 }
 
@@ -13,6 +15,7 @@ struct SparseRows {
         for entry in entries {
             column.append(entry.column)
             magnitude.append(abs(entry.value))
+            value.append(entry.value)
         }
         start.append(column.count)
     }
