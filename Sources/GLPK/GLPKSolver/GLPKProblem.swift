@@ -37,9 +37,6 @@ public final class GLPKProblem: MIPSession, DualSession {
     /// The scale factors GLPK holds now (1 for a row or column never scaled).
     private var rowScale: [Double] = []
     private var columnScale: [Double] = []
-    /// From the last computation of the factors: which of them GLPK's scaling moves off 1.
-    private var rowMoved: [Bool] = []
-    private var columnMoved: [Bool] = []
     /// Whether rows or columns were added since the factors were computed.
     private var matrixChanged = true
 
@@ -328,62 +325,23 @@ public final class GLPKProblem: MIPSession, DualSession {
 
     // MARK: Scaling
 
-    /// Does what `glp_scale_prob(problem, GLP_SF_AUTO)` did before every solve, at a fraction
-    /// of its cost, leaving GLPK in the same state: the same factors (``GLPKScaling``, computed
-    /// only when rows or columns were added: on an unchanged matrix they come out the same), and
-    /// the basis factorization invalidated exactly when GLPK's unscale-and-rescale would have
-    /// (`glp_set_rii`/`glp_set_sjj` invalidate it when they change the factor of a basic column
-    /// or of a row holding one), so the simplex starts from the same factorization as before.
+    /// GLPK's automatic scaling (`glp_scale_prob(problem, GLP_SF_AUTO)`'s factors, computed by
+    /// ``GLPKScaling``) whenever rows or columns were added since the last computation; an
+    /// unchanged matrix keeps its factors. GLPK's `glp_set_rii`/`glp_set_sjj` invalidate the basis
+    /// factorization only where a factor of a basic column (or of a row holding one) changes, so
+    /// a solve after new bounds or a new objective goes on from the factorization of the last
+    /// one. (Calling `glp_scale_prob` itself before every solve, as this once did, resets every
+    /// factor to 1 and back, and so refactorized the basis at nearly every solve.)
     private func scale() {
-        let wasValid = glp_bf_exists(problem) != 0
-        let rowTouched: [Bool], columnTouched: [Bool]
-        if matrixChanged {
-            let f = GLPKScaling.factors(matrix, columns: variableCount)
-            // GLPK first resets every factor to 1: a factor off 1 is touched whatever follows.
-            rowTouched = (0..<constraintCount).map { rowScale[$0] != 1 || f.rowMoved[$0] }
-            columnTouched = (0..<variableCount).map { columnScale[$0] != 1 || f.columnMoved[$0] }
-            #if DEBUG
-            checkScaling(f, rowTouched: rowTouched, columnTouched: columnTouched)
-            #endif
-            for i in 0..<constraintCount where f.row[i] != rowScale[i] { glp_set_rii(problem, Int32(i + 1), f.row[i]) }
-            for j in 0..<variableCount where f.column[j] != columnScale[j] {
-                glp_set_sjj(problem, Int32(j + 1), f.column[j])
-            }
-            (rowScale, columnScale, rowMoved, columnMoved) = (f.row, f.column, f.rowMoved, f.columnMoved)
-            matrixChanged = false
-        } else {
-            // GLPK would reset each factor to 1 and compute the same ones again.
-            (rowTouched, columnTouched) = (rowMoved, columnMoved)
-            #if DEBUG
-            checkScaling(
-                GLPKScaling.Factors(row: rowScale, column: columnScale, rowMoved: rowMoved, columnMoved: columnMoved),
-                rowTouched: rowTouched, columnTouched: columnTouched)
-            #endif
-        }
-        guard wasValid, constraintCount > 0, glp_bf_exists(problem) != 0 else { return }
-        if let basic = invalidatingColumn(rowTouched: rowTouched, columnTouched: columnTouched) {
-            // Invalidate as GLPK would have: change a basic column's factor and put it back.
-            let j = Int32(basic + 1)
-            glp_set_sjj(problem, j, columnScale[basic] * 2)
-            glp_set_sjj(problem, j, columnScale[basic])
-        }
-    }
-
-    /// A basic column, if any touched factor is one whose change invalidates the factorization
-    /// (a basic column's, or a row's that holds a basic column); nil if none is.
-    private func invalidatingColumn(rowTouched: [Bool], columnTouched: [Bool]) -> Int? {
-        var isBasic = [Bool](repeating: false, count: variableCount)
-        var anyBasic: Int?
-        for j in 0..<variableCount where glp_get_col_stat(problem, Int32(j + 1)) == GLP_BS {
-            isBasic[j] = true
-            anyBasic = anyBasic ?? j
-            if columnTouched[j] { return j }
-        }
-        guard let anyBasic else { return nil }
-        for i in 0..<constraintCount where rowTouched[i] {
-            if (matrix.start[i]..<matrix.start[i + 1]).contains(where: { isBasic[matrix.column[$0]] }) { return anyBasic }
-        }
-        return nil
+        guard matrixChanged else { return }
+        let f = GLPKScaling.factors(matrix, columns: variableCount)
+        #if DEBUG
+        checkScaling(f)
+        #endif
+        for i in 0..<constraintCount where f.row[i] != rowScale[i] { glp_set_rii(problem, Int32(i + 1), f.row[i]) }
+        for j in 0..<variableCount where f.column[j] != columnScale[j] { glp_set_sjj(problem, Int32(j + 1), f.column[j]) }
+        (rowScale, columnScale) = (f.row, f.column)
+        matrixChanged = false
     }
 
     /// The factors as GLPK holds them (after branch and bound, which works on the problem).
@@ -397,33 +355,20 @@ public final class GLPKProblem: MIPSession, DualSession {
     }
 
     #if DEBUG
-    /// Debug builds: GLPK's own `glp_scale_prob`, run on a copy of the problem (its factors as
-    /// they are now, its basis factorized), must give the same factors bit for bit and
-    /// invalidate the factorization exactly when ``invalidatingColumn(rowTouched:columnTouched:)``
-    /// says so.
-    private func checkScaling(_ f: GLPKScaling.Factors, rowTouched: [Bool], columnTouched: [Bool]) {
+    /// Debug builds: GLPK's own `glp_scale_prob`, run on a copy of the problem, must give the
+    /// same factors bit for bit.
+    private func checkScaling(_ f: GLPKScaling.Factors) {
         let copy = glp_create_prob()
         defer { glp_delete_prob(copy) }
         glp_copy_prob(copy, problem, GLP_OFF)
         for i in 0..<constraintCount { precondition(glp_get_rii(problem, Int32(i + 1)) == rowScale[i]) }
         for j in 0..<variableCount { precondition(glp_get_sjj(problem, Int32(j + 1)) == columnScale[j]) }
-        let factorized = constraintCount > 0 && glp_factorize(copy) == 0
         glp_scale_prob(copy, GLP_SF_AUTO)
         for i in 0..<constraintCount {
             precondition(glp_get_rii(copy, Int32(i + 1)) == f.row[i], "row \(i)'s scale factor differs from GLPK's")
         }
         for j in 0..<variableCount {
             precondition(glp_get_sjj(copy, Int32(j + 1)) == f.column[j], "column \(j)'s scale factor differs from GLPK's")
-        }
-        if factorized {
-            var basic = [Bool](repeating: false, count: variableCount)
-            for j in 0..<variableCount { basic[j] = glp_get_col_stat(copy, Int32(j + 1)) == GLP_BS }
-            let invalidates =
-                (0..<variableCount).contains { basic[$0] && columnTouched[$0] }
-                || (0..<constraintCount).contains { i in
-                    rowTouched[i] && (matrix.start[i]..<matrix.start[i + 1]).contains { basic[matrix.column[$0]] }
-                }
-            precondition(invalidates == (glp_bf_exists(copy) == 0), "the factorization's validity differs from GLPK's")
         }
     }
     #endif

@@ -32,13 +32,10 @@ struct SparseRows {
 /// range is only reused while no factor it reads has changed). Debug builds check every result
 /// against `glp_scale_prob` itself (`GLPKProblem.checkScaling`).
 struct GLPKScaling {
-    /// The factors, and for each row and column whether any step set it to a value other than
-    /// 1 (GLPK's `glp_set_rii`/`glp_set_sjj` changed it after `glp_unscale_prob` reset it).
+    /// The factors of the rows and of the columns.
     struct Factors {
         var row: [Double]
         var column: [Double]
-        var rowMoved: [Bool]
-        var columnMoved: [Bool]
     }
 
     /// scale_prob(GLP_SF_GM | GLP_SF_EQ | GLP_SF_SKIP) after glp_unscale_prob.
@@ -61,11 +58,9 @@ struct GLPKScaling {
         let columnStart: UnsafeMutableBufferPointer<Int>
         let columnRow: UnsafeMutableBufferPointer<Int>
         let columnMagnitude: UnsafeMutableBufferPointer<Double>
-        /// The factors, and whether each moved off 1.
+        /// The factors.
         let row: UnsafeMutableBufferPointer<Double>
         let column: UnsafeMutableBufferPointer<Double>
-        let rowMoved: UnsafeMutableBufferPointer<Bool>
-        let columnMoved: UnsafeMutableBufferPointer<Bool>
         /// Each row's (min, max) scaled |a| (min_row_aij, max_row_aij: 1 and 1 for an empty row),
         /// valid while `rowsCurrent`; likewise columns.
         let rowLo: UnsafeMutableBufferPointer<Double>
@@ -110,8 +105,6 @@ struct GLPKScaling {
             next.deallocate()
             row = buffer(m, 1.0)
             column = buffer(n, 1.0)
-            rowMoved = buffer(m, false)
-            columnMoved = buffer(n, false)
             rowLo = buffer(m, 1.0)
             rowHi = buffer(m, 1.0)
             columnLo = buffer(n, 1.0)
@@ -121,8 +114,6 @@ struct GLPKScaling {
         func deallocate() {
             for b in [rowStart, rowColumn, columnStart, columnRow] { b.deallocate() }
             for b in [rowMagnitude, columnMagnitude, row, column, rowLo, rowHi, columnLo, columnHi] { b.deallocate() }
-            rowMoved.deallocate()
-            columnMoved.deallocate()
         }
 
         mutating func updateRows() {
@@ -194,9 +185,7 @@ struct GLPKScaling {
             updateRows()
             for i in 0..<m {
                 let divisor = geometric ? (rowLo[i] * rowHi[i]).squareRoot() : rowHi[i]
-                let value = row[i] / divisor
-                if value != 1 { rowMoved[i] = true }
-                row[i] = value
+                row[i] = row[i] / divisor
             }
             rowsCurrent = false
             columnsCurrent = false
@@ -206,9 +195,7 @@ struct GLPKScaling {
             updateColumns()
             for j in 0..<n {
                 let divisor = geometric ? (columnLo[j] * columnHi[j]).squareRoot() : columnHi[j]
-                let value = column[j] / divisor
-                if value != 1 { columnMoved[j] = true }
-                column[j] = value
+                column[j] = column[j] / divisor
             }
             rowsCurrent = false
             columnsCurrent = false
@@ -238,7 +225,7 @@ struct GLPKScaling {
                     if (pass == 1) == eqRowsLast { scaleRows(geometric: false) } else { scaleColumns(geometric: false) }
                 }
             }
-            return Factors(row: Array(row.prefix(m)), column: Array(column.prefix(n)), rowMoved: Array(rowMoved.prefix(m)), columnMoved: Array(columnMoved.prefix(n)))
+            return Factors(row: Array(row.prefix(m)), column: Array(column.prefix(n)))
         }
     }
 }

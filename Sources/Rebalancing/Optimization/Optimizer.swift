@@ -65,9 +65,25 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
     private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
         let household = built.household
         Trace.log { "strategy \(strategy.name): \(built.taxBranches.count) tax branches, \(built.guardCandidates.count) guard candidates" }
-        let session = try solver.makeSession(built.model)
-        let tight = Self.tightTolerance(household)
         let enumerates = built.taxBranches.count > 1
+        // The rows holding each stage but the last at its optimum, in the model from the start
+        // with no bounds (each gets its bound once its stage is solved, per branch that reached
+        // it): the matrix then changes only where a wash-sale guard is added, and GLPK keeps its
+        // scaling and basis factorization from stage to stage (a new row discards both).
+        var model = built.model
+        var stageRows: [[Int?: ConstraintRef]] = []
+        for stage in built.stages.dropLast() {
+            let base = built.objective(stage)
+            var rows: [Int?: ConstraintRef] = [:]
+            if stage.includesTax {
+                for (b, branch) in built.taxBranches.enumerated() { rows[enumerates ? b : nil] = model.addConstraint(base + branch.terms) }
+            } else {
+                rows[nil] = model.addConstraint(base)
+            }
+            stageRows.append(rows)
+        }
+        let session = try solver.makeSession(model)
+        let tight = Self.tightTolerance(household)
         /// The binaries of the wash-sale guards added so far, by symbol.
         var binaries: [Int: Variable] = [:]
         var held = built.budgetRows.enumerated().map { b, budget in
@@ -157,13 +173,14 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             guard k + 1 < built.stages.count else { break }
             if stage.includesTax {
                 for branch in branches {
-                    let t = tax(branch)
-                    let upper = optimum - t.constant
-                    let row = try session.addConstraint(Row(base + t.terms, upper: upper + tight))
+                    let upper = optimum - tax(branch).constant
+                    let row = stageRows[k][branch]!
+                    try session.setBounds(row, lower: -.infinity, upper: upper + tight)
                     held.append(HeldRow(row: row, branch: branch, upper: upper, isStage: true))
                 }
             } else {
-                let row = try session.addConstraint(Row(base, upper: optimum + tight))
+                let row = stageRows[k][nil]!
+                try session.setBounds(row, lower: -.infinity, upper: optimum + tight)
                 held.append(HeldRow(row: row, branch: nil, upper: optimum, isStage: true))
                 if k == 0 { drift = row }
             }
