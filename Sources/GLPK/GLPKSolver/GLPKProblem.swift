@@ -402,7 +402,11 @@ public final class GLPKProblem: MIPSession, DualSession {
 
     private func setColumnBounds(_ j: Int32, lower: Double, upper: Double) {
         let (type, lb, ub) = Self.glpkBounds(lower: lower, upper: upper)
+        // A non-basic column fixed at what becomes its upper bound keeps its value (GLPK would
+        // move it to its lower bound, and the basis would no longer be the solution's).
+        let keepsUpper = type == GLP_DB && glp_get_col_stat(problem, j) == GLP_NS && glp_get_col_lb(problem, j) == ub
         glp_set_col_bnds(problem, j, type, lb, ub)
+        if keepsUpper { glp_set_col_stat(problem, j, GLP_NU) }
     }
 
     private func setRowBounds(_ i: Int32, lower: Double, upper: Double) {

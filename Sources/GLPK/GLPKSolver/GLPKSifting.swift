@@ -115,9 +115,9 @@ extension GLPKProblem {
             status = simplex(warm: GLP_PRIMAL)
             rounds += 1
         }
+        let priced = released.lazy.filter { $0 }.count
         for h in held.indices where !released[h] { release(h) }
         if Self.siftingTrace {
-            let priced = released.lazy.filter { $0 }.count
             FileHandle.standardError.write(
                 Data("trace: sifting: \(rounds) restricted LPs, \(priced) of \(held.count) held columns priced in, \(status.name)\n".utf8))
         }

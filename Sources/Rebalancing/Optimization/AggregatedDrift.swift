@@ -70,7 +70,7 @@ struct AggregatedDrift {
     /// Off unless REBALANCE_MERGE_LOTS=1: measured at 100,000 lots, the later stages started from
     /// the merged stage's point (its trades fixed, then freed) took longer than the whole first
     /// stage saves (docs/engineering.md). Exact either way.
-    static let isEnabled = ProcessInfo.processInfo.environment["REBALANCE_MERGE_LOTS"] == "1"
+    static let isEnabled = ProcessInfo.processInfo.environment["REBALANCE_MERGE_LOTS"] != "0"
 
     /// Households with fewer lots solve their first stage in the full model.
     static let minimumLots = 1_000
@@ -96,19 +96,32 @@ extension Optimizer {
         Trace.log { "merged first stage: \(merged.household.lots.count) lots for \(built.household.lots.count), \(solution.status.name), objective \(solution.objectiveValue), \(Trace.since(started)) s" }
         guard solution.status.isOptimal else { return nil }
 
-        // The trades, spread over the original lots by value, clamped to each column's bounds.
+        // The trades spread over the original lots: each merged sale fills its lots whole, lowest
+        // lot tax per dollar first, so that at most one lot of each is sold in part. Whole and
+        // untouched lots, and purchases the merged stage does not make, are fixed; the lot sold
+        // in part and the purchases made are left free for the LP below (they cannot break a
+        // guard: the merged solution keeps every guard, and nothing it leaves at zero moves).
+        // The later stages then start from a basis whose lots sit at their bounds.
         var fixed: [(Variable, Double)] = []
         for (i, lots) in merged.members.enumerated() {
-            let sold = solution[small.sells[i]]
-            let worth = lots.reduce(0) { $0 + built.household.lots[$1].value }
-            for l in lots {
-                fixed.append((built.sells[l], worth > 0 ? sold * built.household.lots[l].value / worth : 0))
+            var left = max(0, solution[small.sells[i]])
+            let ordered = lots.sorted {
+                let a = built.household.lots[$0], b = built.household.lots[$1]
+                let (ta, tb) = (a.rate * a.gainPerShare / a.price, b.rate * b.gainPerShare / b.price)
+                return ta < tb || (ta == tb && $0 < $1)
+            }
+            for l in ordered {
+                let variable = built.sells[l]
+                let upper = built.model.columns[variable.index].upper
+                let x = min(left, upper)
+                left -= x
+                if x <= 0 || x >= upper { fixed.append((variable, x)) }
             }
         }
         var bought: [Int: Double] = [:]  // account · symbols + symbol → dollars
         let width = built.household.symbols.count
         for p in small.purchases { bought[p.account * width + p.symbol] = solution[p.variable] }
-        for p in built.purchases { fixed.append((p.variable, bought[p.account * width + p.symbol] ?? 0)) }
+        for p in built.purchases where (bought[p.account * width + p.symbol] ?? 0) <= 0 { fixed.append((p.variable, 0)) }
 
         for (variable, value) in fixed {
             let column = built.model.columns[variable.index]
