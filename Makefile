@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: deps build run test install uninstall docs slurm-test bench bench-direct-indexing bench-scale scale-check clean
+.PHONY: deps build run test install uninstall docs slurm-test bench bench-orders bench-direct-indexing bench-scale scale-check clean
 
 deps:
 	@dpkg -s libglpk-dev >/dev/null 2>&1 || { \
@@ -68,7 +68,12 @@ slurm-test: build
 # skips them, `make bench-direct-indexing` runs the direct-indexing ones, `make bench-scale` all.
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark \
-		--skip "(direct-indexing|stress): (plan|compare|frontier).*"
+		--skip "(direct-indexing|stress): (plan|compare|frontier).*|typical: plan .* x10, .*"
+
+# Whole shares and minimum trades against continuous plans: 10 typical households each way
+# (docs/engineering.md); each solve stops after 10 s.
+bench-orders: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "typical: plan .* x10, .*"
 
 bench-direct-indexing: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "direct-indexing:.*"

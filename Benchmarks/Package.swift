@@ -21,6 +21,16 @@ let package = Package(
             ],
             path: "Benchmarks/RebalanceBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // Planning time with and without order rules over many generated households
+        // (OrderRulesTiming/main.swift says how to run it).
+        .executableTarget(
+            name: "OrderRulesTiming",
+            dependencies: [
+                .product(name: "Rebalancing", package: "rebalance"),
+                .product(name: "GLPKSolver", package: "rebalance"),
+            ],
+            path: "OrderRulesTiming"
+        ),
     ]
 )

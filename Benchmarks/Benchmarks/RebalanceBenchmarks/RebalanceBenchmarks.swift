@@ -1,10 +1,14 @@
 import Benchmark
 import Foundation
 import GLPKSolver
+import LinearProgramming
 import Rebalancing
 
 // Four workloads:
-//   typical          one household of 3 accounts, 8 symbols and 60 lots;
+//   typical          one household of 3 accounts, 8 symbols and 60 lots; and the first 10 such
+//                    households planned continuously, with `wholeShares` and with `minTrade: 25`
+//                    on every account (the ratio of their medians is what the rule costs; each
+//                    solve stopped after 10 s, and the plans not proven optimal counted);
 //   direct-indexing  `generate --profile direct-indexing --symbols 500 --lots 100000`: 500 stocks
 //                    bought monthly in a taxable account, two funds in an IRA and a Roth;
 //   stress           the default profile at 500 symbols and 100,000 lots (4 accounts, random pies);
@@ -24,6 +28,28 @@ func typicalScenarios(_ count: Int) -> [Scenario] {
 }
 
 let typicalScenario = typicalScenarios(1)[0]
+
+/// Order rules on every account: continuous (none), whole shares, or a $25 minimum trade.
+enum OrderRules: String, CaseIterable {
+    case continuous, wholeShares, minTrade25 = "minTrade 25"
+
+    func apply(_ scenario: Scenario) -> Scenario {
+        var scenario = scenario
+        for a in scenario.accounts.indices {
+            scenario.accounts[a].wholeShares = self == .wholeShares
+            scenario.accounts[a].minTrade = self == .minTrade25 ? 25 : 0
+        }
+        return scenario
+    }
+}
+
+/// The first 10 typical households (several, so that no one lucky or unlucky household decides
+/// the ratio), under each order rule.
+let typicalHouseholdCount = 10
+let typicalByRules: [OrderRules: [Household]] = Dictionary(
+    uniqueKeysWithValues: OrderRules.allCases.map { rules in
+        (rules, typicalScenarios(typicalHouseholdCount).map { Household(rules.apply($0)) })
+    })
 let typicalJSON = Data(typicalScenario.json.serialized().utf8)
 
 /// The direct-indexing profile: 500 stocks and 100,000 lots.
@@ -45,6 +71,7 @@ let batchFile: String = {
 let batchStrategies = ["cash-only", "full", "tax-aware:0.10"].map { try! Strategy(parsing: $0) }
 
 let full = try! Strategy(parsing: "full")
+let taxAware = try! Strategy(parsing: "tax-aware:0.10")
 
 // MARK: Steps
 
@@ -86,6 +113,7 @@ func runBatch(jobs: Int) -> BatchRunner.Summary {
 // MARK: Benchmarks
 
 let householdsPerSecond = BenchmarkMetric.custom("households/s", polarity: .prefersLarger, useScalingFactor: false)
+let notOptimal = BenchmarkMetric.custom("plans not optimal", polarity: .prefersSmaller, useScalingFactor: false)
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -107,6 +135,27 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("typical: compare (4 strategies)", configuration: typical) { _ in
         blackHole(compareDefault(typicalScenario))
+    }
+    // (a') 10 typical households, planned one after the other, by order rules: read the ratio of
+    // each rule's median to the continuous one's. Each solve stops after 10 s (a plan marked
+    // time-limit), and the plans not proven optimal are counted: a fast run that gave up proves
+    // nothing. Skipped by `make bench` while they take minutes; `make bench-orders` runs them.
+    let typicals = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, notOptimal], maxDuration: .seconds(5), maxIterations: 100,
+        setup: { blackHole(typicalByRules) })
+    for strategy in [full, taxAware] {
+        for rules in OrderRules.allCases {
+            Benchmark("typical: plan \(strategy.name) x\(typicalHouseholdCount), \(rules.rawValue)", configuration: typicals) { benchmark in
+                let planner = Planner(solver: GLPKSolver(options: SolverOptions(timeLimit: 10)), verify: false)
+                var count = 0
+                for household in typicalByRules[rules]! {
+                    let plan = planner.plan(household, strategy: strategy)
+                    if plan.status != .optimal { count += 1 }
+                    blackHole(plan)
+                }
+                benchmark.measurement(notOptimal, count)
+            }
+        }
     }
 
     // (b) Direct-indexing household (the profile) and (b') the default profile at the same size.

@@ -36,11 +36,16 @@ struct ExecutableOrders {
     }
     /// Whole shares bought (+m) and sold (−k) per account and symbol.
     private var netShares: [Key: [Term]] = [:]
+    /// (group, symbol) where some account of the group trades the symbol in fractions.
+    private var fractional = Set<Key>()
+    /// The closing binaries (c) of the sales of each (group, symbol).
+    private var closings: [Key: [Variable]] = [:]
+    /// The symbols each group may buy or sell (by group index).
+    private var traded: [Set<Int>] = []
 
     init(_ household: Household, sells: [Variable], purchases: [RebalanceModel.Purchase], model: inout LinearModel) {
         // Where some account of a group trades a symbol in fractions, its drift there is not
         // granular: no net-share column for the group.
-        var fractional = Set<Key>()  // (group, symbol)
         for (a, account) in household.scenario.accounts.enumerated() where !account.wholeShares {
             let g = household.groupOfAccount[a]
             for purchase in purchases where purchase.account == a { fractional.insert(Key(account: g, symbol: purchase.symbol)) }
@@ -58,7 +63,9 @@ struct ExecutableOrders {
             }
             for symbol in lotsOf.keys.sorted() {
                 let lots = lotsOf[symbol]!.map { (variable: sells[$0], shares: household.lots[$0].shares) }
-                addSaleRules(lots, price: household.prices[symbol], account, Key(account: a, symbol: symbol), &model)
+                addSaleRules(
+                    lots, price: household.prices[symbol], account, Key(account: a, symbol: symbol),
+                    group: household.groupOfAccount[a], &model)
                 // One direction per symbol: buying and selling it in one account would only
                 // dodge the rules (sell $25 and buy $35 back for a $10 purchase).
                 guard let y = purchases.first(where: { $0.account == a && $0.symbol == symbol })?.variable,
@@ -91,7 +98,50 @@ struct ExecutableOrders {
                 model.addConstraint(terms + [Term(n, -1)], equalTo: 0)
             }
         }
+        traded = household.groups.map { _ in [] }
+        for p in purchases where model.columns[p.variable.index].upper > 0 {
+            traded[household.groupOfAccount[p.account]].insert(p.symbol)
+        }
+        for (l, lot) in household.lots.enumerated() where model.columns[sells[l].index].upper > 0 {
+            traded[household.groupOfAccount[lot.account]].insert(lot.symbol)
+        }
     }
+
+    /// A rounding cut on one class's deviation D = d⁺ − d⁻ (its holding after the trades less
+    /// its target), where whole shares make D move in steps: valid at every integer point, and
+    /// it makes the relaxation pay for the rounding that branch and bound would otherwise have
+    /// to discover node by node.
+    ///
+    /// When the only member of the class that the group trades is one symbol at price p, traded
+    /// in whole shares in every account, and no sale closes a fractional position, then
+    /// D = `offset` + p·z for a whole z (`offset`: the holding before trading less the target).
+    /// With r = offset mod p, the reachable D nearest to 0 are r − p and r: either D ≤ −a
+    /// (a = p − r, so d⁻ ≥ a) or D ≥ b (b = r, so d⁺ ≥ b). Both imply d⁺/b + d⁻/a ≥ 1, and so
+    /// does any closing (c = 1): d⁺/b + d⁻/a + Σ c ≥ 1, written ×ab/p to keep the coefficients
+    /// of the order of one. a and b are shrunk by a hundredth of a cent (and a relative 1e-9) so
+    /// that rounding in the holding's arithmetic never cuts off a true point; where a or b is
+    /// below a cent (the target is reachable, or nearly), no cut.
+    mutating func addRoundingCut(
+        group g: Int, _ class_: Household.Class, offset: Double, plus: Variable, minus: Variable,
+        prices: [Double], _ model: inout LinearModel
+    ) {
+        guard g < traded.count else { return }
+        let moving = class_.members.filter { traded[g].contains($0) }
+        guard moving.count == 1, let s = moving.first, !fractional.contains(Key(account: g, symbol: s)) else { return }
+        let p = prices[s]
+        var r = offset.truncatingRemainder(dividingBy: p)
+        if r < 0 { r += p }
+        let shrink = 1e-4 + 1e-9 * (abs(offset) + p)
+        let a = p - r - shrink, b = r - shrink
+        guard a >= 0.01, b >= 0.01 else { return }
+        let closing = closings[Key(account: g, symbol: s)] ?? []
+        model.addConstraint(
+            [Term(plus, a / p), Term(minus, b / p)] + closing.map { Term($0, a * b / p) }, lower: a * b / p)
+        roundingCuts += 1
+    }
+
+    /// Rounding cuts added (``addRoundingCut``).
+    private(set) var roundingCuts = 0
 
     private mutating func addPurchaseRules(
         _ purchase: RebalanceModel.Purchase, _ account: Account, _ household: Household, _ model: inout LinearModel
@@ -126,7 +176,7 @@ struct ExecutableOrders {
     /// `lots`: the sell variable and shares of each lot of one symbol the account may sell.
     private mutating func addSaleRules(
         _ lots: [(variable: Variable, shares: Double)], price: Double, _ account: Account, _ key: Key,
-        _ model: inout LinearModel
+        group: Int, _ model: inout LinearModel
     ) {
         let shares = lots.reduce(0) { $0 + $1.shares }
         let worth = price * shares
@@ -151,6 +201,7 @@ struct ExecutableOrders {
                 // c = 1: every lot closed, the fraction sold with the whole shares.
                 let c = model.addVariable(binary: true)
                 integerColumns += 1
+                closings[Key(account: group, symbol: key.symbol), default: []].append(c)
                 terms.append(Term(c, -price * fraction))
                 for lot in lots {
                     model.addConstraint([Term(lot.variable, 1), Term(c, -price * lot.shares)], lower: 0)

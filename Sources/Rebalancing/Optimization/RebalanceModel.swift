@@ -129,6 +129,9 @@ struct RebalanceModel {
                 }
                 for y in purchasesOf[c] { terms.append(Term(y, 1)) }
                 model.addConstraint(terms, equalTo: class_.target * group.investable - held)
+                orders.addRoundingCut(
+                    group: g, class_, offset: held - class_.target * group.investable, plus: plus, minus: minus,
+                    prices: household.prices, &model)
                 misallocation += [Term(plus, 0.5), Term(minus, 0.5)]
                 if let bandPoints {
                     // t ≥ d± − b: the part of the deviation outside the band.

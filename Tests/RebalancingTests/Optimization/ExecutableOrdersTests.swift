@@ -51,6 +51,29 @@ import Testing
         #expect(close(continuous.summary.misallocatedAfter, 0, within: 1e-4))
     }
 
+    /// The rounding cut (ExecutableOrders.addRoundingCut) raises the relaxation's drift bound,
+    /// worked by hand on the deposit above. BND's deviation D = 70·b − 400 reaches −50 (5 shares)
+    /// and +20 (6 shares) but nothing between: the cut is 50·d⁺ + 20·d⁻ ≥ 1,000 (÷ 70). VTI
+    /// reaches its target (2 × 300 = 600): no cut. Relaxed, VTI and the cash make up whatever BND
+    /// is off by (y_V + y_B + e = 1,000), so D = ½(d⁺ + d⁻ + |d⁺ − d⁻|) = max(d⁺, d⁻): least,
+    /// under the cut, at d⁺ = d⁻ = 1,000 / 70 = 14.2857… (d⁺ alone needs 20, d⁻ alone 50). That is
+    /// the bound (0 without the cut); the whole-share optimum is the 50 worked out above.
+        @Test func theRoundingCutRaisesTheDriftBound() throws {
+        let whole = try household(Self.deposit)
+        let built = RebalanceModel(whole, strategy: try Strategy(parsing: "full").kind)
+        let session = try GLPKSolver().makeSession(built.model)
+        try session.setObjective(built.objective(built.stages[0]))
+        let relaxation = session.solveRelaxation()
+        #expect(relaxation.status == .optimal)
+        #expect(close(relaxation.objectiveValue, 1_000.0 / 70, within: 1e-4))
+        // Without whole shares no cut applies: the relaxation is the continuous plan, D = 0.
+        let continuous = try household(Self.deposit.replacingOccurrences(of: "wholeShares: true, ", with: ""))
+        let plain = RebalanceModel(continuous, strategy: try Strategy(parsing: "full").kind)
+        let plainSession = try GLPKSolver().makeSession(plain.model)
+        try plainSession.setObjective(plain.objective(plain.stages[0]))
+        #expect(close(plainSession.solveRelaxation().objectiveValue, 0, within: 1e-6))
+    }
+
     /// One account holds VTI 2 × $300 = $600, BND 6 × $65 = $390 and $10 of cash. I = 1,000:
     /// targets $600 and $400; D before = ½(0 + 10 + 10) = 10. The continuous plan buys $10 of
     /// BND (D = 0). Under minTrade: 25 a BND purchase t ≥ 25 needs cash from a VTI sale s ≥ 25
