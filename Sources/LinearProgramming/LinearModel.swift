@@ -112,6 +112,10 @@ extension LinearModel {
     }
 
     public static func merged(_ terms: [Term]) -> [Term] {
+        // Already in strictly increasing variable order (most rows as built): nothing to sort or add.
+        if zip(terms, terms.dropFirst()).allSatisfy({ $0.variable.index < $1.variable.index }) {
+            return terms.allSatisfy { $0.coefficient != 0 } ? terms : terms.filter { $0.coefficient != 0 }
+        }
         var sorted = terms.sorted { $0.variable.index < $1.variable.index }
         var out: [Term] = []
         out.reserveCapacity(sorted.count)

@@ -162,7 +162,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             Trace.log { "stage \(k) \(stage): optimum \(optimum) (branches solved: \(outcomes.map { $0.branch.map(String.init) ?? "-" }.joined(separator: ",")))" }
             // Branches within the margin of the optimum stay: a later stage may prefer either.
             let reached = optimal.filter { $0.value <= optimum + tight }
-            if taxSeen { branches = reached.map(\.branch) }
+            if taxSeen { branches = reached.map { $0.branch } }
             previous = Dictionary(uniqueKeysWithValues: reached.map { ($0.branch, $0.solution) })
 
             // In the tax stage, the dual of the drift row prices one more dollar of drift in tax.

@@ -339,8 +339,9 @@ struct ScenarioReader {
 
     struct Fields {
         let base: String
-        let values: [String: Document]
-        subscript(key: String) -> Document? { values[key] }
+        /// Each allowed key given, once, in file order (a handful: a scan beats hashing).
+        let values: [(key: String, value: Document)]
+        subscript(key: String) -> Document? { values.first { $0.key == key }?.value }
         func path(_ key: String) -> String { base.isEmpty ? key : "\(base).\(key)" }
     }
 
@@ -351,7 +352,8 @@ struct ScenarioReader {
             report(path.isEmpty ? "(top level)" : path, "must be a mapping, got \(document.kindName)")
             return nil
         }
-        var values: [String: Document] = [:]
+        var values: [(key: String, value: Document)] = []
+        values.reserveCapacity(pairs.count)
         for (key, value) in pairs {
             func p() -> String {
                 let shown = Self.shortened(key)
@@ -359,10 +361,10 @@ struct ScenarioReader {
             }
             if !allowed.contains(key) {
                 report(p(), "unknown key; expected one of \(allowed.joined(separator: ", "))", dropsNothing: true)
-            } else if values[key] != nil {
+            } else if values.contains(where: { $0.key == key }) {
                 report(p(), "appears twice")
             } else {
-                values[key] = value
+                values.append((key, value))
             }
         }
         return Fields(base: path, values: values)
