@@ -43,7 +43,7 @@ let package = Package(
             dependencies: ["Rebalancing", "GLPKSolver", "LinearProgramming"],
             path: "Tests/RebalanceTestSupport"
         ),
-        .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "GLPKSolver"]),
+        .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "GLPKSolver", "RebalanceTestSupport"]),
         .testTarget(
             name: "RebalancingTests",
             dependencies: [

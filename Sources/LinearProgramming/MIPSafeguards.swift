@@ -6,7 +6,8 @@
 ///   an answer that does not verify is never returned as a solution;
 /// - a MIP with at most ``mipEnumerationLimit`` 0/1 variables and no general integer ones whose
 ///   first answer is doubtful (or whose relaxation is unbounded) is decided by trying every choice;
-/// - a larger MIP's "infeasible" gets a second opinion from the backend's other route.
+/// - a larger MIP's "infeasible" gets a second opinion from the backend's other route;
+/// - where the backend offers several searches, they take turns (`branchAndBoundInTurns`).
 extension MIPSession {
     /// Solves the model: the LP when there are no integer variables, else the MIP from its relaxation.
     public func solve() -> Solution {
@@ -35,11 +36,11 @@ extension MIPSession {
         }
         guard relaxation.status == .optimal else { return relaxation }
 
-        switch branchAndBound(incumbent: incumbent, presolve: false) {
+        switch branchAndBoundInTurns(incumbent: incumbent) {
         case .optimal(let choice):
             if let verified = verify(choice, status: .optimal) { return verified }
             return secondOpinion(firstSaidInfeasible: false)
-        case .timeLimit(let choice):
+        case .timeLimit(let choice), .nodeLimit(let choice):
             if let choice, let verified = verify(choice, status: .timeLimit(feasible: true)) { return verified }
             return Solution(status: .timeLimit(feasible: false))
         case .failure(let failure):
@@ -48,6 +49,50 @@ extension MIPSession {
             return secondOpinion(firstSaidInfeasible: true)
         case .inconclusive:
             return secondOpinion(firstSaidInfeasible: false)
+        }
+    }
+
+    /// Branch and bound where no one search is fastest on every model (whole shares: a search
+    /// that proves one household optimal in a tenth of a second runs for minutes on another).
+    /// The backend's searches take turns, each up to a node limit that doubles every round, each
+    /// started from the best point found so far, until one reaches a verdict: at most about
+    /// twice the searches' count times the fastest search's nodes. Node limits rather than time
+    /// slices, so that a model gets the same answer on any machine.
+    private func branchAndBoundInTurns(incumbent: [Double]?) -> BranchAndBoundOutcome {
+        let searches = branchAndBoundSearches
+        guard searches > 1 else { return branchAndBound(BranchAndBoundRun(incumbent: incumbent)) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var offer = incumbent
+        var found: [Double]?
+        var nodes = firstTurnNodes
+        var first = true
+        while true {
+            for search in 0..<searches {
+                var remaining: Double?
+                if let limit = timeLimit {
+                    let elapsed = start.duration(to: clock.now) / .seconds(1)
+                    guard elapsed < limit else { return .timeLimit(found) }
+                    remaining = limit - elapsed
+                }
+                // Each run starts from the relaxation solved to optimality.
+                if !first, solveLP() != .optimal { return .inconclusive }
+                first = false
+                let run = BranchAndBoundRun(incumbent: offer, search: search, nodeLimit: nodes, timeLimit: remaining)
+                switch branchAndBound(run) {
+                case .nodeLimit(let choice?):
+                    // The best found so far (a run keeps the point it was offered unless it beats it).
+                    found = choice
+                    if let fixed = solveFixed(choice), fixed.status == .optimal { offer = fixed.values }
+                case .nodeLimit(nil):
+                    continue
+                case .timeLimit(let choice):
+                    return .timeLimit(choice ?? found)
+                case let outcome:
+                    return outcome
+                }
+            }
+            nodes = min(2 * nodes, Int(Int32.max))
         }
     }
 
@@ -79,7 +124,7 @@ extension MIPSession {
     /// answer is verified too.
     private func secondOpinion(firstSaidInfeasible: Bool) -> Solution {
         if enumerable { return enumerate() }
-        let second = branchAndBound(incumbent: nil, presolve: true)
+        let second = branchAndBound(BranchAndBoundRun(presolve: true))
         switch second {
         case .optimal(let choice):
             if let verified = verify(choice, status: .optimal) { return verified }
@@ -87,7 +132,7 @@ extension MIPSession {
             if firstSaidInfeasible { return Solution(status: .infeasible) }
         case .infeasible:
             return Solution(status: .infeasible)
-        case .timeLimit:
+        case .timeLimit, .nodeLimit:
             return Solution(status: .timeLimit(feasible: false))
         case .inconclusive, .failure:
             break
@@ -110,6 +155,10 @@ extension MIPSession {
         return best ?? Solution(status: .infeasible)
     }
 }
+
+/// The node limit of each search's first turn in `branchAndBoundInTurns`: most models in whole
+/// shares are settled by the first search within it.
+let firstTurnNodes = 1_000
 
 /// 0/1 variables decided by trying every choice when doubtful: at most 2^10 LPs.
 public let mipEnumerationLimit = 10

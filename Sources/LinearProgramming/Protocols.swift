@@ -57,6 +57,8 @@ public enum BranchAndBoundOutcome: Sendable, Equatable {
     case infeasible
     /// Out of time, with the best choice found so far if any.
     case timeLimit([Double]?)
+    /// The run's node limit was reached, with the best choice found so far if any.
+    case nodeLimit([Double]?)
     /// Finished without a verdict.
     case inconclusive
     /// The backend failed.
@@ -72,11 +74,33 @@ public protocol MIPSession: SolverSession {
     /// Fixes every integer variable at `choice` (one whole value per ``integerVariables``) for
     /// the LP solves that follow; nil gives them their own bounds again.
     func fixIntegers(_ choice: [Double]?)
-    /// Branch and bound from the relaxation just solved to optimality. `incumbent` (one value per
-    /// variable, finite, the integer ones whole) is a known feasible point that prunes every node
-    /// that cannot beat it. `presolve` asks for the backend's other route (its MIP presolver):
-    /// the second opinion.
-    func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome
+    /// How many different searches ``branchAndBound(_:)`` offers for this model (at least 1):
+    /// they differ in branching rule, cuts and node order, and no one of them is fastest on
+    /// every model.
+    var branchAndBoundSearches: Int { get }
+    /// The wall-clock limit of one solve, in seconds (nil for none).
+    var timeLimit: Double? { get }
+    /// Branch and bound from the relaxation just solved to optimality, as `run` says.
+    func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome
+}
+
+/// One run of branch and bound.
+public struct BranchAndBoundRun: Sendable, Equatable {
+    /// A known feasible point (one value per variable, finite, the integer ones whole) that
+    /// prunes every node that cannot beat it.
+    public var incumbent: [Double]?
+    /// The backend's other route (its MIP presolver): the second opinion.
+    public var presolve = false
+    /// Which search, in `0..<branchAndBoundSearches`.
+    public var search = 0
+    /// At most this many nodes (nil: no limit); the run then ends with `.nodeLimit`.
+    public var nodeLimit: Int?
+    /// Seconds for this run (nil: the session's ``MIPSession/timeLimit``).
+    public var timeLimit: Double?
+
+    public init(incumbent: [Double]? = nil, presolve: Bool = false, search: Int = 0, nodeLimit: Int? = nil, timeLimit: Double? = nil) {
+        (self.incumbent, self.presolve, self.search, self.nodeLimit, self.timeLimit) = (incumbent, presolve, search, nodeLimit, timeLimit)
+    }
 }
 
 /// Something that opens sessions: the one thing the domain is given to solve with.

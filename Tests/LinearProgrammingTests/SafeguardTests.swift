@@ -2,43 +2,25 @@ import Testing
 
 @testable import GLPKSolver
 @testable import LinearProgramming
+import class RebalanceTestSupport.ForwardingSession
 
 /// The MIP safeguards are written against the protocols, so a backend that answers wrongly is
 /// caught whatever it is. These sessions are GLPK with a branch and bound that lies.
 @Suite("MIP safeguards against the protocol")
 struct SafeguardTests {
     /// GLPK, except that branch and bound answers `verdict` (once, or every time).
-    final class LyingSession: MIPSession, DualSession {
-        let inner: GLPKProblem
+    final class LyingSession: ForwardingSession {
         let verdict: BranchAndBoundOutcome
         var lies: Int
         var branchAndBoundRuns = 0
         init(_ model: LinearModel, verdict: BranchAndBoundOutcome, lies: Int) throws {
-            inner = try GLPKProblem(model)
             self.verdict = verdict
             self.lies = lies
+            super.init(try GLPKProblem(model))
         }
-        var variableCount: Int { inner.variableCount }
-        var constraintCount: Int { inner.constraintCount }
-        var integerVariables: [Variable] { inner.integerVariables }
-        var integerVariablesAreBinary: Bool { inner.integerVariablesAreBinary }
-        func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable { try inner.addVariable(column) }
-        func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef { try inner.addConstraint(row) }
-        func setObjective(_ terms: [Term]) throws(LinearProgrammingError) { try inner.setObjective(terms) }
-        func setBounds(_ c: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
-            try inner.setBounds(c, lower: lower, upper: upper)
-        }
-        func setBounds(_ v: Variable, lower: Double, upper: Double) throws(LinearProgrammingError) {
-            try inner.setBounds(v, lower: lower, upper: upper)
-        }
-        func solveLP() -> TerminationStatus { inner.solveLP() }
-        func objectiveValue() -> Double { inner.objectiveValue() }
-        func primalValues() -> [Double] { inner.primalValues() }
-        func rowDuals() -> [Double] { inner.rowDuals() }
-        func fixIntegers(_ choice: [Double]?) { inner.fixIntegers(choice) }
-        func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome {
+        override func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
             branchAndBoundRuns += 1
-            guard lies > 0 else { return inner.branchAndBound(incumbent: incumbent, presolve: presolve) }
+            guard lies > 0 else { return inner.branchAndBound(run) }
             lies -= 1
             return verdict
         }

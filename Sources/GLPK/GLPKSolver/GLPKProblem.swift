@@ -6,11 +6,45 @@ import Glibc
 import Darwin
 #endif
 
-/// The incumbent handed to GLPK's branch-and-bound callback (1-based values).
-private final class IncumbentOffer {
-    let values: [Double]
-    var made = false
-    init(values: [Double]) { self.values = values }
+/// What GLPK's branch-and-bound callback does for one run: offers the incumbent once, at the
+/// first node, and stops the search at the run's node limit.
+private final class SearchControl {
+    /// The incumbent, 1-based, the integer columns whole (GLPK refuses a point that is not
+    /// integral there); nil for none.
+    private let incumbent: [Double]?
+    private var offered = false
+    private let nodeLimit: Int32?
+    private(set) var stoppedAtNodeLimit = false
+
+    init(_ run: BranchAndBoundRun, variableCount: Int, integerColumns: [Int32]) {
+        if let values = run.incumbent, values.count == variableCount, values.allSatisfy(\.isFinite) {
+            var offer = [0] + values
+            for j in integerColumns { offer[Int(j)] = offer[Int(j)].rounded() }
+            incumbent = offer
+        } else {
+            incumbent = nil
+        }
+        nodeLimit = run.nodeLimit.map { Int32(clamping: max(1, $0)) }
+    }
+
+    func callback(_ tree: OpaquePointer) {
+        switch glp_ios_reason(tree) {
+        case GLP_IHEUR:
+            guard let incumbent, !offered else { return }
+            offered = true
+            _ = glp_ios_heur_sol(tree, incumbent)
+        case GLP_ISELECT:
+            guard let nodeLimit else { return }
+            var total: Int32 = 0
+            glp_ios_tree_size(tree, nil, nil, &total)
+            if total >= nodeLimit {
+                stoppedAtNodeLimit = true
+                glp_ios_terminate(tree)
+            }
+        default:
+            return
+        }
+    }
 }
 
 /// Owns one `glp_prob`: the only place a GLPK pointer lives. Every index, bound and number is
@@ -226,7 +260,7 @@ public final class GLPKProblem: MIPSession, DualSession {
                 }
             case .timeLimit:
                 return .timeLimit(feasible: glp_get_prim_stat(problem) == GLP_FEAS)
-            case .stalled:
+            case .stalled, .stopped:  // (no callback stops the simplex)
                 continue
             case .noPrimalFeasible:
                 // Only the presolver says so, and it is off: taken as a failure like any other.
@@ -257,12 +291,20 @@ public final class GLPKProblem: MIPSession, DualSession {
         return duals
     }
 
-    public func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome {
+    /// Models with general integer columns get three searches (see `intopt`); 0/1 ones one.
+    public var branchAndBoundSearches: Int { integerVariablesAreBinary ? 1 : 3 }
+
+    public var timeLimit: Double? { options.timeLimit }
+
+    public func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
         checkThread()
-        let code = intopt(incumbent: incumbent, presolve: presolve)
+        precondition(run.search >= 0 && run.search < branchAndBoundSearches, "no search \(run.search)")
+        let search = SearchControl(run, variableCount: variableCount, integerColumns: integerColumns.map(\.j))
+        let code = intopt(run, search)
         // Branch and bound works on the problem itself: take its scale factors as it leaves them.
         rereadScale()
         let mipStatus = glp_mip_status(problem)
+        let found = mipStatus == GLP_FEAS || mipStatus == GLP_OPT ? mipChoice() : nil
         switch GLPKRoutine.intopt.check(code) {
         case .finished:
             switch mipStatus {
@@ -273,8 +315,10 @@ public final class GLPKProblem: MIPSession, DualSession {
         case .noPrimalFeasible:
             return .infeasible
         case .timeLimit:
-            return .timeLimit(mipStatus == GLP_FEAS || mipStatus == GLP_OPT ? mipChoice() : nil)
-        case .stalled:
+            return .timeLimit(found)
+        case .stopped where search.stoppedAtNodeLimit:
+            return .nodeLimit(found)
+        case .stalled, .stopped:
             return .inconclusive
         case .failed(let error):
             return .failure(error.failure)
@@ -286,41 +330,39 @@ public final class GLPKProblem: MIPSession, DualSession {
         integerColumns.map { glp_mip_col_val(problem, $0.j).rounded() }
     }
 
-    private func intopt(incumbent: [Double]?, presolve: Bool) -> Int32 {
+    /// Runs `glp_intopt`. Searches for models with general integer columns (whole shares), each
+    /// fastest on some of the bundled households in whole shares and minutes slower on others:
+    /// 0. Driebeck–Tomlin branching, every cut, the node of best bound next;
+    /// 1. Driebeck–Tomlin branching, no cuts, GLPK's default node order;
+    /// 2. hybrid pseudocost branching, Gomory and mixed-integer rounding cuts.
+    /// 0/1 models branch on the most fractional variable: GLPK's default (Driebeck–Tomlin)
+    /// evaluates tableau rows at every node, which took minutes on 100,000 lots.
+    private func intopt(_ run: BranchAndBoundRun, _ search: SearchControl) -> Int32 {
         var parm = glp_iocp()
         glp_init_iocp(&parm)
         parm.msg_lev = GLP_MSG_OFF
-        parm.presolve = presolve ? GLP_ON : GLP_OFF
+        parm.presolve = run.presolve ? GLP_ON : GLP_OFF
         parm.mip_gap = 0
-        // Branch on the most fractional binary: GLPK's default (Driebeck–Tomlin) evaluates
-        // tableau rows at every node, which took minutes on 100,000 lots.
-        parm.br_tech = GLP_BR_MFV
-        if !integerVariablesAreBinary {
-            // General integers (whole shares): hybrid pseudocost branching, and Gomory and
-            // mixed-integer rounding cuts. With the most fractional variable, a three-account
-            // household in whole shares ran for minutes; with these, about a second.
+        switch (integerVariablesAreBinary, run.search) {
+        case (true, _):
+            parm.br_tech = GLP_BR_MFV
+        case (false, 0):
+            parm.br_tech = GLP_BR_DTH
+            parm.bt_tech = GLP_BT_BLB
+            (parm.gmi_cuts, parm.mir_cuts, parm.cov_cuts, parm.clq_cuts) = (GLP_ON, GLP_ON, GLP_ON, GLP_ON)
+        case (false, 1):
+            parm.br_tech = GLP_BR_DTH
+        default:
             parm.br_tech = GLP_BR_PCH
-            parm.gmi_cuts = GLP_ON
-            parm.mir_cuts = GLP_ON
+            (parm.gmi_cuts, parm.mir_cuts) = (GLP_ON, GLP_ON)
         }
-        if let ms = timeLimitMilliseconds { parm.tm_lim = ms }
-        guard let incumbent, incumbent.count == variableCount, incumbent.allSatisfy(\.isFinite) else {
-            return glp_intopt(problem, &parm)
-        }
-        // GLPK's heuristic callback takes the incumbent once, at the first node.
-        // Integer columns get whole values (GLPK refuses a point that is not integral there).
-        var values = [0] + incumbent
-        for (j, _) in integerColumns { values[Int(j)] = values[Int(j)].rounded() }
-        let offer = IncumbentOffer(values: values)
-        parm.cb_info = Unmanaged.passUnretained(offer).toOpaque()
+        if let ms = milliseconds(run.timeLimit ?? options.timeLimit) { parm.tm_lim = ms }
+        parm.cb_info = Unmanaged.passUnretained(search).toOpaque()
         parm.cb_func = { tree, info in
-            guard let tree, let info, glp_ios_reason(tree) == GLP_IHEUR else { return }
-            let offer = Unmanaged<IncumbentOffer>.fromOpaque(info).takeUnretainedValue()
-            guard !offer.made else { return }
-            offer.made = true
-            _ = glp_ios_heur_sol(tree, offer.values)
+            guard let tree, let info else { return }
+            Unmanaged<SearchControl>.fromOpaque(info).takeUnretainedValue().callback(tree)
         }
-        return withExtendedLifetime(offer) { glp_intopt(problem, &parm) }
+        return withExtendedLifetime(search) { glp_intopt(problem, &parm) }
     }
 
     // MARK: Scaling
@@ -375,8 +417,10 @@ public final class GLPKProblem: MIPSession, DualSession {
 
     // MARK: Helpers
 
-    private var timeLimitMilliseconds: Int32? {
-        guard let seconds = options.timeLimit, seconds.isFinite, seconds > 0 else { return nil }
+    private var timeLimitMilliseconds: Int32? { milliseconds(options.timeLimit) }
+
+    private func milliseconds(_ seconds: Double?) -> Int32? {
+        guard let seconds, seconds.isFinite, seconds > 0 else { return nil }
         return Int32(min(seconds * 1000, Double(Int32.max)).rounded(.up))
     }
 

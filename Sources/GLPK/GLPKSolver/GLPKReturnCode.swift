@@ -65,6 +65,8 @@ enum GLPKVerdict: Equatable {
     case stalled
     /// The routine proved there is no primal feasible solution (the MIP presolver).
     case noPrimalFeasible
+    /// The callback stopped the search.
+    case stopped
     /// A failure: nothing to read.
     case failed(GLPKError)
 }
@@ -77,8 +79,9 @@ extension GLPKRoutine {
         case (_, GLP_ETMLIM): .timeLimit
         case (.simplex, GLP_EITLIM), (.simplex, GLP_EBADB), (.simplex, GLP_ESING), (.simplex, GLP_ECOND): .stalled
         case (.intopt, GLP_ENOPFS): .noPrimalFeasible
+        case (.intopt, GLP_ESTOP): .stopped
         // GLP_EBOUND, GLP_EFAIL, GLP_EOBJLL, GLP_EOBJUL, GLP_ENOPFS/GLP_ENODFS (simplex presolver,
-        // off here), GLP_EROOT, GLP_ENODFS, GLP_EMIPGAP, GLP_ESTOP, and anything unknown.
+        // off here), GLP_EROOT, GLP_ENODFS, GLP_EMIPGAP, and anything unknown.
         default: .failed(GLPKError(routine: rawValue, code: code))
         }
     }

@@ -1,44 +1,27 @@
 import GLPKSolver
 import LinearProgramming
+import RebalanceTestSupport
 import Testing
 
 @testable import Rebalancing
 
 /// GLPK, except that every LP or branch and bound after the first `allowed` runs out of time
 /// with nothing found.
-final class TimingOutSession: MIPSession, DualSession {
-    let inner: GLPKProblem
+final class TimingOutSession: ForwardingSession {
     var allowed: Int
     init(_ inner: GLPKProblem, allowed: Int) {
-        self.inner = inner
         self.allowed = allowed
+        super.init(inner)
     }
-    var variableCount: Int { inner.variableCount }
-    var constraintCount: Int { inner.constraintCount }
-    var integerVariables: [Variable] { inner.integerVariables }
-    var integerVariablesAreBinary: Bool { inner.integerVariablesAreBinary }
-    func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable { try inner.addVariable(column) }
-    func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef { try inner.addConstraint(row) }
-    func setObjective(_ terms: [Term]) throws(LinearProgrammingError) { try inner.setObjective(terms) }
-    func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
-        try inner.setBounds(constraint, lower: lower, upper: upper)
-    }
-    func setBounds(_ variable: Variable, lower: Double, upper: Double) throws(LinearProgrammingError) {
-        try inner.setBounds(variable, lower: lower, upper: upper)
-    }
-    func fixIntegers(_ choice: [Double]?) { inner.fixIntegers(choice) }
-    func objectiveValue() -> Double { inner.objectiveValue() }
-    func primalValues() -> [Double] { inner.primalValues() }
-    func rowDuals() -> [Double] { inner.rowDuals() }
-    func solveLP() -> TerminationStatus {
+    override func solveLP() -> TerminationStatus {
         guard allowed > 0 else { return .timeLimit(feasible: false) }
         allowed -= 1
         return inner.solveLP()
     }
-    func branchAndBound(incumbent: [Double]?, presolve: Bool) -> BranchAndBoundOutcome {
+    override func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
         guard allowed > 0 else { return .timeLimit(nil) }
         allowed -= 1
-        return inner.branchAndBound(incumbent: incumbent, presolve: presolve)
+        return inner.branchAndBound(run)
     }
 }
 
