@@ -9,16 +9,18 @@ import LinearProgramming
 // taxable losses, and doNotSell by its flag. So the lots of one (account, symbol, taxable loss,
 // doNotSell) can be merged into one lot worth their sum without changing the stage's optimum:
 // any plan of the merged household is a plan of the original one (spread each merged sale over
-// its lots in proportion to their value) with the same drift and the same guard, and the
-// converse (sum the sales). Tax, harvest and turnover tell the lots apart, so only the first
-// stage is solved this way: on a direct-indexing household of 100,000 lots, a model of about a
-// thousand lot columns instead.
+// its lots in any way) with the same drift and the same guard, and the converse (sum the
+// sales). Tax, harvest and turnover tell the lots apart, so only the first stage is solved this
+// way: on a direct-indexing household of 100,000 lots, a model of about a thousand lot columns
+// instead.
 //
 // The merged stage is solved with the same guard settlement as any stage (its optimum then
-// holds for the original household exactly), its trades are put in the full model's session
-// with every trade column fixed, one LP fills in the other columns (cash, deviations, the
-// band's and Tax's auxiliaries) and the trades are freed again: the later stages start from
-// that solution, which satisfies every guard, as they would from the full first stage's.
+// holds for the original household exactly), its sales are spread over whole lots (lowest lot
+// tax per dollar first) and fixed in the full model's session, one LP fills in the other columns
+// (cash, deviations, the band's and Tax's auxiliaries, the lot sold in part, the purchases) and
+// the trades are freed again at the bounds they were fixed at: the later stages start from that
+// basis, which satisfies every guard, with all but a few lots at a bound (what sifting needs,
+// GLPKSifting.swift). tax-aware's first stage, which tells lots apart, starts from the same point.
 struct AggregatedDrift {
     /// The household with merged lots.
     let household: Household
@@ -67,9 +69,18 @@ struct AggregatedDrift {
         return built.household.lots.count >= minimumLots
     }
 
-    /// Off unless REBALANCE_MERGE_LOTS=1: measured at 100,000 lots, the later stages started from
-    /// the merged stage's point (its trades fixed, then freed) took longer than the whole first
-    /// stage saves (docs/engineering.md). Exact either way.
+    /// Whether the first stage (tax-aware's κ·D + Tax, which tells lots apart) is better started
+    /// from the merged drift stage's point than from nothing: on a large household, the primal
+    /// simplex from the slack basis spends most of its time finding a feasible point.
+    static func warmStarts(_ built: RebalanceModel) -> Bool {
+        guard case .misallocationAndTax = built.stages.first, built.budgetRows.isEmpty,
+            !built.household.scenario.accounts.contains(where: \.hasOrderRules)
+        else { return false }
+        return built.household.lots.count >= minimumLots
+    }
+
+    /// On unless REBALANCE_MERGE_LOTS=0 (to compare with the first stage solved in the full
+    /// model). Exact either way.
     static let isEnabled = ProcessInfo.processInfo.environment["REBALANCE_MERGE_LOTS"] != "0"
 
     /// Households with fewer lots solve their first stage in the full model.
@@ -82,9 +93,9 @@ extension Optimizer {
     /// bounds as they were. Nil when merging does not apply or does not reach an optimum (the
     /// caller then solves the stage in the full model).
     func aggregatedFirstStage(
-        _ built: RebalanceModel, _ session: Solver.Session, strategy: Strategy
+        _ built: RebalanceModel, _ session: Solver.Session, strategy: Strategy, stage: Stage? = nil
     ) throws(LinearProgrammingError) -> Solution? {
-        guard AggregatedDrift.applies(to: built), let first = built.stages.first else { return nil }
+        guard stage != nil || AggregatedDrift.applies(to: built), let first = stage ?? built.stages.first else { return nil }
         let merged = AggregatedDrift(built.household)
         guard merged.household.lots.count * 2 <= built.household.lots.count else { return nil }
         let started = Trace.now()

@@ -113,6 +113,10 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             var outcomes: [Outcome] = []
             // A drift first stage on a large household: solved on merged lots (AggregatedDrift.swift).
             let merged = k == 0 && AggregatedDrift.isEnabled ? try aggregatedFirstStage(built, session, strategy: strategy) : nil
+            // tax-aware's first stage (κ·D + Tax) starts from the merged drift optimum's basis.
+            if k == 0 && AggregatedDrift.isEnabled && AggregatedDrift.warmStarts(built) {
+                _ = try aggregatedFirstStage(built, session, strategy: strategy, stage: .misallocation)
+            }
             if let merged { outcomes = [Outcome(branch: nil, solution: merged, value: merged.objectiveValue)] }
             for margin in merged == nil ? [tight, Self.stageTolerance(household)] : [] {
                 outcomes = []
