@@ -69,14 +69,20 @@ struct AggregatedDrift {
         return built.household.lots.count >= minimumLots
     }
 
-    /// Whether the first stage (tax-aware's κ·D + Tax, which tells lots apart) is better started
-    /// from the merged drift stage's point than from nothing: on a large household, the primal
-    /// simplex from the slack basis spends most of its time finding a feasible point.
+    /// Whether a first stage that is not solved on merged lots (tax-aware's κ·D + Tax, which
+    /// tells lots apart; tax-budget's D under Tax ≤ B) is better started from the merged drift
+    /// stage's point than from nothing: on a large household, the primal simplex from the slack
+    /// basis spends most of its time finding a feasible point. Only a starting basis: the stage
+    /// is then solved as usual (and if the budget makes the filled-in point infeasible, the
+    /// simplex goes on from there).
     static func warmStarts(_ built: RebalanceModel) -> Bool {
-        guard case .misallocationAndTax = built.stages.first, built.budgetRows.isEmpty,
+        guard let first = built.stages.first, !applies(to: built),
             !built.household.scenario.accounts.contains(where: \.hasOrderRules)
         else { return false }
-        return built.household.lots.count >= minimumLots
+        switch first {
+        case .misallocationAndTax, .misallocation: return built.household.lots.count >= minimumLots
+        case .bandMisallocation, .tax, .harvest, .turnover: return false
+        }
     }
 
     /// On unless REBALANCE_MERGE_LOTS=0 (to compare with the first stage solved in the full

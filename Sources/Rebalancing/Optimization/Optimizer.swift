@@ -113,7 +113,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             var outcomes: [Outcome] = []
             // A drift first stage on a large household: solved on merged lots (AggregatedDrift.swift).
             let merged = k == 0 && AggregatedDrift.isEnabled ? try aggregatedFirstStage(built, session, strategy: strategy) : nil
-            // tax-aware's first stage (κ·D + Tax) starts from the merged drift optimum's basis.
+            // tax-aware's and tax-budget's first stage starts from the merged drift optimum's basis.
             if k == 0 && AggregatedDrift.isEnabled && AggregatedDrift.warmStarts(built) {
                 _ = try aggregatedFirstStage(built, session, strategy: strategy, stage: .misallocation)
             }
