@@ -10,17 +10,10 @@ struct OrderCSVTests {
     /// Two lots of A at $100: L1 10 sh, basis $500 (long-term gain $50/sh, tax $7.50/sh), L2 10 sh,
     /// basis $1,200 (short-term loss $20/sh, tax −$7.00/sh). Target 50/50 of $2,000: A must fall
     /// by $1,000 (10 shares) and B rise by $1,000 (10 shares at $100).
-    static let twoLots = """
-        asOf: 2026-11-20
-        prices: {A: 100, B: 100}
-        pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-        accounts:
-          - id: t
-            type: taxable
-            lots:
-              - {id: L1, symbol: A, shares: 10, costBasis: 500, acquired: 2020-01-01}
-              - {id: L2, symbol: A, shares: 10, costBasis: 1200, acquired: 2026-06-01}
-        """
+    static let twoLots = halfAndHalfYAML(lots: [
+        "{id: L1, symbol: A, shares: 10, costBasis: 500, acquired: 2020-01-01}",
+        "{id: L2, symbol: A, shares: 10, costBasis: 1200, acquired: 2026-06-01}",
+    ])
 
     @Test func ordersAreOneRowPerOrder() throws {
         let path = try temporaryFile("two-lots.yaml", Self.twoLots)

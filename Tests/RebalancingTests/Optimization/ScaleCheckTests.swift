@@ -23,17 +23,10 @@ private enum ScaleCheckSize {
     /// dev0: A +100, B −100.
     private func twoSymbols(doNotSellA: Bool) throws -> Household {
         try household(
-            """
-            asOf: 2026-11-20
-            prices: {A: 100, B: 100}
-            pie: {slices: [{symbol: A, weight: 50}, {symbol: B, weight: 50}]}
-            accounts:
-              - id: t
-                type: taxable
-                lots:
-                  - {symbol: A, shares: 6, costBasis: 500, acquired: 2020-01-02, doNotSell: \(doNotSellA)}
-                  - {symbol: B, shares: 4, costBasis: 400, acquired: 2020-01-02}
-            """)
+            halfAndHalfYAML(lots: [
+                "{symbol: A, shares: 6, costBasis: 500, acquired: 2020-01-02, doNotSell: \(doNotSellA)}",
+                "{symbol: B, shares: 4, costBasis: 400, acquired: 2020-01-02}",
+            ]))
     }
 
     @Test func separableBoundByHand() throws {
