@@ -122,9 +122,18 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                 outcomes = []
                 for branch in candidates {
                     if enumerates || margin != tight { try hold(held, branch: branch, margin: margin, session) }
-                    try session.setObjective(base + (stage.includesTax ? tax(branch).terms : []))
+                    let objective = base + (stage.includesTax ? tax(branch).terms : [])
                     let start = previous[branch] ?? previous[nil]
-                    let solution = try solveGuarded(built, session, &binaries, previous: start?.values)
+                    let solution: Solution
+                    if objective.isEmpty, let start {
+                        // Nothing to minimize (cash-only's Tax when no lot may be sold): the
+                        // previous stage's plan, which satisfies every row of this one, is optimal.
+                        solution = Solution(
+                            status: .optimal, values: start.values, duals: [Double](repeating: 0, count: start.duals.count))
+                    } else {
+                        try session.setObjective(objective)
+                        solution = try solveGuarded(built, session, &binaries, previous: start?.values)
+                    }
                     Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
                     outcomes.append(
                         Outcome(branch: branch, solution: solution, value: solution.objectiveValue + (stage.includesTax ? tax(branch).constant : 0)))
