@@ -43,6 +43,18 @@ struct ExecutableOrders {
     /// The symbols each group may buy or sell (by group index).
     private var traded: [Set<Int>] = []
 
+    /// The integer columns of one account's orders in one symbol, with what decides them.
+    private struct Orders {
+        var price = 0.0, wholeShares = false, minimum = 0.0
+        var purchase: Variable?, bought: Variable?, buyMinimum: Variable?
+        var lots: [Variable] = [], shares = 0.0, whole = 0.0
+        var sold: Variable?, closes: Variable?, saleMinimum: Variable?
+        var buys: Variable?
+    }
+    private var orders: [Key: Orders] = [:]
+    /// The net-share columns n and the m (+1) and k (−1) they sum.
+    private var nets: [(n: Variable, terms: [Term])] = []
+
     init(_ household: Household, sells: [Variable], purchases: [RebalanceModel.Purchase], model: inout LinearModel) {
         // Where some account of a group trades a symbol in fractions, its drift there is not
         // granular: no net-share column for the group.
@@ -76,6 +88,7 @@ struct ExecutableOrders {
                 let worth = sellable.reduce(0) { $0 + model.columns[$1.variable.index].upper }
                 let buys = model.addVariable(binary: true)
                 integerColumns += 1
+                orders[Key(account: a, symbol: symbol)]!.buys = buys
                 model.addConstraint([Term(y, 1), Term(buys, -model.columns[y.index].upper)], upper: 0)
                 model.addConstraint(sellable.map { Term($0.variable, 1) } + [Term(buys, worth)], upper: worth)
             }
@@ -96,6 +109,7 @@ struct ExecutableOrders {
                 let n = model.addVariable(lower: lower, upper: upper, integer: true)
                 integerColumns += 1
                 model.addConstraint(terms + [Term(n, -1)], equalTo: 0)
+                nets.append((n, terms))
             }
         }
         traded = household.groups.map { _ in [] }
@@ -150,6 +164,11 @@ struct ExecutableOrders {
         let price = household.prices[purchase.symbol]
         let cap = model.columns[y.index].upper
         let minimum = account.minTrade
+        let key = Key(account: purchase.account, symbol: purchase.symbol)
+        orders[key, default: Orders()].price = price
+        orders[key]!.wholeShares = account.wholeShares
+        orders[key]!.minimum = minimum
+        orders[key]!.purchase = y
         if account.wholeShares {
             // (At most 1e15 shares: a bound the solver can take.)
             let most = min((cap / price + Self.wholeTolerance).rounded(.down), 1e15)
@@ -159,6 +178,7 @@ struct ExecutableOrders {
             }
             let m = model.addVariable(lower: 0, upper: most, integer: true)
             integerColumns += 1
+            orders[key]!.bought = m
             netShares[Key(account: purchase.account, symbol: purchase.symbol), default: []].append(Term(m, 1))
             model.addConstraint([Term(y, 1), Term(m, -price)], equalTo: 0)
         }
@@ -168,6 +188,7 @@ struct ExecutableOrders {
         } else if !(account.wholeShares && price >= minimum) {
             let b = model.addVariable(binary: true)
             integerColumns += 1
+            orders[key]!.buyMinimum = b
             model.addConstraint([Term(y, 1), Term(b, -cap)], upper: 0)
             model.addConstraint([Term(y, 1), Term(b, -minimum)], lower: 0)
         }
@@ -182,6 +203,11 @@ struct ExecutableOrders {
         let worth = price * shares
         let minimum = account.minTrade
         let sold = lots.map { Term($0.variable, 1) }
+        orders[key, default: Orders()].price = price
+        orders[key]!.wholeShares = account.wholeShares
+        orders[key]!.minimum = minimum
+        orders[key]!.lots = lots.map(\.variable)
+        orders[key]!.shares = shares
         if minimum > 0 && worth < minimum {
             // The whole position is worth less than a minimum trade: it is not sold.
             for lot in lots { model.setBounds(lot.variable, lower: 0, upper: 0) }
@@ -190,10 +216,12 @@ struct ExecutableOrders {
         if account.wholeShares {
             let whole = (shares + Self.wholeTolerance).rounded(.down)
             let fraction = shares - whole
+            orders[key]!.whole = whole
             var terms = sold
             if whole >= 1 {
                 let k = model.addVariable(lower: 0, upper: whole, integer: true)
                 integerColumns += 1
+                orders[key]!.sold = k
                 terms.append(Term(k, -price))
                 netShares[key, default: []].append(Term(k, -1))
             }
@@ -202,6 +230,7 @@ struct ExecutableOrders {
                 let c = model.addVariable(binary: true)
                 integerColumns += 1
                 closings[Key(account: group, symbol: key.symbol), default: []].append(c)
+                orders[key]!.closes = c
                 terms.append(Term(c, -price * fraction))
                 for lot in lots {
                     model.addConstraint([Term(lot.variable, 1), Term(c, -price * lot.shares)], lower: 0)
@@ -212,9 +241,62 @@ struct ExecutableOrders {
         if minimum > 0 && !(account.wholeShares && price >= minimum) {
             let b = model.addVariable(binary: true)
             integerColumns += 1
+            orders[key]!.saleMinimum = b
             model.addConstraint(sold + [Term(b, -worth)], upper: 0)
             model.addConstraint(sold + [Term(b, -minimum)], lower: 0)
         }
+    }
+
+    /// Integer values for every column of the order rules, read off a relaxed solution's trades
+    /// and rounded to orders a broker takes: each account's purchases down and its sales up to
+    /// whole shares (a sale past the last whole share closes the position where it may), a
+    /// symbol both bought and sold kept on its larger side, and a trade under the minimum
+    /// dropped. The caller fixes them and solves the LP (which says whether the choice is
+    /// feasible, and is exact for it); nil without order rules. Where the relaxation already
+    /// trades in executable orders (a minimum trade of $1 rarely binds) this is its own point.
+    func choice(from values: [Double]) -> [(variable: Variable, value: Double)]? {
+        guard integerColumns > 0 else { return nil }
+        let epsilon = RebalanceModel.tradeEpsilon
+        var fixed: [(variable: Variable, value: Double)] = []
+        var value: [Variable: Double] = [:]
+        func set(_ variable: Variable?, _ x: Double) {
+            guard let variable else { return }
+            fixed.append((variable, x))
+            value[variable] = x
+        }
+        for order in orders.values {
+            var bought = order.purchase.map { max(0, values[$0.index]) } ?? 0
+            var sold = order.lots.reduce(0) { $0 + max(0, values[$1.index]) }
+            if bought > epsilon && sold > epsilon {
+                if bought >= sold { sold = 0 } else { bought = 0 }
+            }
+            var boughtShares = 0.0, soldShares = 0.0, closes = false
+            if order.wholeShares {
+                boughtShares = (bought / order.price + 1e-9).rounded(.down)
+                bought = boughtShares * order.price
+                let shares = sold / order.price
+                if order.closes != nil && shares > order.whole + 1e-9 {
+                    closes = true
+                    soldShares = order.whole
+                    sold = order.shares * order.price
+                } else {
+                    soldShares = min(order.whole, (shares - 1e-9).rounded(.up))
+                    sold = soldShares * order.price
+                }
+            }
+            if bought < order.minimum - epsilon { bought = 0; boughtShares = 0 }
+            if sold < order.minimum - epsilon { sold = 0; soldShares = 0; closes = false }
+            set(order.bought, boughtShares)
+            set(order.buyMinimum, bought > epsilon ? 1 : 0)
+            set(order.sold, soldShares)
+            set(order.closes, closes ? 1 : 0)
+            set(order.saleMinimum, sold > epsilon ? 1 : 0)
+            set(order.buys, bought > epsilon ? 1 : 0)
+        }
+        for net in nets {
+            set(net.n, net.terms.reduce(0) { $0 + $1.coefficient * (value[$1.variable] ?? 0) })
+        }
+        return fixed
     }
 
     /// cash-only's sell cap for account `a` (MODEL §4): what it must raise to keep minCash, plus,

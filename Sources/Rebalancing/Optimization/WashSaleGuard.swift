@@ -50,6 +50,18 @@ extension Optimizer {
                 settled.merge(more) { $1 }
                 trial = tracedSolve(session, binaries, relaxed: true)
             }
+            // Order rules: the relaxation's trades rounded to executable orders and the LP solved
+            // with them. Optimal when that reaches the bound (with a minimum trade of $1 it
+            // usually does), else branch and bound's first incumbent.
+            if trial.status.isOptimal, !built.model.isIntegral(trial.values),
+                let rounded = try solveRounded(built, session, binaries, trial.values)
+            {
+                if rounded.objectiveValue <= bound + slack {
+                    trial = rounded
+                } else if best.map({ rounded.objectiveValue < $0.objectiveValue }) ?? true {
+                    best = rounded
+                }
+            }
             try release(Array(settled.keys), built, session)
             // Whole shares and minimum trades (ExecutableOrders) have integer columns: a relaxed
             // point that leaves one fractional satisfies no order rule, and only branch and
@@ -161,6 +173,27 @@ extension Optimizer {
                 try session.setBounds(variable, lower: column.lower, upper: column.upper)
             }
         }
+    }
+
+    /// The LP with the order rules' integer columns fixed as ``ExecutableOrders/choice(from:)``
+    /// reads them off `values` (and the guards' binaries as those trades set them); nil unless
+    /// it is optimal and breaks no wash-sale guard.
+    private func solveRounded(
+        _ built: RebalanceModel, _ session: Solver.Session, _ binaries: [Int: Variable], _ values: [Double]
+    ) throws(LinearProgrammingError) -> Solution? {
+        guard let choice = built.orders.choice(from: values) else { return nil }
+        var point = values
+        for (variable, value) in choice {
+            let column = built.model.columns[variable.index]
+            point[variable.index] = min(max(value.rounded(), column.lower), column.upper)
+        }
+        // The guards' binaries as the trades say (every integer column is fixed at once).
+        point = built.incumbent(point, binaries, variableCount: session.variableCount)
+        session.fixIntegers(session.integerVariables.map { point[$0.index].rounded() })
+        let solution = tracedSolve(session, binaries, relaxed: true)
+        session.fixIntegers(nil)
+        guard solution.status.isOptimal, built.conflicts(in: solution.values, excluding: []).isEmpty else { return nil }
+        return solution
     }
 
     private func tracedSolve(
