@@ -106,6 +106,19 @@ import Testing
         #expect(close(continuous.summary.misallocatedAfter, 0, within: 1e-4))
     }
 
+    /// A minimum trade the continuous plan already meets changes nothing: in `tiny` with
+    /// minTrade: 1 the continuous plan's one trade, $10 of BND, is over $1, so the plan is that
+    /// one (D = 0), found from the relaxation's trades rounded to orders (ExecutableOrders.choice).
+    @Test(arguments: ["full", "cash-only", "tax-aware", "band:0"])
+    func aMinimumTradeTheContinuousPlanMeetsChangesNothing(strategy: String) throws {
+        let (report, violations) = try Self.plan(Self.tiny.replacingOccurrences(of: "minTrade: 25", with: "minTrade: 1"), strategy)
+        #expect(violations == [])
+        #expect(report.status == .optimal)
+        #expect(close(report.amount("brokerage", "BND", .buy), 10, within: 1e-4))
+        #expect(report.trades.count == 1)
+        #expect(close(report.summary.misallocatedAfter, 0, within: 1e-4))
+    }
+
     /// m1's orders obey minTrade too (the verifier checks them): here its $10 BND purchase is
     /// dropped.
     @Test func m1ObeysTheMinimumTrade() throws {
