@@ -2,6 +2,7 @@
 // Benchmarks for rebalance, kept apart from the root package so that `swift test` there does not
 // build them. Run with `make bench`, or:
 //   cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -21,9 +22,15 @@ let package = Package(
             ],
             path: "Benchmarks/RebalanceBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        // Planning time with and without order rules over many generated households
-        // (OrderRulesTiming/main.swift says how to run it).
+        )
+    ]
+)
+
+// Planning time with and without order rules over many generated households
+// (OrderRulesTiming/main.swift says how to run it). Only with ORDER_RULES_TIMING set: the
+// benchmark plugin runs every executable target of the package as a benchmark.
+if ProcessInfo.processInfo.environment["ORDER_RULES_TIMING"] != nil {
+    package.targets.append(
         .executableTarget(
             name: "OrderRulesTiming",
             dependencies: [
@@ -31,6 +38,5 @@ let package = Package(
                 .product(name: "GLPKSolver", package: "rebalance"),
             ],
             path: "OrderRulesTiming"
-        ),
-    ]
-)
+        ))
+}

@@ -3,8 +3,8 @@
 // no process start or parse is timed). Each plan with the rule is checked by the verifier; slow,
 // failed or refused ones are written out as scenario files for whoever tunes the solver.
 //
-//   cd Benchmarks && swift run -c release OrderRulesTiming --households 300 --seed 7
-//   swift run -c release OrderRulesTiming --profile direct-indexing --symbols 200 --lots 20000 \
+//   cd Benchmarks && ORDER_RULES_TIMING=1 swift run -c release OrderRulesTiming --households 300 --seed 7
+//   ORDER_RULES_TIMING=1 swift run -c release OrderRulesTiming --profile direct-indexing --symbols 200 --lots 20000 \
 //       --households 1 --rules minTrade:1 --strategies full,cash-only
 //
 // Options (all optional): --households N (100) --seed S (1) --symbols N (8) --lots N (60)
