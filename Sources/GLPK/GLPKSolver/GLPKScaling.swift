@@ -45,160 +45,140 @@ struct GLPKScaling {
         return work.run()
     }
 
+    /// One side of the matrix, its rows or its columns, on flat buffers: each line's entries
+    /// (`start[i]..<start[i + 1]` of `index`, the other side's line, and `magnitude`), its factors,
+    /// and each line's (min, max) scaled |a| (min_row_aij and max_row_aij for rows, 1 and 1 for an
+    /// empty line), valid while `current`.
+    private struct Side {
+        let count: Int
+        let start: UnsafeMutableBufferPointer<Int>
+        let index: UnsafeMutableBufferPointer<Int>
+        let magnitude: UnsafeMutableBufferPointer<Double>
+        let factor: UnsafeMutableBufferPointer<Double>
+        let lo: UnsafeMutableBufferPointer<Double>
+        let hi: UnsafeMutableBufferPointer<Double>
+        var current = false
+
+        init(count: Int, entries: Int) {
+            self.count = count
+            start = buffer(count + 1, 0)
+            index = buffer(entries, 0)
+            magnitude = buffer(entries, 0.0)
+            factor = buffer(count, 1.0)
+            lo = buffer(count, 1.0)
+            hi = buffer(count, 1.0)
+        }
+
+        func deallocate() {
+            for b in [start, index] { b.deallocate() }
+            for b in [magnitude, factor, lo, hi] { b.deallocate() }
+        }
+
+        /// Each line's range, scaled by its own factor and the other side's (`across`).
+        /// (|a|·(own·other): the product GLPK forms, as multiplication commutes exactly.)
+        mutating func update(across other: UnsafeMutableBufferPointer<Double>) {
+            guard !current else { return }
+            for i in 0..<count {
+                var low = 1.0, high = 1.0
+                let f = factor[i], first = start[i], end = start[i + 1]
+                var k = first
+                while k < end {
+                    let t = magnitude[k] * (f * other[index[k]])
+                    if k == first || low > t { low = t }
+                    if k == first || high < t { high = t }
+                    k += 1
+                }
+                lo[i] = low
+                hi[i] = high
+            }
+            current = true
+        }
+
+        /// The largest hi/lo of a line (max_row_ratio, max_col_ratio); the ranges must be current.
+        func largestRatio() -> Double {
+            var ratio = 1.0
+            for i in 0..<count {
+                let t = hi[i] / lo[i]
+                if i == 0 || ratio < t { ratio = t }
+            }
+            return ratio
+        }
+
+        /// One pass: each factor divided by the geometric mean of its line's range (`geometric`),
+        /// else by its largest entry. The ranges must be current; they are not after.
+        func scale(geometric: Bool) {
+            for i in 0..<count {
+                let divisor = geometric ? (lo[i] * hi[i]).squareRoot() : hi[i]
+                factor[i] = factor[i] / divisor
+            }
+        }
+    }
+
     /// The computation on flat buffers (it runs before most solves of a batch: written for speed,
     /// with no bounds checks or closures in the loops over the entries).
     private struct Work {
-        let m: Int
-        let n: Int
-        /// Rows' entries: `rowStart[i]..<rowStart[i + 1]` of `rowColumn` and `rowMagnitude`.
-        let rowStart: UnsafeMutableBufferPointer<Int>
-        let rowColumn: UnsafeMutableBufferPointer<Int>
-        let rowMagnitude: UnsafeMutableBufferPointer<Double>
-        /// The same entries by column.
-        let columnStart: UnsafeMutableBufferPointer<Int>
-        let columnRow: UnsafeMutableBufferPointer<Int>
-        let columnMagnitude: UnsafeMutableBufferPointer<Double>
-        /// The factors.
-        let row: UnsafeMutableBufferPointer<Double>
-        let column: UnsafeMutableBufferPointer<Double>
-        /// Each row's (min, max) scaled |a| (min_row_aij, max_row_aij: 1 and 1 for an empty row),
-        /// valid while `rowsCurrent`; likewise columns.
-        let rowLo: UnsafeMutableBufferPointer<Double>
-        let rowHi: UnsafeMutableBufferPointer<Double>
-        let columnLo: UnsafeMutableBufferPointer<Double>
-        let columnHi: UnsafeMutableBufferPointer<Double>
-        var rowsCurrent = false
-        var columnsCurrent = false
+        var rows: Side
+        var columns: Side
 
         init(_ matrix: SparseRows, columns n: Int) {
-            m = matrix.count
-            self.n = n
+            let m = matrix.count
             let entries = matrix.column.count
-            func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
-                let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 1))
-                b.initialize(repeating: value)
-                return b
-            }
-            rowStart = buffer(m + 1, 0)
-            rowColumn = buffer(entries, 0)
-            rowMagnitude = buffer(entries, 0.0)
-            for i in 0...m { rowStart[i] = matrix.start[i] }
+            rows = Side(count: m, entries: entries)
+            for i in 0...m { rows.start[i] = matrix.start[i] }
             for k in 0..<entries {
-                rowColumn[k] = matrix.column[k]
-                rowMagnitude[k] = matrix.magnitude[k]
+                rows.index[k] = matrix.column[k]
+                rows.magnitude[k] = matrix.magnitude[k]
             }
-            columnStart = buffer(n + 1, 0)
-            columnRow = buffer(entries, 0)
-            columnMagnitude = buffer(entries, 0.0)
-            for k in 0..<entries { columnStart[rowColumn[k] + 1] += 1 }
-            for j in 0..<n { columnStart[j + 1] += columnStart[j] }
+            columns = Side(count: n, entries: entries)
+            for k in 0..<entries { columns.start[rows.index[k] + 1] += 1 }
+            for j in 0..<n { columns.start[j + 1] += columns.start[j] }
             let next = buffer(n + 1, 0)
-            for j in 0...n { next[j] = columnStart[j] }
+            for j in 0...n { next[j] = columns.start[j] }
             for i in 0..<m {
-                for k in rowStart[i]..<rowStart[i + 1] {
-                    let j = rowColumn[k]
-                    columnRow[next[j]] = i
-                    columnMagnitude[next[j]] = rowMagnitude[k]
+                for k in rows.start[i]..<rows.start[i + 1] {
+                    let j = rows.index[k]
+                    columns.index[next[j]] = i
+                    columns.magnitude[next[j]] = rows.magnitude[k]
                     next[j] += 1
                 }
             }
             next.deallocate()
-            row = buffer(m, 1.0)
-            column = buffer(n, 1.0)
-            rowLo = buffer(m, 1.0)
-            rowHi = buffer(m, 1.0)
-            columnLo = buffer(n, 1.0)
-            columnHi = buffer(n, 1.0)
         }
 
         func deallocate() {
-            for b in [rowStart, rowColumn, columnStart, columnRow] { b.deallocate() }
-            for b in [rowMagnitude, columnMagnitude, row, column, rowLo, rowHi, columnLo, columnHi] { b.deallocate() }
-        }
-
-        mutating func updateRows() {
-            guard !rowsCurrent else { return }
-            for i in 0..<m {
-                var lo = 1.0, hi = 1.0
-                let r = row[i], first = rowStart[i], end = rowStart[i + 1]
-                var k = first
-                while k < end {
-                    let t = rowMagnitude[k] * (r * column[rowColumn[k]])
-                    if k == first || lo > t { lo = t }
-                    if k == first || hi < t { hi = t }
-                    k += 1
-                }
-                rowLo[i] = lo
-                rowHi[i] = hi
-            }
-            rowsCurrent = true
-        }
-
-        mutating func updateColumns() {
-            guard !columnsCurrent else { return }
-            for j in 0..<n {
-                var lo = 1.0, hi = 1.0
-                let s = column[j], first = columnStart[j], end = columnStart[j + 1]
-                var k = first
-                while k < end {
-                    let t = columnMagnitude[k] * (row[columnRow[k]] * s)
-                    if k == first || lo > t { lo = t }
-                    if k == first || hi < t { hi = t }
-                    k += 1
-                }
-                columnLo[j] = lo
-                columnHi[j] = hi
-            }
-            columnsCurrent = true
+            rows.deallocate()
+            columns.deallocate()
         }
 
         /// min_mat_aij and max_mat_aij: over the rows.
         mutating func matrixRange() -> (lo: Double, hi: Double) {
-            updateRows()
+            rows.update(across: columns.factor)
             var lo = 1.0, hi = 1.0
-            for i in 0..<m {
-                if i == 0 || lo > rowLo[i] { lo = rowLo[i] }
-                if i == 0 || hi < rowHi[i] { hi = rowHi[i] }
+            for i in 0..<rows.count {
+                if i == 0 || lo > rows.lo[i] { lo = rows.lo[i] }
+                if i == 0 || hi < rows.hi[i] { hi = rows.hi[i] }
             }
             return (lo, hi)
         }
 
         /// max_row_ratio(lp) > max_col_ratio(lp): GLPK's flag, rows scaled on the second pass.
         mutating func rowsLast() -> Bool {
-            updateRows()
-            updateColumns()
-            var rowRatio = 1.0, columnRatio = 1.0
-            for i in 0..<m {
-                let t = rowHi[i] / rowLo[i]
-                if i == 0 || rowRatio < t { rowRatio = t }
-            }
-            for j in 0..<n {
-                let t = columnHi[j] / columnLo[j]
-                if j == 0 || columnRatio < t { columnRatio = t }
-            }
-            return rowRatio > columnRatio
+            rows.update(across: columns.factor)
+            columns.update(across: rows.factor)
+            return rows.largestRatio() > columns.largestRatio()
         }
 
-        /// One pass of rows or columns: each factor divided by the geometric mean of its range
-        /// (`geometric`), else by its largest entry.
+        /// One pass of the rows (or columns): a factor changed leaves no range current.
         mutating func scaleRows(geometric: Bool) {
-            updateRows()
-            for i in 0..<m {
-                let divisor = geometric ? (rowLo[i] * rowHi[i]).squareRoot() : rowHi[i]
-                row[i] = row[i] / divisor
-            }
-            rowsCurrent = false
-            columnsCurrent = false
+            rows.update(across: columns.factor)
+            rows.scale(geometric: geometric)
+            (rows.current, columns.current) = (false, false)
         }
 
         mutating func scaleColumns(geometric: Bool) {
-            updateColumns()
-            for j in 0..<n {
-                let divisor = geometric ? (columnLo[j] * columnHi[j]).squareRoot() : columnHi[j]
-                column[j] = column[j] / divisor
-            }
-            rowsCurrent = false
-            columnsCurrent = false
+            columns.update(across: rows.factor)
+            columns.scale(geometric: geometric)
+            (rows.current, columns.current) = (false, false)
         }
 
         mutating func run() -> Factors {
@@ -225,7 +205,14 @@ struct GLPKScaling {
                     if (pass == 1) == eqRowsLast { scaleRows(geometric: false) } else { scaleColumns(geometric: false) }
                 }
             }
-            return Factors(row: Array(row.prefix(m)), column: Array(column.prefix(n)))
+            return Factors(row: Array(rows.factor.prefix(rows.count)), column: Array(columns.factor.prefix(columns.count)))
         }
     }
+}
+
+/// A buffer of `count` values (at least one, so that an empty side still allocates), all `value`.
+private func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
+    let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 1))
+    b.initialize(repeating: value)
+    return b
 }
