@@ -10,7 +10,8 @@
 // Options (all optional): --households N (100) --seed S (1) --symbols N (8) --lots N (60)
 // --profile default|direct-indexing --rules wholeShares|minTrade:DOLLARS (wholeShares)
 // --strategies S1,S2 (full,tax-aware:0.10,band:5,tax-budget:0,cash-only) --time-limit SECONDS
-// (60, per solve) --slow-dir DIR (/tmp/orders-slow) --slow-ratio R (3: a household slower than
+// (60, per solve) --slow-dir DIR (orders-slow, in the current directory; a file already there is
+// kept, not overwritten) --slow-ratio R (3: a household slower than
 // R × continuous and than 10 ms is written out) --min-ms MS (20: each plan is repeated until this
 // much time has passed, and the fastest run counts). One line per household and strategy, then
 // the distribution of the ratio per strategy.
@@ -42,7 +43,7 @@ let rules = option("rules", "wholeShares")
 let strategies = try! option("strategies", "full,tax-aware:0.10,band:5,tax-budget:0,cash-only")
     .split(separator: ",").map { try Strategy(parsing: String($0)) }
 let timeLimit = Double(option("time-limit", "60"))!
-let slowDir = option("slow-dir", "/tmp/orders-slow")
+let slowDir = option("slow-dir", "orders-slow")
 let slowRatio = Double(option("slow-ratio", "3"))!
 let minSeconds = Double(option("min-ms", "20"))! / 1000
 precondition(options.isEmpty, "unknown options \(options.keys.sorted())")
@@ -101,7 +102,11 @@ for index in 0..<households {
         if failed || (ratio > slowRatio && seconds > 0.01) {
             let name = "\(profile.rawValue)-seed\(seed)-\(index)-\(rules.replacingOccurrences(of: ":", with: ""))-\(strategy.name.replacingOccurrences(of: ":", with: "_")).json"
             let path = slowDir + "/" + name
-            FileManager.default.createFile(atPath: path, contents: Data(withRules(scenario).json.serialized().utf8))
+            // Created, never written over (nor through a symbolic link already at that path).
+            let data = Data(withRules(scenario).json.serialized().utf8)
+            if (try? data.write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)) == nil {
+                FileHandle.standardError.write(Data("not written (it exists, or the directory is not writable): \(path)\n".utf8))
+            }
             problems.append("\(path)\t\(String(format: "%.1f", ratio))×\t\(String(format: "%.1f", seconds * 1000)) ms\t\(status)")
         }
     }
