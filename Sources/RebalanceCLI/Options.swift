@@ -9,7 +9,7 @@ struct ScenarioOptions: ParsableArguments {
     /// Loads and validates the file, or prints every problem to stderr and fails.
     func load() throws -> PreparedScenario {
         do {
-            return PreparedScenario(try ScenarioLoader.load(path: file), source: file)
+            return PreparedScenario(try ScenarioLoader.loadHousehold(path: file), source: file)
         } catch {
             throw CLIError.scenario(error)
         }

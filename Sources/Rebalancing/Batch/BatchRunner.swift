@@ -153,15 +153,15 @@ public struct BatchRunner: Sendable {
             fields.append(("error", .string(reason)))
             return Result(source: source, line: JSONValue.object(fields).serialized(), outcome: .failed(reason))
         }
-        let scenario: Scenario
+        let household: Household
         do {
             let data = try item.content.get()
             let format: ScenarioLoader.Format = item.line != nil ? .json : (ScenarioLoader.Format(path: item.file) ?? .json)
-            scenario = try ScenarioLoader.parse(data, format: format, source: source)
+            household = try ScenarioLoader.parseHousehold(data, format: format, source: source)
         } catch {
             return failed(error.lines.joined(separator: "\n"))
         }
-        let comparison = PreparedScenario(scenario, source: source).compare(strategies, planner: planner)
+        let comparison = PreparedScenario(household, source: source).compare(strategies, planner: planner)
         fields.append(("scenario", .string(comparison.name)))
         var failures: [String] = []
         var notOptimal: [String] = []

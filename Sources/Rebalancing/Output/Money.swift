@@ -44,10 +44,42 @@ public enum Money {
         var scale: Int64 = 1
         for _ in 0..<places { scale *= 10 }
         let units = Int64((abs(x) * Double(scale)).rounded())
-        let negative = x < 0 && units != 0
-        let whole = String(units / scale)
-        let fraction = places > 0 ? "." + pad(Int(units % scale), places) : ""
-        return (negative ? "-" : "") + whole + fraction
+        return digits(units, negative: x < 0 && units != 0, places: places, dropTrailingZeros: false)
+    }
+
+    /// `units` with a decimal point `places` digits from the right (at least one digit before
+    /// it), `-` first when `negative`; with `dropTrailingZeros`, the fraction's trailing zeros
+    /// (and then the point) are left out. Written into one small buffer: money and shares are
+    /// most of what a batch line holds, and building them from padded pieces was costly.
+    static func digits(_ units: Int64, negative: Bool, places: Int, dropTrailingZeros: Bool) -> String {
+        var units = units
+        var places = places
+        if dropTrailingZeros {
+            while places > 0 && units % 10 == 0 {
+                units /= 10
+                places -= 1
+            }
+        }
+        // Int64 has at most 19 digits; a sign, a point and a leading zero make 22 at most.
+        let capacity = max(24, places + 4)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var i = capacity
+            func put(_ byte: UInt8) {
+                i -= 1
+                buffer[i] = byte
+            }
+            for _ in 0..<places {
+                put(UInt8(ascii: "0") + UInt8(units % 10))
+                units /= 10
+            }
+            if places > 0 { put(UInt8(ascii: ".")) }
+            repeat {
+                put(UInt8(ascii: "0") + UInt8(units % 10))
+                units /= 10
+            } while units > 0
+            if negative { put(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[i...]), as: UTF8.self)
+        }
     }
 
     /// Shares with up to 6 decimals, trailing zeros dropped: `3.5`, `14.56`, `10`; the same in
@@ -61,15 +93,7 @@ public enum Money {
     public static func decimal(_ x: Double) -> String {
         guard x.isFinite, abs(x) * 1e6 < 9e15 else { return withoutTrailingZeros("\(x)") }
         let units = Int64((abs(x) * 1e6).rounded())
-        let negative = x < 0 && units != 0
-        var fraction = units % 1_000_000
-        var digits = 6
-        while digits > 0 && fraction % 10 == 0 {
-            fraction /= 10
-            digits -= 1
-        }
-        let whole = (negative ? "-" : "") + String(units / 1_000_000)
-        return digits == 0 ? whole : whole + "." + pad(Int(fraction), digits)
+        return digits(units, negative: x < 0 && units != 0, places: 6, dropTrailingZeros: true)
     }
 
     /// `1.500` → `1.5`, `2.0` → `2`; left alone without a point or with an exponent.

@@ -79,13 +79,12 @@ extension PlanReport.Trade {
 extension PlanReport.SoldLot {
     var json: JSONValue {
         var fields: [(String, JSONValue)] = []
+        fields.reserveCapacity(7)
         if let id { fields.append(("id", .string(id))) }
-        fields += [
-            ("acquired", .string(acquired.description)),
-            ("shares", .shares(shares)),
-            ("gain", .money(gain)),
-            ("term", .string(isLongTerm ? "long" : "short")),
-        ]
+        fields.append(("acquired", .string(acquired.description)))
+        fields.append(("shares", .shares(shares)))
+        fields.append(("gain", .money(gain)))
+        fields.append(("term", .string(isLongTerm ? "long" : "short")))
         if isDisallowed { fields.append(("washSale", .bool(true))) }
         // Sold in a tax-deferred or tax-exempt account: the term is kept, the gain is not taxed.
         if !isTaxable { fields.append(("taxable", .bool(false))) }

@@ -9,9 +9,14 @@ public struct PreparedScenario: Sendable {
 
     /// `source` is where the scenario came from: a file path, or `file:line` for a JSON Lines item.
     public init(_ scenario: Scenario, source: String) {
-        self.scenario = scenario
-        self.household = Household(scenario)
-        self.name = scenario.displayName(source: source)
+        self.init(Household(scenario), source: source)
+    }
+
+    /// From the household the loader built while validating (``ScenarioLoader/parseHousehold(_:format:source:)``).
+    public init(_ household: Household, source: String) {
+        self.scenario = household.scenario
+        self.household = household
+        self.name = household.scenario.displayName(source: source)
     }
 
     /// One strategy's plan and its report.

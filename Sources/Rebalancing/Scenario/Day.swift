@@ -85,11 +85,23 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
+    /// `YYYY-MM-DD` (the year is 1...9999), written digit by digit: output writes a date per
+    /// sold lot, and interpolating padded strings cost most of a batch line's formatting.
     public var description: String {
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        String(unsafeUninitializedCapacity: 10) { out in
+            func put(_ n: Int, at end: Int, width: Int) {
+                var n = n
+                for k in stride(from: end - 1, through: end - width, by: -1) {
+                    out[k] = UInt8(ascii: "0") + UInt8(n % 10)
+                    n /= 10
+                }
+            }
+            put(year, at: 4, width: 4)
+            out[4] = UInt8(ascii: "-")
+            put(month, at: 7, width: 2)
+            out[7] = UInt8(ascii: "-")
+            put(day, at: 10, width: 2)
+            return 10
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 }

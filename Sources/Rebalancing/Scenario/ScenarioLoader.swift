@@ -15,8 +15,14 @@ public enum ScenarioLoader {
 
     /// Loads `path`; every problem found is in the thrown error, each naming the file.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
+        try loadHousehold(path: path).scenario
+    }
+
+    /// Loads `path` as ``load(path:)`` does, with the household the validation built (built once,
+    /// not again for planning).
+    public static func loadHousehold(path: String) throws(ScenarioError) -> Household {
         let data = try read(path: path)
-        return try parse(data, format: Format(path: path) ?? .json, source: path)
+        return try parseHousehold(data, format: Format(path: path) ?? .json, source: path)
     }
 
     /// The bytes of a scenario file: a regular file (a directory, FIFO or device is refused by
@@ -38,6 +44,12 @@ public enum ScenarioLoader {
 
     /// Parses and validates a scenario held in memory; `source` names it in errors.
     public static func parse(_ data: Data, format: Format, source: String) throws(ScenarioError) -> Scenario {
+        try parseHousehold(data, format: format, source: source).scenario
+    }
+
+    /// Parses and validates as ``parse(_:format:source:)`` does, returning the household the
+    /// validation built: the batch and every command plan from it instead of building it again.
+    public static func parseHousehold(_ data: Data, format: Format, source: String) throws(ScenarioError) -> Household {
         guard data.count <= DocumentLimits.maxFileBytes else {
             throw .tooLarge(file: source, reason: "\(data.count) bytes; the limit is \(DocumentLimits.maxFileBytes)")
         }
@@ -67,15 +79,17 @@ public enum ScenarioLoader {
         var reader = ScenarioReader()
         let scenario = reader.scenario(document)
         var issues = reader.issues
+        var household: Household?
         if let scenario {
             let refused = Set(reader.refusedPrices.map { "no price for \"\($0)\" in prices" })
-            issues += ScenarioValidator.issues(in: scenario, complete: !reader.lossy, paths: reader.paths)
-                .filter { !refused.contains($0.message) }
+            let checked = ScenarioValidator.check(scenario, complete: !reader.lossy, paths: reader.paths)
+            issues += checked.issues.filter { !refused.contains($0.message) }
+            household = checked.household
         }
         guard let scenario, issues.isEmpty else {
             throw .invalid(file: source, issues: issues.isEmpty ? [ScenarioIssue(path: "", message: "unusable")] : issues)
         }
-        return scenario
+        return household ?? Household(scenario)
     }
 }
 

@@ -5,6 +5,14 @@ enum ScenarioValidator {
     /// `complete` is false when the reader already dropped fields it could not read: the checks
     /// that add up an account or a group are then skipped rather than misled.
     static func issues(in scenario: Scenario, complete: Bool = true, paths: ScenarioPaths = ScenarioPaths()) -> [ScenarioIssue] {
+        check(scenario, complete: complete, paths: paths).issues
+    }
+
+    /// The issues, and the household built to check the groups (nil when the checks stopped
+    /// before building it): the loader hands it on, so a scenario's household is built once.
+    static func check(
+        _ scenario: Scenario, complete: Bool = true, paths: ScenarioPaths = ScenarioPaths()
+    ) -> (issues: [ScenarioIssue], household: Household?) {
         var issues: [ScenarioIssue] = []
         func report(_ path: String, _ message: String) { issues.append(ScenarioIssue(path: path, message: message)) }
 
@@ -110,14 +118,14 @@ enum ScenarioValidator {
         }
 
         // Every group must have something to invest (I_G > 0); skip when prices are missing.
-        guard complete, issues.isEmpty else { return issues }
+        guard complete, issues.isEmpty else { return (issues, nil) }
         let household = Household(scenario)
         for group in household.groups where !(group.investable > 0) {
             report(
                 group.path,
                 "\(group.name) has \(money(group.investable)) to invest after minCash; it must be more than $0.00")
         }
-        return issues
+        return (issues, household)
     }
 
     private static func checkPrices(
