@@ -38,7 +38,12 @@ extension Optimizer {
                 for symbol in settled.keys { if let z = binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
             }
             try settle(settled, built, session)
-            var trial = settled.isEmpty ? relaxation : tracedSolve(session, binaries, relaxed: true)
+            // A relaxation already at zero wherever the settlement holds a variable at zero is the
+            // settled LP's optimum too (a point of a smaller feasible set, optimal in the larger):
+            // solving again would return it from the same basis.
+            var trial =
+                settled.isEmpty || built.satisfies(settled, relaxation.values)
+                ? relaxation : tracedSolve(session, binaries, relaxed: true)
             while trial.status.isOptimal {
                 let conflicts = built.conflicts(in: trial.values, excluding: Set(settled.keys))
                 if conflicts.isEmpty { break }
@@ -309,6 +314,14 @@ extension RebalanceModel {
     /// The variables a settlement of the candidate holds at zero: its purchases, or its loss lots.
     func settlement(_ candidate: GuardCandidate, allowPurchases: Bool) -> [Variable] {
         allowPurchases ? candidate.lossLots.map { sells[$0] } : candidate.purchases.map { purchases[$0].variable }
+    }
+
+    /// Whether `values` is exactly zero in every variable the settlements `choices` hold at zero.
+    func satisfies(_ choices: [Int: Bool], _ values: [Double]) -> Bool {
+        choices.allSatisfy { symbol, allowPurchases in
+            guard let candidate = guardCandidate(symbol: symbol) else { return true }
+            return settlement(candidate, allowPurchases: allowPurchases).allSatisfy { values[$0.index] == 0 }
+        }
     }
 
     /// Every variable a settlement of the candidate may hold at zero.

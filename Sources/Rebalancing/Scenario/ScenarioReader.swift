@@ -294,8 +294,9 @@ struct ScenarioReader {
         var lots: [Lot] = []
         var lotSources: [Int] = []
         if let items = list(f, "lots", required: false) {
+            let lotsPath = f.path("lots")
             for (i, item) in items.enumerated() {
-                if let lot = lot(item, "\(f.path("lots"))[\(i)]") {
+                if let lot = lot(item, FieldPath(lotsPath, index: i)) {
                     lots.append(lot)
                     lotSources.append(i)
                 }
@@ -310,7 +311,7 @@ struct ScenarioReader {
             wholeShares: wholeShares, minTrade: minTrade)
     }
 
-    private mutating func lot(_ document: Document, _ path: String) -> Lot? {
+    private mutating func lot(_ document: Document, _ path: FieldPath) -> Lot? {
         guard let f = fields(document, path, allowed: ["id", "symbol", "shares", "costBasis", "acquired", "doNotSell"]) else {
             return nil
         }
@@ -337,18 +338,39 @@ struct ScenarioReader {
 
     // MARK: Fields
 
+    /// A mapping's path, `parent` or `parent[index]`, written out only when a message needs it:
+    /// a lot's path cost more to build than the lot to read.
+    struct FieldPath {
+        let parent: String
+        let index: Int?
+        init(_ parent: String, index: Int? = nil) {
+            self.parent = parent
+            self.index = index
+        }
+        var text: String { index.map { "\(parent)[\($0)]" } ?? parent }
+    }
+
     struct Fields {
-        let base: String
+        let at: FieldPath
+        var base: String { at.text }
         /// Each allowed key given, once, in file order (a handful: a scan beats hashing).
         let values: [(key: String, value: Document)]
         subscript(key: String) -> Document? { values.first { $0.key == key }?.value }
-        func path(_ key: String) -> String { base.isEmpty ? key : "\(base).\(key)" }
+        func path(_ key: String) -> String {
+            let base = self.base
+            return base.isEmpty ? key : "\(base).\(key)"
+        }
     }
 
     /// A mapping's fields; reports a non-mapping, unknown keys and repeated keys.
     mutating func fields(_ document: Document, _ path: String, allowed: [String]) -> Fields? {
-        if recordsKeys { acceptedKeys[Self.place(path), default: []].insert(Set(allowed)) }
+        fields(document, FieldPath(path), allowed: allowed)
+    }
+
+    mutating func fields(_ document: Document, _ at: FieldPath, allowed: [String]) -> Fields? {
+        if recordsKeys { acceptedKeys[Self.place(at.text), default: []].insert(Set(allowed)) }
         guard case .map(let pairs) = document else {
+            let path = at.text
             report(path.isEmpty ? "(top level)" : path, "must be a mapping, got \(document.kindName)")
             return nil
         }
@@ -357,6 +379,7 @@ struct ScenarioReader {
         for (key, value) in pairs {
             func p() -> String {
                 let shown = Self.shortened(key)
+                let path = at.text
                 return path.isEmpty ? shown : "\(path).\(shown)"
             }
             if !allowed.contains(key) {
@@ -367,7 +390,7 @@ struct ScenarioReader {
                 values.append((key, value))
             }
         }
-        return Fields(base: path, values: values)
+        return Fields(at: at, values: values)
     }
 
     mutating func list(_ f: Fields, _ key: String, required: Bool = true) -> [Document]? {
@@ -388,7 +411,7 @@ struct ScenarioReader {
             return nil
         }
         guard let text = scalarText(value, f.path(key)) else { return nil }
-        if text.trimmedSpaces.isEmpty {
+        if text.isBlank {
             report(f.path(key), "must not be empty")
             return nil
         }
@@ -419,7 +442,7 @@ struct ScenarioReader {
         for (i, item) in items.enumerated() {
             let p = "\(path)[\(i)]"
             guard let text = scalarText(item, p) else { continue }
-            if text.trimmedSpaces.isEmpty {
+            if text.isBlank {
                 report(p, "must not be empty")
             } else if entries.contains(where: { $0.symbol == text }) {
                 report(p, "\(text) is listed twice", dropsNothing: true)
@@ -527,6 +550,11 @@ struct ScenarioReader {
         let rounded = (x * 1e6).rounded() / 1e6
         return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : "\(rounded)"
     }
+}
+
+extension String {
+    /// Empty once spaces and tabs are trimmed (as ``trimmedSpaces``), without building the trimmed text.
+    var isBlank: Bool { utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") } }
 }
 
 /// Maps the accounts and lots a reader kept back to their places in the file.

@@ -19,7 +19,8 @@ enum ScenarioValidator {
         if let pie = scenario.pie { checkPrices(pie, "pie", scenario.prices, report) }
 
         var accountIndex: [String: Int] = [:]
-        var lotIDs: [String: String] = [:]
+        /// The first lot (account, index) with each id; paths are written only for a message.
+        var lotIDs: [String: (account: Int, lot: Int)] = [:]
         for (a, account) in scenario.accounts.enumerated() {
             let path = paths.account(a)
             if let first = accountIndex[account.id] {
@@ -39,25 +40,25 @@ enum ScenarioValidator {
             var sellable = 0.0
             var priced = true
             for (l, lot) in account.lots.enumerated() {
-                let lotPath = paths.lot(a, l)
+                func lotPath() -> String { paths.lot(a, l) }
                 if let price = scenario.prices[lot.symbol] {
                     holdings += price * lot.shares
                     if !lot.doNotSell { sellable += price * lot.shares }
                 } else {
                     priced = false
-                    report("\(lotPath).symbol", "no price for \"\(lot.symbol)\" in prices")
+                    report("\(lotPath()).symbol", "no price for \"\(lot.symbol)\" in prices")
                 }
                 if lot.costBasis / lot.shares > ScenarioReader.largestNumber {
-                    report("\(lotPath).costBasis", "is more than $1e12 a share; values that large are not supported")
+                    report("\(lotPath()).costBasis", "is more than $1e12 a share; values that large are not supported")
                 }
                 if lot.acquired > scenario.asOf {
-                    report("\(lotPath).acquired", "\(lot.acquired) is after asOf \(scenario.asOf)")
+                    report("\(lotPath()).acquired", "\(lot.acquired) is after asOf \(scenario.asOf)")
                 }
                 if let id = lot.id {
                     if let first = lotIDs[id] {
-                        report("\(lotPath).id", "duplicate lot id \"\(id)\" (also \(first))")
+                        report("\(lotPath()).id", "duplicate lot id \"\(id)\" (also \(paths.lot(first.account, first.lot)))")
                     } else {
-                        lotIDs[id] = lotPath
+                        lotIDs[id] = (a, l)
                     }
                 }
             }
