@@ -10,19 +10,23 @@
 /// - where the backend offers several searches, they take turns (`branchAndBoundInTurns`).
 extension MIPSession {
     /// Solves the model: the LP when there are no integer variables, else the MIP from its relaxation.
-    public func solve() -> Solution {
-        solveMIP(incumbent: nil)
+    ///
+    /// `gap`: branch and bound may stop once its best point is at most this many units of the
+    /// objective above a proven lower bound on the optimum; the solution then carries that bound
+    /// (``Solution/bound``). 0: only a proven optimum.
+    public func solve(gap: Double = 0) -> Solution {
+        solveMIP(incumbent: nil, gap: gap)
     }
 
     /// Solves, offering `incumbent` (a value per variable, the integer ones whole) to branch and
     /// bound as a known feasible point: it prunes every node that cannot beat it. A vector of the
     /// wrong length or with a non-finite value is ignored.
-    public func solve(incumbent: [Double]) -> Solution {
+    public func solve(incumbent: [Double], gap: Double = 0) -> Solution {
         let usable = incumbent.count == variableCount && incumbent.allSatisfy(\.isFinite)
-        return solveMIP(incumbent: usable ? incumbent : nil)
+        return solveMIP(incumbent: usable ? incumbent : nil, gap: gap)
     }
 
-    private func solveMIP(incumbent: [Double]?) -> Solution {
+    private func solveMIP(incumbent: [Double]?, gap: Double) -> Solution {
         let relaxation = solveRelaxation()
         guard !integerVariables.isEmpty, relaxation.status != .infeasible else {
             // An infeasible relaxation settles the MIP too.
@@ -36,9 +40,12 @@ extension MIPSession {
         }
         guard relaxation.status == .optimal else { return relaxation }
 
-        switch branchAndBoundInTurns(incumbent: incumbent) {
+        switch branchAndBoundInTurns(incumbent: incumbent, gap: max(0, gap)) {
         case .optimal(let choice):
             if let verified = verify(choice, status: .optimal) { return verified }
+            return secondOpinion(firstSaidInfeasible: false)
+        case .withinGap(let choice, let bound):
+            if let verified = verify(choice, status: .optimal, bound: bound) { return verified }
             return secondOpinion(firstSaidInfeasible: false)
         case .timeLimit(let choice), .nodeLimit(let choice):
             if let choice, let verified = verify(choice, status: .timeLimit(feasible: true)) { return verified }
@@ -58,9 +65,9 @@ extension MIPSession {
     /// started from the best point found so far, until one reaches a verdict: at most about
     /// twice the searches' count times the fastest search's nodes. Node limits rather than time
     /// slices, so that a model gets the same answer on any machine.
-    private func branchAndBoundInTurns(incumbent: [Double]?) -> BranchAndBoundOutcome {
+    private func branchAndBoundInTurns(incumbent: [Double]?, gap: Double) -> BranchAndBoundOutcome {
         let searches = branchAndBoundSearches
-        guard searches > 1 else { return branchAndBound(BranchAndBoundRun(incumbent: incumbent)) }
+        guard searches > 1 else { return branchAndBound(BranchAndBoundRun(incumbent: incumbent, gap: gap)) }
         let clock = ContinuousClock()
         let start = clock.now
         var offer = incumbent
@@ -78,7 +85,7 @@ extension MIPSession {
                 // Each run starts from the relaxation solved to optimality.
                 if !first, solveLP() != .optimal { return .inconclusive }
                 first = false
-                let run = BranchAndBoundRun(incumbent: offer, search: search, nodeLimit: nodes, timeLimit: remaining)
+                let run = BranchAndBoundRun(incumbent: offer, search: search, nodeLimit: nodes, timeLimit: remaining, gap: gap)
                 switch branchAndBound(run) {
                 case .nodeLimit(let choice?):
                     // The best found so far (a run keeps the point it was offered unless it beats it).
@@ -99,11 +106,14 @@ extension MIPSession {
     /// Few 0/1 variables and no general integer ones: every choice can be tried.
     private var enumerable: Bool { integerVariablesAreBinary && integerVariables.count <= mipEnumerationLimit }
 
-    /// The LP with the integer variables fixed at `choice`, marked `status`; nil when that LP is
-    /// not optimal (the MIP answer was wrong).
-    private func verify(_ choice: [Double], status: TerminationStatus) -> Solution? {
+    /// The LP with the integer variables fixed at `choice`, marked `status` (and carrying
+    /// `bound`, branch and bound's lower bound on the optimum, when it stopped within a gap); nil
+    /// when that LP is not optimal (the MIP answer was wrong).
+    private func verify(_ choice: [Double], status: TerminationStatus, bound: Double? = nil) -> Solution? {
         guard var fixed = solveFixed(choice), fixed.status == .optimal else { return nil }
         fixed.status = status
+        // (The LP with the choice fixed may come out a rounding below the bound.)
+        fixed.bound = bound.map { min($0, fixed.objectiveValue) }
         return fixed
     }
 
@@ -124,11 +134,15 @@ extension MIPSession {
     /// answer is verified too.
     private func secondOpinion(firstSaidInfeasible: Bool) -> Solution {
         if enumerable { return enumerate() }
+        // (No gap: the presolver transforms the model the bounds would be read from.)
         let second = branchAndBound(BranchAndBoundRun(presolve: true))
         switch second {
         case .optimal(let choice):
             if let verified = verify(choice, status: .optimal) { return verified }
             // The second route claimed a solution that does not verify: the first verdict stands.
+            if firstSaidInfeasible { return Solution(status: .infeasible) }
+        case .withinGap(let choice, let bound):
+            if let verified = verify(choice, status: .optimal, bound: bound) { return verified }
             if firstSaidInfeasible { return Solution(status: .infeasible) }
         case .infeasible:
             return Solution(status: .infeasible)

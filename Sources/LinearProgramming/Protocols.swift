@@ -59,6 +59,9 @@ public enum BranchAndBoundOutcome: Sendable, Equatable {
     case timeLimit([Double]?)
     /// The run's node limit was reached, with the best choice found so far if any.
     case nodeLimit([Double]?)
+    /// Stopped with a choice whose objective is within the run's ``BranchAndBoundRun/gap`` of
+    /// `bound`, a proven lower bound on the optimum (the least bound of the nodes left).
+    case withinGap([Double], bound: Double)
     /// Finished without a verdict.
     case inconclusive
     /// The backend failed.
@@ -97,9 +100,16 @@ public struct BranchAndBoundRun: Sendable, Equatable {
     public var nodeLimit: Int?
     /// Seconds for this run (nil: the session's ``MIPSession/timeLimit``).
     public var timeLimit: Double?
+    /// An absolute gap: the run may stop (with `.withinGap`) as soon as its best point's objective
+    /// is at most this much above the least bound of the nodes left. 0: only a proven optimum.
+    public var gap = 0.0
 
-    public init(incumbent: [Double]? = nil, presolve: Bool = false, search: Int = 0, nodeLimit: Int? = nil, timeLimit: Double? = nil) {
+    public init(
+        incumbent: [Double]? = nil, presolve: Bool = false, search: Int = 0, nodeLimit: Int? = nil, timeLimit: Double? = nil,
+        gap: Double = 0
+    ) {
         (self.incumbent, self.presolve, self.search, self.nodeLimit, self.timeLimit) = (incumbent, presolve, search, nodeLimit, timeLimit)
+        self.gap = gap
     }
 }
 

@@ -80,6 +80,10 @@ public struct Solution: Sendable {
     /// with the 0/1 variables fixed at their optimal values); empty from a session without
     /// ``DualSession``.
     public var duals: [Double]
+    /// Where branch and bound stopped within an allowed gap (``BranchAndBoundRun/gap``): a proven
+    /// lower bound on the optimum, `objectiveValue` being at most the gap above it. Nil when
+    /// `objectiveValue` is the optimum itself (to the solver's tolerances).
+    public var bound: Double?
 
     public init(status: TerminationStatus, objectiveValue: Double = 0, values: [Double] = [], duals: [Double] = []) {
         self.status = status

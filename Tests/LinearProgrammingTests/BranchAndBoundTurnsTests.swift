@@ -108,3 +108,48 @@ struct BranchAndBoundTurnsTests {
         #expect(abs(solution.objectiveValue - 1) < 1e-9)
     }
 }
+
+/// Branch and bound stopping within an absolute gap (``BranchAndBoundRun/gap``), worked by hand
+/// on Jeroslow's model with n = 21: the relaxation reaches z = 0 (every x at ½), every integer
+/// point has z = 1 (2·Σx is even, 21 odd), and proving that without cuts takes far more than a
+/// handful of nodes. Offered the integer point x₁…x₁₀ = 1, z = 1 (2·10 + 1 = 21), a run with
+/// gap 1 may stop at once: 1 − (a bound of at least 0) ≤ 1. With gap ½ it must raise the bound
+/// above ½, and the only bound above ½ it can prove is the optimum 1 itself (the bound of a node
+/// of this model is the LP optimum there, and z is whole).
+@Suite("Branch and bound within a gap")
+struct GapStopTests {
+    static let point = [Double](repeating: 1, count: 10) + [Double](repeating: 0, count: 11) + [1]
+
+    @Test("A run stops once its incumbent is within the gap of the least bound left")
+    func stopsWithinTheGap() throws {
+        let session = try GLPKProblem(BranchAndBoundTurnsTests.jeroslow(21))
+        #expect(session.solveLP() == .optimal)
+        let outcome = session.branchAndBound(BranchAndBoundRun(incumbent: Self.point, search: 1, nodeLimit: 50, gap: 1))
+        guard case .withinGap(let choice, let bound) = outcome else {
+            Issue.record("expected a stop within the gap, got \(outcome)")
+            return
+        }
+        #expect(choice.last == 1, "z = 1")
+        #expect(bound >= -1e-9 && bound <= 1 + 1e-9, "0 ≤ bound ≤ optimum 1")
+        // Without a gap the same run only reaches its node limit.
+        let exact = session.branchAndBound(BranchAndBoundRun(incumbent: Self.point, search: 1, nodeLimit: 50))
+        guard case .nodeLimit = exact else {
+            Issue.record("expected the node limit, got \(exact)")
+            return
+        }
+    }
+
+    @Test("A solve within a gap is verified and carries its bound; a smaller gap gets the optimum")
+    func solveCarriesTheBound() throws {
+        let loose = try GLPKProblem(BranchAndBoundTurnsTests.jeroslow(21)).solve(incumbent: Self.point, gap: 1)
+        #expect(loose.status == .optimal)
+        #expect(abs(loose.objectiveValue - 1) < 1e-9)
+        // (The first search's cuts may prove z = 1 at the root: then no bound, the optimum proven.)
+        #expect(loose.bound.map { $0 >= -1e-9 && loose.objectiveValue - $0 <= 1 + 1e-9 } ?? true)
+
+        let tight = try GLPKProblem(BranchAndBoundTurnsTests.jeroslow(9)).solve(incumbent: [1, 1, 1, 1, 0, 0, 0, 0, 0, 1], gap: 0.5)
+        #expect(tight.status == .optimal)
+        #expect(abs(tight.objectiveValue - 1) < 1e-9)
+        #expect(tight.bound.map { $0 > 0.5 } ?? true, "no bound, or one above ½: the optimum proven")
+    }
+}

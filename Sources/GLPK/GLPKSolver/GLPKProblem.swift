@@ -7,14 +7,18 @@ import Darwin
 #endif
 
 /// What GLPK's branch-and-bound callback does for one run: offers the incumbent once, at the
-/// first node, and stops the search at the run's node limit.
+/// first node, stops the search at the run's node limit, and stops it once the incumbent is
+/// within the run's gap of the least bound of the active nodes.
 private final class SearchControl {
     /// The incumbent, 1-based, the integer columns whole (GLPK refuses a point that is not
     /// integral there); nil for none.
     private let incumbent: [Double]?
     private var offered = false
     private let nodeLimit: Int32?
+    private let gap: Double
     private(set) var stoppedAtNodeLimit = false
+    /// The least bound of the active nodes when the search stopped within the gap.
+    private(set) var stoppedWithinGap: Double?
 
     init(_ run: BranchAndBoundRun, variableCount: Int, integerColumns: [Int32]) {
         if let values = run.incumbent, values.count == variableCount, values.allSatisfy(\.isFinite) {
@@ -25,6 +29,7 @@ private final class SearchControl {
             incumbent = nil
         }
         nodeLimit = run.nodeLimit.map { Int32(clamping: max(1, $0)) }
+        gap = run.gap.isFinite ? max(0, run.gap) : 0
     }
 
     func callback(_ tree: OpaquePointer) {
@@ -34,6 +39,20 @@ private final class SearchControl {
             offered = true
             _ = glp_ios_heur_sol(tree, incumbent)
         case GLP_ISELECT:
+            // Every node not yet explored is active; the best of them bounds every point left
+            // (the incumbent's subtree is done), so incumbent − that bound bounds the incumbent's
+            // distance from the optimum.
+            if gap > 0, let prob = glp_ios_get_prob(tree), glp_mip_status(prob) == GLP_FEAS {
+                let best = glp_ios_best_node(tree)
+                if best != 0 {
+                    let bound = glp_ios_node_bound(tree, best)
+                    if bound.isFinite, glp_mip_obj_val(prob) - bound <= gap {
+                        stoppedWithinGap = bound
+                        glp_ios_terminate(tree)
+                        return
+                    }
+                }
+            }
             guard let nodeLimit else { return }
             var total: Int32 = 0
             glp_ios_tree_size(tree, nil, nil, &total)
@@ -316,9 +335,10 @@ public final class GLPKProblem: MIPSession, DualSession {
             return .infeasible
         case .timeLimit:
             return .timeLimit(found)
-        case .stopped where search.stoppedAtNodeLimit:
-            return .nodeLimit(found)
-        case .stalled, .stopped:
+        case .stopped:
+            if let bound = search.stoppedWithinGap, let found { return .withinGap(found, bound: bound) }
+            return search.stoppedAtNodeLimit ? .nodeLimit(found) : .inconclusive
+        case .stalled:
             return .inconclusive
         case .failed(let error):
             return .failure(error.failure)

@@ -7,6 +7,14 @@ import LinearProgramming
 /// far tighter margin (`1e-6 + 1e-11·Σ I_G`), relaxed to MODEL's only if the tight margin makes a
 /// stage fail numerically.
 ///
+/// Branch and bound (whole shares, minimum trades) need not prove a stage's optimum exactly:
+/// MODEL defines it only up to that margin. A stage that later stages hold may stop once its best
+/// plan is within `stageGap` (MODEL's margin less the tight one) of a proven lower bound β on its
+/// optimum z*; the later stages then hold it at β + MODEL's margin, not at the plan's value plus
+/// a margin. Since β ≤ z*, every later plan is within MODEL's margin of z*; the plan found is
+/// within β + stageGap, so it stays feasible with the tight margin's room to spare. The last stage
+/// (held by none) is solved to its optimum. See docs/engineering.md, "Stopping within the margin".
+///
 /// Tax is piecewise linear and not convex: it is the least of two convex branches (see
 /// `TaxModel`). A stage whose objective or rows contain Tax is solved once per branch the plans
 /// can reach, and its optimum is the least over the branches; later stages are solved again in
@@ -25,6 +33,12 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
 
     static func tightTolerance(_ household: Household) -> Double {
         1e-6 + 1e-11 * household.totalInvestable
+    }
+
+    /// How far above a proven lower bound a stage that later stages hold may stop (see the type's
+    /// notes): MODEL's margin less the tight one.
+    static func stageGap(_ household: Household) -> Double {
+        stageTolerance(household) - tightTolerance(household)
     }
 
     public func plan(_ household: Household, strategy: Strategy) -> Plan {
@@ -51,7 +65,9 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         let branch: Int?
         /// The bound before any margin.
         let upper: Double
-        let isStage: Bool
+        /// Whether the margin is added (a stage held at its optimum); not for a budget, nor for a
+        /// stage held at its lower bound plus MODEL's margin already.
+        let takesMargin: Bool
     }
 
     /// One branch's solution of a stage.
@@ -60,6 +76,8 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         let solution: Solution
         /// The stage's value: the objective plus its constant part.
         let value: Double
+        /// A proven lower bound on the branch's optimum, in the same terms (`value` when proven optimal).
+        let bound: Double
     }
 
     private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
@@ -87,7 +105,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         /// The binaries of the wash-sale guards added so far, by symbol.
         var binaries: [Int: Variable] = [:]
         var held = built.budgetRows.enumerated().map { b, budget in
-            HeldRow(row: budget.row, branch: enumerates ? b : nil, upper: budget.upper, isStage: false)
+            HeldRow(row: budget.row, branch: enumerates ? b : nil, upper: budget.upper, takesMargin: false)
         }
         if !enumerates { try hold(held, branch: nil, margin: tight, session) }
         /// Branches that reached every optimum so far.
@@ -109,6 +127,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             if secondFirst { candidates.reverse() }
             let base = built.objective(stage)
             func tax(_ branch: Int?) -> TaxModel.Branch { built.taxBranches[branch ?? 0] }
+            let gap = k + 1 < built.stages.count ? Self.stageGap(household) : 0
 
             var outcomes: [Outcome] = []
             // A drift first stage on a large household: solved on merged lots (AggregatedDrift.swift).
@@ -117,7 +136,9 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             if k == 0 && AggregatedDrift.isEnabled && AggregatedDrift.warmStarts(built) {
                 _ = try aggregatedFirstStage(built, session, strategy: strategy, stage: .misallocation)
             }
-            if let merged { outcomes = [Outcome(branch: nil, solution: merged, value: merged.objectiveValue)] }
+            if let merged {
+                outcomes = [Outcome(branch: nil, solution: merged, value: merged.objectiveValue, bound: merged.objectiveValue)]
+            }
             for margin in merged == nil ? [tight, Self.stageTolerance(household)] : [] {
                 outcomes = []
                 for branch in candidates {
@@ -132,11 +153,14 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                             status: .optimal, values: start.values, duals: [Double](repeating: 0, count: start.duals.count))
                     } else {
                         try session.setObjective(objective)
-                        solution = try solveGuarded(built, session, &binaries, previous: start?.values)
+                        solution = try solveGuarded(built, session, &binaries, previous: start?.values, gap: gap)
                     }
                     Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
+                    let constant = stage.includesTax ? tax(branch).constant : 0
                     outcomes.append(
-                        Outcome(branch: branch, solution: solution, value: solution.objectiveValue + (stage.includesTax ? tax(branch).constant : 0)))
+                        Outcome(
+                            branch: branch, solution: solution, value: solution.objectiveValue + constant,
+                            bound: (solution.bound ?? solution.objectiveValue) + constant))
                     // A time limit or a failure decides the stage; an infeasible branch is only out.
                     if !solution.status.isOptimal && solution.status != .infeasible { break }
                     // F2's optimum below 0 in T's terms, even with MODEL's whole margin: F1 can
@@ -172,11 +196,18 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             }
             winner = best.solution
             let optimum = best.value
-            Trace.log { "stage \(k) \(stage): optimum \(optimum) (branches solved: \(outcomes.map { $0.branch.map(String.init) ?? "-" }.joined(separator: ",")))" }
+            // Where branch and bound stopped within `gap`, a lower bound on the optimum over every
+            // branch: later stages hold the stage at it plus MODEL's margin, not at `optimum`.
+            let lowest = optimal.map(\.bound).min() ?? optimum
+            let hold = lowest < optimum - tight ? lowest + Self.stageTolerance(household) : nil
+            Trace.log { "stage \(k) \(stage): optimum \(optimum)\(hold.map { ", held at the bound \(lowest) + margin: \($0)" } ?? "") (branches solved: \(outcomes.map { $0.branch.map(String.init) ?? "-" }.joined(separator: ",")))" }
             // Branches within the margin of the optimum stay: a later stage may prefer either.
-            let reached = optimal.filter { $0.value <= optimum + tight }
+            // Held at a bound, a branch stays where its bound is below the hold; its plan starts
+            // the next stage only where it satisfies the hold.
+            let reached = optimal.filter { outcome in hold.map { outcome.bound <= $0 } ?? (outcome.value <= optimum + tight) }
             if taxSeen { branches = reached.map { $0.branch } }
-            previous = Dictionary(uniqueKeysWithValues: reached.map { ($0.branch, $0.solution) })
+            let starts = reached.filter { outcome in hold.map { outcome.value <= $0 - tight } ?? true }
+            previous = Dictionary(uniqueKeysWithValues: starts.map { ($0.branch, $0.solution) })
 
             // In the tax stage, the dual of the drift row prices one more dollar of drift in tax.
             if k == 1, stage == .tax, let drift {
@@ -184,17 +215,20 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             }
             // Later stages hold this one at its optimum.
             guard k + 1 < built.stages.count else { break }
+            // (At the optimum plus the tight margin, or at the bound plus MODEL's margin.)
+            let upper = hold ?? optimum
+            let margin = hold == nil ? tight : 0
             if stage.includesTax {
                 for branch in branches {
-                    let upper = optimum - tax(branch).constant
                     let row = stageRows[k][branch]!
-                    try session.setBounds(row, lower: -.infinity, upper: upper + tight)
-                    held.append(HeldRow(row: row, branch: branch, upper: upper, isStage: true))
+                    let bound = upper - tax(branch).constant
+                    try session.setBounds(row, lower: -.infinity, upper: bound + margin)
+                    held.append(HeldRow(row: row, branch: branch, upper: bound, takesMargin: hold == nil))
                 }
             } else {
                 let row = stageRows[k][nil]!
-                try session.setBounds(row, lower: -.infinity, upper: optimum + tight)
-                held.append(HeldRow(row: row, branch: nil, upper: optimum, isStage: true))
+                try session.setBounds(row, lower: -.infinity, upper: upper + margin)
+                held.append(HeldRow(row: row, branch: nil, upper: upper, takesMargin: hold == nil))
                 if k == 0 { drift = row }
             }
         }
@@ -209,7 +243,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         for held in rows {
             let active = held.branch == nil || held.branch == branch
             try session.setBounds(
-                held.row, lower: -.infinity, upper: active ? held.upper + (held.isStage ? margin : 0) : .infinity)
+                held.row, lower: -.infinity, upper: active ? held.upper + (held.takesMargin ? margin : 0) : .infinity)
         }
     }
 }

@@ -16,8 +16,13 @@ extension Optimizer {
     /// and no branch and bound was needed. If not, the settled symbols get their binaries and
     /// guard rows (with cuts that charge drift for a conflict), which raises the bound, and the
     /// comparison is made again. Only when that fails too does branch and bound decide.
+    ///
+    /// `gap`: a point satisfying every guard may be returned once it is at most this far above a
+    /// proven lower bound on the stage's optimum, which it then carries (``Solution/bound``; see
+    /// `Optimizer.stageGap`). 0: only the optimum.
     func solveGuarded(
-        _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?
+        _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?,
+        gap: Double = 0
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
         var settled: [Int: Bool] = [:]
@@ -81,6 +86,11 @@ extension Optimizer {
                 Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
                 return trial
             }
+            if integral && trial.objectiveValue <= bound + gap {
+                var withinGap = trial
+                withinGap.bound = bound
+                return withinGap
+            }
             let unguarded = settled.keys.filter { binaries[$0] == nil }.sorted()
             if unguarded.isEmpty {
                 if integral, let proven = try otherSettlements(settled, of: trial, built, session, binaries, slack: slack) {
@@ -94,12 +104,13 @@ extension Optimizer {
         // Branch and bound, adding the binary of each new conflict, until no guard is broken.
         // Branch and bound starts from the best point satisfying every guard.
         let incumbent = (best?.values ?? previous).map { built.incumbent($0, binaries, variableCount: session.variableCount) }
-        var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent)
+        var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent, gap: gap)
         while solution.status.isOptimal {
             let conflicts = built.conflicts(in: solution.values, excluding: Set(binaries.keys))
             if conflicts.isEmpty { break }
             try addGuards(conflicts.map { $0.symbol }, built, session, &binaries)
-            solution = tracedSolve(session, binaries, relaxed: false)
+            // (A bound with fewer guards bounds the model with more: it is a relaxation of it.)
+            solution = tracedSolve(session, binaries, relaxed: false, gap: gap)
         }
         return solution.status == .timeLimit(feasible: false) ? outOfTime(solution) : solution
     }
@@ -205,13 +216,15 @@ extension Optimizer {
     }
 
     private func tracedSolve(
-        _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil
+        _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil, gap: Double = 0
     ) -> Solution {
         let started = Trace.now()
         let solution =
-            relaxed ? session.solveRelaxation() : incumbent.map { session.solve(incumbent: $0) } ?? session.solve()
+            relaxed
+            ? session.solveRelaxation() : incumbent.map { session.solve(incumbent: $0, gap: gap) } ?? session.solve(gap: gap)
         Trace.log {
             "\(relaxed ? "relaxation" : "solve"): \(solution.status.name), objective \(solution.objectiveValue), "
+                + (solution.bound.map { "bound \($0), " } ?? "")
                 + "\(binaries.count) binaries, "
                 + "\(session.variableCount) columns, \(session.constraintCount) rows, \(Trace.since(started)) s"
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GLPKSolver
 import LinearProgramming
+import RebalanceTestSupport
 import Testing
 
 @testable import Rebalancing
@@ -225,5 +226,75 @@ import Testing
             PlanVerifier(household).violations(of: small) == [
                 "brokerage: buys 0.01 shares of BND, not a whole number", "brokerage: buys $0.70 of BND, under minTrade $25.00",
             ])
+    }
+}
+
+/// A stage that later stages hold may stop branch and bound once its plan is within MODEL's
+/// margin of a proven lower bound (`Optimizer.stageGap`), and is then held at that bound plus
+/// the margin; the last stage is solved to its optimum.
+@Suite struct StageGapTests {
+    /// GLPK, recording each branch-and-bound run's gap and outcome.
+    final class Recorder: @unchecked Sendable {
+        var runs: [(gap: Double, outcome: BranchAndBoundOutcome)] = []
+    }
+    final class RecordingSession: ForwardingSession {
+        let recorder: Recorder
+        init(_ inner: GLPKProblem, _ recorder: Recorder) {
+            self.recorder = recorder
+            super.init(inner)
+        }
+        override func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
+            let outcome = inner.branchAndBound(run)
+            recorder.runs.append((run.gap, outcome))
+            return outcome
+        }
+    }
+    struct RecordingSolver: MIPDualSolver {
+        let recorder: Recorder
+        func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> RecordingSession {
+            RecordingSession(try GLPKProblem(model), recorder)
+        }
+    }
+
+    /// A $1,000.01 deposit in whole shares into A 60% ($100 a share) and B 40% ($50), band 5
+    /// points. I = 1,000.01: targets 600.006 and 400.004, band ±50.0005. D_β = ½(Σ max(0,
+    /// |dev| − band) + e). Every whole-share purchase spends whole dollars, so e ≥ 0.01 always
+    /// (100a + 50b = 1,000.01 has no whole solution); e = 0.01 needs 100a + 50b = 1,000, and
+    /// inside the band (|100a − 600.006| ≤ 50.0005 so a = 6; then b = 8, |400 − 400.004| inside)
+    /// the only such plan is 6 A and 8 B: D_β = ½·0.01 = 0.005. Any other plan leaves $50 or
+    /// more or leaves the band by $49.99 or more. The relaxation spends the cent in fractional
+    /// shares: bound 0. MODEL's margin is 0.01 + 1e-7·1,000.01 = 0.0101 > 0.005, so branch and
+    /// bound may stop as soon as it finds 6 A and 8 B, without proving that no plan spends the
+    /// last cent; the later stages hold D_β ≤ 0 + 0.0101, which only that plan meets (the next
+    /// is 25 away). After it: D = ½(0.006 + 0.004 + 0.01) = 0.01, cash left 0.01.
+    static let cent = """
+        asOf: 2026-11-20
+        prices: {A: 100, B: 50}
+        pie: {slices: [{symbol: A, weight: 60}, {symbol: B, weight: 40}]}
+        accounts:
+          - {id: brokerage, type: taxable, flow: 1000.01, wholeShares: true, lots: []}
+        """
+
+    @Test func aStageStopsWithinTheMarginOfItsBound() throws {
+        let whole = try household(Self.cent)
+        let recorder = Recorder()
+        let plan = Optimizer(solver: RecordingSolver(recorder: recorder)).plan(whole, strategy: try Strategy(parsing: "band:5"))
+        #expect(plan.status == .optimal)
+        #expect(PlanVerifier(whole).violations(of: plan).isEmpty)
+        let report = PlanReport(plan, household: whole)
+        #expect(close(report.trade("brokerage", "A", .buy)?.shares ?? 0, 6, within: 1e-6))
+        #expect(close(report.trade("brokerage", "B", .buy)?.shares ?? 0, 8, within: 1e-6))
+        #expect(close(report.summary.misallocatedAfter, 0.01, within: 1e-6))
+
+        let gap = Optimizer<GLPKSolver>.stageGap(whole)
+        #expect(close(gap, 0.01 + 1e-7 * 1000.01 - (1e-6 + 1e-11 * 1000.01), within: 1e-12))
+        // The first stage's branch and bound stopped within the gap: 0.005 above a bound ≥ 0.
+        let first = try #require(recorder.runs.first)
+        #expect(first.gap == gap)
+        guard case .withinGap(_, let bound) = first.outcome else {
+            Issue.record("the first stage did not stop within the gap: \(first.outcome)")
+            return
+        }
+        #expect(bound >= -1e-9 && bound <= 0.005 + 1e-9)
     }
 }
