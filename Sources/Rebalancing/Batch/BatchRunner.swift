@@ -8,8 +8,9 @@ import Synchronization
 /// Work goes in chunks: each chunk is solved by `jobs` threads (each creating, solving and
 /// freeing its solver sessions itself, and the solver's per-thread state before it ends), then
 /// written in order. The output is therefore a prefix of the full run at every moment, which is
-/// what makes `--resume` exact. Pure: items in, lines out; reading and writing files is the
-/// caller's.
+/// what makes `--resume` exact. While one chunk's lines are written (and the next chunk read),
+/// the workers already solve the chunk after it, so that writing does not leave the cores idle.
+/// Pure: items in, lines out; reading and writing files is the caller's.
 public struct BatchRunner: Sendable {
     /// What became of one scenario.
     public enum Outcome: Sendable, Equatable {
@@ -78,21 +79,19 @@ public struct BatchRunner: Sendable {
     ) throws -> Summary {
         var summary = Summary()
         var chunk: [BatchItem] = []
-        // While the workers solve one chunk, this thread reads the next.
+        // While the workers solve one chunk, this thread writes the one before and reads the next.
         var running: Work?
-        func finish() throws {
-            guard let work = running else { return }
-            running = nil
-            let results = work.wait()
+        func record(_ results: [Result]) throws {
             try write(results)
             for result in results { summary.add(result) }
             progress(summary)
         }
         func flush() throws {
             guard !chunk.isEmpty else { return }
-            try finish()
+            let done = running?.wait()
             running = start(chunk)
             chunk = []
+            if let done { try record(done) }
         }
         do {
             while let item = try next() {
@@ -100,7 +99,10 @@ public struct BatchRunner: Sendable {
                 if chunk.count >= chunkSize { try flush() }
             }
             try flush()
-            try finish()
+            if let work = running {
+                running = nil
+                try record(work.wait())
+            }
         } catch {
             // Let the workers of a chunk in flight end before the error goes up.
             _ = running?.wait()

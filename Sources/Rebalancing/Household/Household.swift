@@ -99,7 +99,8 @@ public struct Household: Sendable {
         let symbols = symbolSet.sorted()
         let symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, $0) })
         self.symbols = symbols
-        self.prices = symbols.map { scenario.prices[$0] ?? .nan }
+        let prices = symbols.map { scenario.prices[$0] ?? .nan }
+        self.prices = prices
         self.blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
         let identicalKey = symbols.indices.map { s in
             scenario.identicalGroup(of: symbols[s]).compactMap { symbolIndex[$0] }.min() ?? s
@@ -115,15 +116,19 @@ public struct Household: Sendable {
         }
 
         var lots: [LotInfo] = []
+        lots.reserveCapacity(accounts.reduce(0) { $0 + $1.lots.count })
         var lotsByAccount: [[Int]] = []
         for (a, account) in accounts.enumerated() {
             var indices: [Int] = []
+            indices.reserveCapacity(account.lots.count)
             for (l, lot) in account.lots.enumerated() {
-                let price = scenario.prices[lot.symbol] ?? .nan
+                // The symbol looked up once (hashing its name was most of this loop).
+                let symbol = symbolIndex[lot.symbol]!
+                let price = prices[symbol]
                 let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
                 let isTaxable = account.type == .taxable
                 let loss = price - lot.costBasis / lot.shares < 0
-                let others = (recentLots[identicalKey[symbolIndex[lot.symbol]!]] ?? 0) - (isRecent(lot) ? 1 : 0)
+                let others = (recentLots[identicalKey[symbol]] ?? 0) - (isRecent(lot) ? 1 : 0)
                 let isLookBack = isTaxable && loss && others > 0
                 let rate =
                     !isTaxable || isLookBack
@@ -131,7 +136,7 @@ public struct Household: Sendable {
                 indices.append(lots.count)
                 lots.append(
                     LotInfo(
-                        account: a, index: l, symbol: symbolIndex[lot.symbol]!, shares: lot.shares, price: price,
+                        account: a, index: l, symbol: symbol, shares: lot.shares, price: price,
                         costBasis: lot.costBasis, acquired: lot.acquired, isLongTerm: isLongTerm, isTaxable: isTaxable,
                         isLookBack: isLookBack, rate: rate, doNotSell: lot.doNotSell))
             }

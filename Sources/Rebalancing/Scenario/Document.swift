@@ -5,7 +5,10 @@ import Yams
 ///
 /// Scalars keep their text so that a field wanting a string (a ticker such as `ON`, an id
 /// such as `1234`) gets what was written, and errors can quote it.
-indirect enum Document: Sendable {
+///
+/// Not `indirect`: lists and mappings are arrays, which already hold their elements out of line,
+/// and boxing every scalar as well cost an allocation and a release per value read.
+enum Document: Sendable {
     case null
     case bool(Bool, text: String)
     case number(Double, text: String)

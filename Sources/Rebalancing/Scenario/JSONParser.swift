@@ -196,7 +196,62 @@ struct JSONParser {
             guard digits() > 0 else { throw error("expected digits in the exponent") }
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
-        guard let value = Double(text) else { throw error("invalid number") }
+        guard let value = exactDouble(start, i) ?? Double(text) else { throw error("invalid number") }
         return .number(value, text: text)
     }
+
+    /// The number written in `bytes[start..<end]` (which matched the grammar above) when its
+    /// digits, as an integer, are at most 2^53 and its power of ten at most 22 either way: both
+    /// are then exact Doubles and one multiplication or division rounds correctly, giving the
+    /// same Double as a full decimal conversion (Clinger's fast path); nil otherwise. Prices,
+    /// shares and costs almost always qualify, and a full conversion cost most of reading them.
+    private func exactDouble(_ start: Int, _ end: Int) -> Double? {
+        var k = start
+        let negative = bytes[k] == UInt8(ascii: "-")
+        if negative { k += 1 }
+        var digits: UInt64 = 0
+        var decimals = 0
+        var afterPoint = false
+        while k < end {
+            let b = bytes[k]
+            if b == UInt8(ascii: ".") {
+                afterPoint = true
+            } else if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+                break
+            } else {
+                let d = UInt64(b &- UInt8(ascii: "0"))
+                guard digits <= (Self.exactLimit - d) / 10 else { return nil }
+                digits = digits * 10 + d
+                if afterPoint { decimals += 1 }
+            }
+            k += 1
+        }
+        var exponent = 0
+        if k < end {
+            k += 1
+            var negativeExponent = false
+            if bytes[k] == UInt8(ascii: "+") {
+                k += 1
+            } else if bytes[k] == UInt8(ascii: "-") {
+                negativeExponent = true
+                k += 1
+            }
+            while k < end {
+                exponent = exponent * 10 + Int(bytes[k] &- UInt8(ascii: "0"))
+                guard exponent < 1000 else { return nil }
+                k += 1
+            }
+            if negativeExponent { exponent = -exponent }
+        }
+        let power = exponent - decimals
+        guard power >= -22 && power <= 22 else { return nil }
+        var value = Double(digits)
+        value = power >= 0 ? value * Self.powersOfTen[power] : value / Self.powersOfTen[-power]
+        return negative ? -value : value
+    }
+
+    /// 2^53: every integer up to it is an exact Double.
+    private static let exactLimit: UInt64 = 1 << 53
+    /// 10^0 … 10^22, each an exact Double.
+    private static let powersOfTen: [Double] = (0...22).map { n in (0..<n).reduce(1.0) { r, _ in r * 10 } }
 }

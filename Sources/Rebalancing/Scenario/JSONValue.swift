@@ -1,6 +1,9 @@
 /// A JSON value with ordered keys and numbers already formatted, so that output is
 /// byte-for-byte deterministic and rounds money to cents and shares to 6 decimals.
-public indirect enum JSONValue: Sendable, Equatable {
+///
+/// Not `indirect`: arrays and objects hold their elements out of line already (boxing every
+/// value as well cost an allocation per number written).
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number, written exactly as given (already rounded).

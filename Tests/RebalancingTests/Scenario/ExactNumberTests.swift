@@ -26,6 +26,38 @@ struct ExactNumberTests {
         }
     }
 
+    /// The JSON reader converts most numbers without a full decimal conversion (when the digits
+    /// and the power of ten are exact in a Double): every number must still be the Double that
+    /// Swift's own conversion gives, bit for bit, including those just inside and outside the
+    /// fast path's limits (2^53, 10^±22) and random ones of every length.
+    @Test func jsonNumbersAreTheFullConversionBitForBit() throws {
+        var texts = [
+            "0", "-0", "0.0", "-0.0", "1", "-1", "0.1", "0.3", "123.45", "-583.19", "1e22", "1e23", "1e-22", "1e-23",
+            "9007199254740992", "9007199254740993", "9007199254740991.5", "90071992547409.93", "4.35e-7",
+            "1234567890123456789", "0.000000000000000000000000001", "12345678901234567e-3", "17976931348623157e292",
+            "2.2250738585072014e-308", "5e-324", "1E+2", "1e+022", "-3.14159265358979323846", "100.000000000000000000",
+        ]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let whole = String(UInt64.random(in: 0...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng))
+            let fraction = String(UInt64.random(in: 0...999_999_999_999, using: &rng))
+            let sign = Bool.random(using: &rng) ? "-" : ""
+            let exponent = Bool.random(using: &rng) ? "e\(Int.random(in: -30...30, using: &rng))" : ""
+            texts.append(sign + whole + (Bool.random(using: &rng) ? "." + fraction : "") + exponent)
+        }
+        let document = try Document.parseJSON(Data(("[" + texts.joined(separator: ",") + "]").utf8))
+        guard case .list(let items) = document else { Issue.record("not a list"); return }
+        #expect(items.count == texts.count)
+        for (text, item) in zip(texts, items) {
+            guard case .number(let value, let written) = item else {
+                Issue.record("\(text) is not a number")
+                continue
+            }
+            #expect(written == text)
+            #expect(value.bitPattern == Double(text)!.bitPattern, "\(text)")
+        }
+    }
+
     /// "Within 0.01 either way": 99.99 and 100.01 are in, 99.98 and 100.02 are out, however
     /// the binary doubles round (33.33 × 3 sums to 99.99000000000001 or 99.98999999999999).
     @Test func weightSumsAreWithinAHundredthEitherWayExactly() {
