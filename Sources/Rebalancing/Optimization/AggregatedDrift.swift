@@ -109,7 +109,7 @@ extension Optimizer {
         let smallSession = try solver.makeSession(small.model)
         try smallSession.setObjective(small.objective(first))
         var binaries: [Int: Variable] = [:]
-        let solution = try solveGuarded(small, smallSession, &binaries, previous: nil)
+        let solution = try solveGuarded(small, smallSession, &binaries, previous: nil, floor: { small.separableBound(first) })
         Trace.log { "merged first stage: \(merged.household.lots.count) lots for \(built.household.lots.count), \(solution.status.name), objective \(solution.objectiveValue), \(Trace.since(started)) s" }
         guard solution.status.isOptimal else { return nil }
 

@@ -118,6 +118,9 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         var winner = Solution(status: .infeasible)
         var marginal: Double?
         var drift: ConstraintRef?
+        /// The wash-sale sides every plan within MODEL's margin of the drift stages solved so far
+        /// takes (SeparableDriftBound.swift), by symbol.
+        var forced: [Int: Bool] = [:]
 
         for (k, stage) in built.stages.enumerated() {
             taxSeen = taxSeen || stage.includesTax
@@ -153,7 +156,9 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                             status: .optimal, values: start.values, duals: [Double](repeating: 0, count: start.duals.count))
                     } else {
                         try session.setObjective(objective)
-                        solution = try solveGuarded(built, session, &binaries, previous: start?.values, gap: gap)
+                        solution = try solveGuarded(
+                            built, session, &binaries, previous: start?.values, gap: gap,
+                            floor: { built.separableBound(stage) }, forced: { forced })
                     }
                     Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
                     let constant = stage.includesTax ? tax(branch).constant : 0
@@ -215,6 +220,10 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             }
             // Later stages hold this one at its optimum.
             guard k + 1 < built.stages.count else { break }
+            // (Every later plan is within MODEL's margin of the optimum, however it is held.)
+            if !built.guardCandidates.isEmpty {
+                forced.merge(built.forcedSides(stage, atMost: optimum + Self.stageTolerance(household))) { $1 }
+            }
             // (At the optimum plus the tight margin, or at the bound plus MODEL's margin.)
             let upper = hold ?? optimum
             let margin = hold == nil ? tight : 0

@@ -53,6 +53,8 @@ struct RebalanceModel {
     private(set) var budgetRows: [(row: ConstraintRef, upper: Double)] = []
     /// Whole shares and minimum trades (ExecutableOrders.swift): integer columns where they bind.
     private(set) var orders = ExecutableOrders()
+    /// cash-only's cap on each account's sales (nil: none), as a bound where it is zero, else a row.
+    private(set) var sellCaps: [Double?] = []
 
     /// The stages, minimized in order (MODEL §4).
     let stages: [Stage]
@@ -71,6 +73,7 @@ struct RebalanceModel {
                 sellCap[a] = ExecutableOrders.cashOnlySellCap(household, account: a)
             }
         }
+        sellCaps = sellCap
         for lot in household.lots {
             let upper = sellCap[lot.account] == 0 || lot.doNotSell ? 0 : lot.value
             sells.append(model.addVariable(lower: 0, upper: upper))

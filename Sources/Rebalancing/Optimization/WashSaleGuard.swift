@@ -1,87 +1,76 @@
 import LinearProgramming
 
 // The wash-sale guard of MODEL §3, household-wide: a plan that buys any member of an identical
-// group sells no taxable lot of any member at a loss (a group is named by its first symbol). It is added lazily to each solve: the relaxation first, settling each
-// conflict by bounds when that provably costs nothing, binaries with cuts when not, and branch
-// and bound only when both fail. The model's half (candidates, rows) is the extension of
-// RebalanceModel below; the solving half is the extension of Optimizer.
+// group sells no taxable lot of any member at a loss (a group is named by its first symbol). It
+// is added lazily to each solve: the relaxation first, settling each conflict by bounds, binaries
+// with cuts when the settlement is not proven optimal, and branch and bound only when both fail.
+// The model's half (candidates, rows) is the extension of RebalanceModel below; the solving half
+// is the extension of Optimizer.
 
 extension Optimizer {
-    /// Solves the loaded stage so that every wash-sale guard holds.
+    /// Solves the loaded stage so that every wash-sale guard holds, in named steps:
     ///
-    /// The LP relaxation (no guard but those with a binary, binaries between 0 and 1) bounds the
-    /// stage's optimum from below. A symbol the relaxation both buys and sells at a loss is then
-    /// settled by bounds alone — its loss sales or its purchases held at zero, as `allowsPurchases`
-    /// picks — and the relaxation solved again, settling each new conflict, until none is left. That solution satisfies every guard; if it reaches the bound it is optimal,
-    /// and no branch and bound was needed. If not, the settled symbols get their binaries and
-    /// guard rows (with cuts that charge drift for a conflict), which raises the bound, and the
-    /// comparison is made again. Only when that fails too does branch and bound decide.
+    /// 1. `relax`: the LP relaxation (no guard but those with a binary, binaries between 0 and 1)
+    ///    bounds the stage's optimum from below; so does `floor` when the caller knows one (the
+    ///    separable drift bound, SeparableDriftBound.swift, for the drift stages), worked out
+    ///    only when the relaxation's bound is not reached.
+    /// 2. `settleConflicts`: a symbol the relaxation both buys and sells at a loss is settled by
+    ///    bounds alone — its loss sales or its purchases held at zero — every conflict of a round
+    ///    at once, and the LP solved again until no conflict is left. When that misses the bound
+    ///    in a stage with no earlier plan, `settleBySolving` settles them again, each conflict on
+    ///    the side whose LP is lower.
+    /// 3. `roundedOrders` (order rules with 0/1 columns only): the settled point's trades rounded
+    ///    to executable orders and the LP solved with them.
+    /// 4. The settled point satisfies every guard: if it reaches the bound it is optimal.
+    /// 5. If not, the sides an earlier drift stage forces (`forced`: valid for every plan of this
+    ///    stage) are held and the steps run again from a higher relaxation; then
+    ///    `otherSettlements` proves it optimal when one symbol was settled and its other
+    ///    side's LP is no lower; else the settled symbols get binaries and guard rows
+    ///    (`addGuards`, with cuts that charge drift for a conflict), which raises the relaxation,
+    ///    and the steps run again.
+    /// 6. `branchAndBound` decides what the bounds could not.
     ///
     /// `gap`: a point satisfying every guard may be returned once it is at most this far above a
     /// proven lower bound on the stage's optimum, which it then carries (``Solution/bound``; see
     /// `Optimizer.stageGap`). 0: only the optimum.
     func solveGuarded(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?,
-        gap: Double = 0
+        gap: Double = 0, floor: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] }
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
         var settled: [Int: Bool] = [:]
+        /// Sides held for the whole solve (step 5), given back their bounds on the way out.
+        var held: [Int: Bool]?
+        defer { if let held { try? release(Array(held.keys), built, session) } }
+        var knownFloor: Double??
+        func reaches(_ value: Double, _ relaxed: Double) -> Bool {
+            if value <= relaxed + slack { return true }
+            if knownFloor == nil { knownFloor = .some(floor()) }
+            return knownFloor!.map { value <= $0 + slack } ?? false
+        }
         /// The last solution satisfying every guard: returned if a later solve runs out of time,
         /// and branch and bound's first incumbent.
         var best: Solution?
-        func outOfTime(_ solution: Solution) -> Solution {
-            guard solution.status.isTimeLimit, var best else { return solution }
-            best.status = .timeLimit(feasible: true)
-            return best
-        }
         while true {
             let relaxation = tracedSolve(session, binaries, relaxed: true)
-            guard relaxation.status.isOptimal else { return outOfTime(relaxation) }
+            guard relaxation.status.isOptimal else { return Self.outOfTime(relaxation, best: best) }
             let bound = relaxation.objectiveValue
             if previous == nil {
                 // Symbols with a binary follow the relaxation's leaning.
                 for symbol in settled.keys { if let z = binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
             }
-            try settle(settled, built, session)
-            // A relaxation already at zero wherever the settlement holds a variable at zero is the
-            // settled LP's optimum too (a point of a smaller feasible set, optimal in the larger):
-            // solving again would return it from the same basis.
-            var trial =
-                settled.isEmpty || built.satisfies(settled, relaxation.values)
-                ? relaxation : tracedSolve(session, binaries, relaxed: true)
-            while trial.status.isOptimal {
-                let conflicts = built.conflicts(in: trial.values, excluding: Set(settled.keys))
-                if conflicts.isEmpty { break }
-                var more: [Int: Bool] = [:]
-                for candidate in conflicts {
-                    more[candidate.symbol] = allowsPurchases(candidate, built, trial, previous: previous, binaries)
-                }
-                try settle(more, built, session)
-                settled.merge(more) { $1 }
-                trial = tracedSolve(session, binaries, relaxed: true)
+            var trial = try settleConflicts(relaxation, &settled, built, session, binaries, previous: previous, bySolving: false)
+            if previous == nil && binaries.isEmpty && !(trial.status.isOptimal && reaches(trial.objectiveValue, bound)) {
+                trial = try settleBySolving(relaxation, trial, &settled, built, session, binaries, slack: slack)
             }
-            // Order rules: the relaxation's trades rounded to executable orders and the LP solved
-            // with them. Optimal when that reaches the bound (with a minimum trade of $1 it
-            // usually does), else branch and bound's first incumbent. Only with minimum trades
-            // alone (0/1 columns): in whole shares the rounded point rarely reaches the bound, and
-            // solving it moved the relaxation's vertex from which branch and bound starts, which
-            // took one household from 0.3 s to 45 s (401k-menu.yaml in whole shares, full).
-            if trial.status.isOptimal, session.integerVariablesAreBinary, !built.model.isIntegral(trial.values),
-                let rounded = try solveRounded(built, session, binaries, trial.values)
-            {
-                if rounded.objectiveValue <= bound + slack {
-                    trial = rounded
-                } else if best.map({ rounded.objectiveValue < $0.objectiveValue }) ?? true {
-                    best = rounded
-                }
-            }
+            trial = try roundedOrders(trial, bound: bound, slack: slack, &best, built, session, binaries)
             try release(Array(settled.keys), built, session)
             // Whole shares and minimum trades (ExecutableOrders) have integer columns: a relaxed
             // point that leaves one fractional satisfies no order rule, and only branch and
             // bound (whose answers the MIP safeguards verify) can decide them.
             let integral = trial.status.isOptimal && built.model.isIntegral(trial.values)
             if integral { best = trial }
-            if trial.status.isOptimal && trial.objectiveValue <= bound + slack {
+            if trial.status.isOptimal && reaches(trial.objectiveValue, bound) {
                 guard integral else { break }
                 Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
                 return trial
@@ -90,6 +79,19 @@ extension Optimizer {
                 var withinGap = trial
                 withinGap.bound = bound
                 return withinGap
+            }
+            // Sides that every plan of this stage takes, forced by an earlier drift stage's
+            // separable bound (`RebalanceModel.forcedSides`): rows no plan breaks, so the
+            // relaxation with them is still a bound, and a higher one.
+            if held == nil {
+                let sides = forced()
+                held = sides
+                if !sides.isEmpty {
+                    for symbol in sides.keys { settled.removeValue(forKey: symbol) }
+                    try settle(sides, built, session)
+                    Trace.log { "guards: \(sides.count) sides forced by the drift stage's separable bound" }
+                    continue
+                }
             }
             let unguarded = settled.keys.filter { binaries[$0] == nil }.sorted()
             if unguarded.isEmpty {
@@ -101,8 +103,127 @@ extension Optimizer {
             // The settlement costs more than the bound: the binaries raise the bound.
             try addGuards(unguarded, built, session, &binaries)
         }
-        // Branch and bound, adding the binary of each new conflict, until no guard is broken.
-        // Branch and bound starts from the best point satisfying every guard.
+        return try branchAndBound(built, session, &binaries, best: best, previous: previous, gap: gap)
+    }
+
+    /// At a time limit, the best point satisfying every guard (marked as not proven optimal).
+    private static func outOfTime(_ solution: Solution, best: Solution?) -> Solution {
+        guard solution.status.isTimeLimit, var best else { return solution }
+        best.status = .timeLimit(feasible: true)
+        return best
+    }
+
+    /// Step 2: settles `relaxation`'s conflicts (and the symbols in `settled` already, as they
+    /// say), round after round, until a solution has none or the LP is not optimal. Every
+    /// conflict found in a round is settled in that round: on the side the earlier stage's plan
+    /// or the binary takes, else the side the point leans to (buying at least what it sells),
+    /// or, `bySolving`, on the side whose LP is lower (`sidesBySolving`).
+    private func settleConflicts(
+        _ relaxation: Solution, _ settled: inout [Int: Bool], _ built: RebalanceModel, _ session: Solver.Session,
+        _ binaries: [Int: Variable], previous: [Double]?, bySolving: Bool
+    ) throws(LinearProgrammingError) -> Solution {
+        try settle(settled, built, session)
+        // A relaxation already at zero wherever the settlement holds a variable at zero is the
+        // settled LP's optimum too (a point of a smaller feasible set, optimal in the larger):
+        // solving again would return it from the same basis.
+        var trial =
+            settled.isEmpty || built.satisfies(settled, relaxation.values)
+            ? relaxation : tracedSolve(session, binaries, relaxed: true)
+        var rounds = 0
+        while trial.status.isOptimal {
+            let conflicts = built.conflicts(in: trial.values, excluding: Set(settled.keys))
+            if conflicts.isEmpty { break }
+            rounds += 1
+            let sides: [Int: Bool]
+            if bySolving {
+                sides = try sidesBySolving(conflicts, trial, built, session, binaries, slack: Self.tightTolerance(built.household) / 10)
+            } else {
+                sides = Dictionary(
+                    uniqueKeysWithValues: conflicts.map {
+                        ($0.symbol, allowsPurchases($0, built, trial, previous: previous, binaries))
+                    })
+            }
+            try settle(sides, built, session)
+            settled.merge(sides) { $1 }
+            trial = tracedSolve(session, binaries, relaxed: true)
+        }
+        Trace.log { "guards: \(rounds) settlement rounds, \(settled.count) symbols settled" }
+        return trial
+    }
+
+    /// Step 2, when settling by the point's leaning (cheap: one LP a round) misses the bound in
+    /// a first stage: the conflicts settled again from `relaxation`, each on the side whose LP is
+    /// lower. The better of the two settlements is kept, its bounds in the session.
+    private func settleBySolving(
+        _ relaxation: Solution, _ leaning: Solution, _ settled: inout [Int: Bool], _ built: RebalanceModel,
+        _ session: Solver.Session, _ binaries: [Int: Variable], slack: Double
+    ) throws(LinearProgrammingError) -> Solution {
+        let byLeaning = settled
+        try release(Array(byLeaning.keys), built, session)
+        var bySolving: [Int: Bool] = [:]
+        let solved = try settleConflicts(relaxation, &bySolving, built, session, binaries, previous: nil, bySolving: true)
+        let better = solved.status.isOptimal && (!leaning.status.isOptimal || solved.objectiveValue < leaning.objectiveValue - slack)
+        Trace.log { "guards: settled by solving both sides \(solved.objectiveValue), by leaning \(leaning.objectiveValue)" }
+        if better {
+            settled = bySolving
+            return solved
+        }
+        try release(Array(bySolving.keys), built, session)
+        try settle(byLeaning, built, session)
+        return leaning
+    }
+
+    /// Each conflict's side, by solving both: the LP with only its loss sales held at zero and
+    /// the LP with only its purchases held at zero (the other conflicts of the round left as
+    /// they are), the lower one kept. An infeasible side is never kept; within `slack` of each
+    /// other the side the point leans to (buying at least what it sells) is kept.
+    private func sidesBySolving(
+        _ conflicts: [RebalanceModel.GuardCandidate], _ point: Solution, _ built: RebalanceModel,
+        _ session: Solver.Session, _ binaries: [Int: Variable], slack: Double
+    ) throws(LinearProgrammingError) -> [Int: Bool] {
+        var sides: [Int: Bool] = [:]
+        for candidate in conflicts {
+            var value: [Bool: Double] = [:]
+            for side in [true, false] {
+                try settle([candidate.symbol: side], built, session)
+                let solution = tracedSolve(session, binaries, relaxed: true)
+                try release([candidate.symbol], built, session)
+                value[side] = solution.status.isOptimal ? solution.objectiveValue : .infinity
+            }
+            let buying = value[true]!, selling = value[false]!
+            if abs(buying - selling) <= slack || (buying == .infinity && selling == .infinity) {
+                sides[candidate.symbol] = built.purchased(candidate, in: point.values) >= built.sold(candidate, in: point.values)
+            } else {
+                sides[candidate.symbol] = buying < selling
+            }
+        }
+        return sides
+    }
+
+    /// Step 3, order rules: the point's trades rounded to executable orders and the LP solved
+    /// with them. Optimal when that reaches the bound (with a minimum trade of $1 it usually
+    /// does), else branch and bound's first incumbent. Only with minimum trades alone (0/1
+    /// columns): in whole shares the rounded point rarely reaches the bound, and solving it moved
+    /// the relaxation's vertex from which branch and bound starts, which took one household from
+    /// 0.3 s to 45 s (401k-menu.yaml in whole shares, full).
+    private func roundedOrders(
+        _ trial: Solution, bound: Double, slack: Double, _ best: inout Solution?, _ built: RebalanceModel,
+        _ session: Solver.Session, _ binaries: [Int: Variable]
+    ) throws(LinearProgrammingError) -> Solution {
+        guard trial.status.isOptimal, session.integerVariablesAreBinary, !built.model.isIntegral(trial.values),
+            let rounded = try solveRounded(built, session, binaries, trial.values)
+        else { return trial }
+        if rounded.objectiveValue <= bound + slack { return rounded }
+        if best.map({ rounded.objectiveValue < $0.objectiveValue }) ?? true { best = rounded }
+        return trial
+    }
+
+    /// Step 6: branch and bound, adding the binary of each new conflict, until no guard is
+    /// broken. It starts from the best point satisfying every guard.
+    private func branchAndBound(
+        _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], best: Solution?,
+        previous: [Double]?, gap: Double
+    ) throws(LinearProgrammingError) -> Solution {
         let incumbent = (best?.values ?? previous).map { built.incumbent($0, binaries, variableCount: session.variableCount) }
         var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent, gap: gap)
         while solution.status.isOptimal {
@@ -112,7 +233,7 @@ extension Optimizer {
             // (A bound with fewer guards bounds the model with more: it is a relaxation of it.)
             solution = tracedSolve(session, binaries, relaxed: false, gap: gap)
         }
-        return solution.status == .timeLimit(feasible: false) ? outOfTime(solution) : solution
+        return solution.status == .timeLimit(feasible: false) ? Self.outOfTime(solution, best: best) : solution
     }
 
     /// The largest number of settled symbols whose other settlements are tried before branch and

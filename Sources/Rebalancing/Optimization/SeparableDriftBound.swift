@@ -1,0 +1,291 @@
+// The separable drift bound with the wash-sale guard: a lower bound on the drift stages (D and
+// D_β) computed in closed form from the model's columns, against which a settled point of those
+// stages is certified optimal (`solveGuarded`'s floor). The relaxation alone cannot certify a
+// settlement there: dropping the guard often lets the LP reach drift 0 by buying a symbol in one
+// group and selling its loss lots in another, which no plan may do.
+//
+// For a group G and class c let dev0_c = H_c − w_c·I_G (held minus target before trading). After
+// a plan, with x_c the dollars sold of c in G and y_c those bought, dev_c = dev0_c − x_c + y_c.
+// Write P = Σ_c d⁺_c, N = Σ_c d⁻_c, E = Σ_a e_a (cash left above minCash) and W = Σ_c w_c.
+// Summing G's cash rows and deviation rows gives P − N + E = (1 − W)·I_G, so with h = ½(1 − W)·I_G
+//     D_G = ½(P + N + E) = N + h = P + E − h.
+// Each class's part is bounded by what the trades can do to it alone: x_c ≤ S_c, what may be sold
+// of it (and, under cash-only, at most what the group may sell in all), so d⁺_c ≥ O_c =
+// max(0, dev0_c − S_c); and y_c > 0 only if some purchase may fill c, so d⁻_c ≥ U_c = max(0, −dev0_c)
+// when none may. Hence D_G ≥ Σ_c O_c − h and D_G ≥ Σ_c U_c + h, and for every λ_G in [0, 1]
+//     D_G ≥ λ_G·(Σ_c O_c − h) + (1 − λ_G)·(Σ_c U_c + h).
+//
+// The guard enters through S_c and "some purchase may fill c". Every plan settles each guard
+// candidate k (an identical group bought somewhere and held at a taxable loss somewhere) one way:
+// z_k = 1, it buys k and sells none of k's loss lots (they leave S_c), or z_k = 0, it buys none of
+// k (those purchases cannot fill c). Given z, O_c(z) and U_c(z) follow, and summing over groups
+//     D ≥ Σ_G (1 − 2λ_G)·h_G + min over z of Σ_G Σ_c [λ_G·O_c(z) + (1 − λ_G)·U_c(z)].
+// The minimum separates: a class's term depends only on the candidates among its members, so the
+// candidates fall into components (linked by sharing a class, in any group) and each component's
+// 2^n ways are enumerated (n is 1 unless alternates or identical groups join several; a component
+// too large to enumerate is bounded class by class, a weaker but still valid bound). The bound is
+// the largest over λ found by coordinate ascent (each λ gives a valid bound, so the search needs
+// no optimality), and at least the group-wide bounds P ≥ P0 − X_max, N ≥ N0 − Y_max.
+//
+// For D_β each class's outside part is at least ½·max(0, |dev_c| − b) ≥ ½·max(0, max(O_c, U_c) − b),
+// which separates the same way with no λ.
+extension RebalanceModel {
+    /// A lower bound on `stage`'s optimum for every plan obeying the wash-sale guard (see above),
+    /// for the drift stages; nil for the others.
+    func separableBound(_ stage: Stage) -> Double? {
+        switch stage {
+        case .misallocation: SeparableDriftBound(self).driftBound()
+        case .bandMisallocation(let points): SeparableDriftBound(self).bandBound(points: points)
+        case .tax, .misallocationAndTax, .harvest, .turnover: nil
+        }
+    }
+
+    /// The sides of the wash-sale guard that every plan whose drift stage `stage` is at most
+    /// `value` takes (by the guard candidate's symbol; true: it buys and sells no loss lot):
+    /// constraints the later stages may add without losing a plan (see `forcedSides`).
+    func forcedSides(_ stage: Stage, atMost value: Double) -> [Int: Bool] {
+        switch stage {
+        case .misallocation, .bandMisallocation: break
+        case .tax, .misallocationAndTax, .harvest, .turnover: return [:]
+        }
+        let forced = SeparableDriftBound(self).forcedSides(stage, atMost: value)
+        return Dictionary(uniqueKeysWithValues: forced.map { (guardCandidates[$0.key].symbol, $0.value) })
+    }
+}
+
+/// The quantities of the bound, per group and class (see the top of this file).
+struct SeparableDriftBound {
+    struct ClassPart {
+        let group: Int
+        /// H_c − w_c·I_G.
+        let dev0: Double
+        /// What may be sold of the class whatever the guard decides, and what each candidate's
+        /// loss lots add when the plan does not buy it (candidate index → dollars).
+        var freeSellable = 0.0
+        var lossSellable: [Int: Double] = [:]
+        /// Whether a purchase of no candidate may fill the class, and the candidates whose
+        /// purchases may.
+        var freelyBuyable = false
+        var buyableBy: Set<Int> = []
+        /// At most what the group may sell in all.
+        var sellCap = Double.infinity
+
+        /// The candidates this class's term depends on.
+        var candidates: [Int] { Set(lossSellable.keys).union(buyableBy).sorted() }
+
+        /// O_c and U_c when the candidates in `buys` buy (and sell no loss lot) and the others do not buy.
+        func parts(_ buys: (Int) -> Bool) -> (over: Double, under: Double) {
+            var sellable = freeSellable
+            for (k, dollars) in lossSellable where !buys(k) { sellable += dollars }
+            let over = max(0, dev0 - min(sellable, sellCap))
+            let buyable = freelyBuyable || buyableBy.contains(where: buys)
+            return (over, buyable ? 0 : max(0, -dev0))
+        }
+    }
+
+    let classes: [ClassPart]
+    /// Per group: h = ½(1 − W)·I_G, and the group-wide bound max(0, P0 − X_max − h, N0 − Y_max + h).
+    let half: [Double]
+    let groupWide: [Double]
+    let investable: [Double]
+    /// Components of candidates: the classes of each (indices into `classes`) and its candidates.
+    let components: [(classes: [Int], candidates: [Int])]
+    /// Classes no candidate touches.
+    let fixedClasses: [Int]
+
+    /// The largest component enumerated; larger ones are bounded class by class.
+    static let enumerationLimit = 10
+
+    init(_ built: RebalanceModel) {
+        let household = built.household
+        let accounts = household.scenario.accounts
+        var candidateOfLossLot: [Int: Int] = [:]
+        var candidateOfPurchase: [Int: Int] = [:]
+        for (k, candidate) in built.guardCandidates.enumerated() {
+            for l in candidate.lossLots { candidateOfLossLot[l] = k }
+            for p in candidate.purchases { candidateOfPurchase[p] = k }
+        }
+        var classes: [ClassPart] = []
+        var half: [Double] = [], groupWide: [Double] = [], investable: [Double] = []
+        var purchasesOf: [Int: [Int]] = [:]  // account → purchase indices
+        for (p, purchase) in built.purchases.enumerated() { purchasesOf[purchase.account, default: []].append(p) }
+        for (g, group) in household.groups.enumerated() {
+            // What each account may sell (bounds, and cash-only's cap) and spend at most.
+            var xMax = 0.0, yMax = 0.0
+            for a in group.accounts {
+                let uppers = household.lotsByAccount[a].reduce(0) { $0 + built.model.columns[built.sells[$1].index].upper }
+                let sells = min(uppers, built.sellCaps.indices.contains(a) ? built.sellCaps[a] ?? .infinity : .infinity)
+                xMax += sells
+                let account = accounts[a]
+                yMax += max(0, account.cash + account.flow - account.minCash + sells)
+            }
+            var held = [Double](repeating: 0, count: group.classes.count)
+            var sellable = [(free: Double, loss: [Int: Double])](repeating: (0, [:]), count: group.classes.count)
+            var buyable = [(free: Bool, by: Set<Int>)](repeating: (false, []), count: group.classes.count)
+            for a in group.accounts {
+                for l in household.lotsByAccount[a] {
+                    let lot = household.lots[l]
+                    let c = group.classIndex[lot.symbol]!
+                    held[c] += lot.value
+                    let upper = built.model.columns[built.sells[l].index].upper
+                    if let k = candidateOfLossLot[l] {
+                        sellable[c].loss[k, default: 0] += upper
+                    } else {
+                        sellable[c].free += upper
+                    }
+                }
+                for p in purchasesOf[a] ?? [] {
+                    let purchase = built.purchases[p]
+                    guard built.model.columns[purchase.variable.index].upper > 0, let c = group.classIndex[purchase.symbol] else { continue }
+                    if let k = candidateOfPurchase[p] { buyable[c].by.insert(k) } else { buyable[c].free = true }
+                }
+            }
+            var p0 = 0.0, n0 = 0.0, w = 0.0
+            for (c, class_) in group.classes.enumerated() {
+                let dev0 = held[c] - class_.target * group.investable
+                p0 += max(0, dev0)
+                n0 += max(0, -dev0)
+                w += class_.target
+                classes.append(
+                    ClassPart(
+                        group: g, dev0: dev0, freeSellable: sellable[c].free, lossSellable: sellable[c].loss,
+                        freelyBuyable: buyable[c].free, buyableBy: buyable[c].by, sellCap: xMax))
+            }
+            let h = 0.5 * (1 - w) * group.investable
+            half.append(h)
+            groupWide.append(max(0, p0 - xMax - h, n0 - yMax + h))
+            investable.append(group.investable)
+        }
+
+        // Components: candidates joined by sharing a class.
+        var parent = Array(built.guardCandidates.indices)
+        func find(_ k: Int) -> Int {
+            var k = k
+            while parent[k] != k { parent[k] = parent[parent[k]]; k = parent[k] }
+            return k
+        }
+        var fixedClasses: [Int] = []
+        for (i, part) in classes.enumerated() {
+            let touching = part.candidates
+            if touching.isEmpty { fixedClasses.append(i); continue }
+            for k in touching.dropFirst() { parent[find(k)] = find(touching[0]) }
+        }
+        var byRoot: [Int: (classes: [Int], candidates: Set<Int>)] = [:]
+        for (i, part) in classes.enumerated() {
+            let touching = part.candidates
+            guard let k = touching.first else { continue }
+            let root = find(k)
+            byRoot[root, default: ([], [])].classes.append(i)
+            byRoot[root]!.candidates.formUnion(touching)
+        }
+        self.classes = classes
+        self.half = half
+        self.groupWide = groupWide
+        self.investable = investable
+        self.components = byRoot.keys.sorted().map { (byRoot[$0]!.classes, byRoot[$0]!.candidates.sorted()) }
+        self.fixedClasses = fixedClasses
+    }
+
+    /// min over the ways of settling `candidates` of Σ over `members` (class indices) of `term`;
+    /// class by class when there are too many ways.
+    private func leastTerm(
+        _ members: [Int], _ candidates: [Int], _ term: (ClassPart, (over: Double, under: Double)) -> Double
+    ) -> Double {
+        func least(_ members: [Int], _ candidates: [Int]) -> Double {
+            var best = Double.infinity
+            for mask in 0..<(1 << candidates.count) {
+                let buying = Set(candidates.indices.filter { mask & (1 << $0) != 0 }.map { candidates[$0] })
+                let total = members.reduce(0.0) { $0 + term(classes[$1], classes[$1].parts { buying.contains($0) }) }
+                best = min(best, total)
+            }
+            return best
+        }
+        if candidates.count <= Self.enumerationLimit { return least(members, candidates) }
+        return members.reduce(0.0) { total, i in
+            let own = classes[i].candidates
+            if own.count <= Self.enumerationLimit { return total + least([i], own) }
+            // Every loss lot sellable and every purchase allowed: no settlement does better.
+            let part = classes[i]
+            let unguarded = (max(0, part.dev0 - min(part.freeSellable + part.lossSellable.values.reduce(0, +), part.sellCap)),
+                part.freelyBuyable || !part.buyableBy.isEmpty ? 0 : max(0, -part.dev0))
+            return total + term(part, unguarded)
+        }
+    }
+
+    /// Each class's term for one choice of λ per group (D) or of the band (D_β), and the
+    /// constant part of the bound.
+    private func terms(_ stage: Stage, _ lambda: [Double]) -> (term: (ClassPart, (over: Double, under: Double)) -> Double, constant: Double) {
+        if case .bandMisallocation(let points) = stage {
+            let investable = self.investable
+            return ({ part, p in 0.5 * max(0, max(p.over, p.under) - points / 100 * investable[part.group]) }, 0)
+        }
+        let constant = half.indices.reduce(0.0) { $0 + (1 - 2 * lambda[$1]) * half[$1] }
+        return ({ part, p in lambda[part.group] * p.over + (1 - lambda[part.group]) * p.under }, constant)
+    }
+
+    /// The bound for one choice of λ.
+    private func bound(_ stage: Stage, _ lambda: [Double]) -> Double {
+        let (term, constant) = terms(stage, lambda)
+        var total = constant
+        for i in fixedClasses { total += term(classes[i], classes[i].parts { _ in false }) }
+        for component in components { total += leastTerm(component.classes, component.candidates, term) }
+        return total
+    }
+
+    /// The best λ found by coordinate ascent over a grid of twentieths (each λ gives a valid
+    /// bound, so the search needs no optimality), and its bound. D_β has no λ.
+    private func bestLambda(_ stage: Stage) -> (lambda: [Double], bound: Double) {
+        var lambda = [Double](repeating: 0.5, count: half.count)
+        var best = bound(stage, lambda)
+        guard case .misallocation = stage else { return (lambda, best) }
+        for _ in 0..<3 {
+            var improved = false
+            for g in lambda.indices {
+                for step in 0...20 {
+                    var trial = lambda
+                    trial[g] = Double(step) / 20
+                    let value = bound(stage, trial)
+                    if value > best + 1e-9 * max(1, abs(best)) { (best, lambda, improved) = (value, trial, true) }
+                }
+            }
+            if !improved { break }
+        }
+        return (lambda, best)
+    }
+
+    /// A lower bound on D.
+    func driftBound() -> Double {
+        max(0, bestLambda(.misallocation).bound, groupWide.reduce(0, +))
+    }
+
+    /// A lower bound on D_β (β in percentage points).
+    func bandBound(points: Double) -> Double {
+        bestLambda(.bandMisallocation(points: points)).bound
+    }
+
+    /// The guard candidates (by index) that every plan whose `stage` value is at most `value`
+    /// settles one way, and that way (true: it buys, and sells no loss lot). With the bound's
+    /// λ, a plan's value is at least the constant plus each component's term at the plan's
+    /// settlement, and the bound is the constant plus each component's least term: so a plan
+    /// within `value` settles each component within `value − bound` of its least term. A
+    /// component with a single such settlement is forced to it.
+    func forcedSides(_ stage: Stage, atMost value: Double) -> [Int: Bool] {
+        let (lambda, bound) = bestLambda(stage)
+        let (term, _) = terms(stage, lambda)
+        let allowance = value - bound + 1e-9 * max(1, abs(value))
+        var forced: [Int: Bool] = [:]
+        for component in components where component.candidates.count <= Self.enumerationLimit {
+            let candidates = component.candidates
+            var values: [(mask: Int, value: Double)] = []
+            for mask in 0..<(1 << candidates.count) {
+                let buying = Set(candidates.indices.filter { mask & (1 << $0) != 0 }.map { candidates[$0] })
+                values.append((mask, component.classes.reduce(0.0) { $0 + term(classes[$1], classes[$1].parts { buying.contains($0) }) }))
+            }
+            let least = values.map(\.value).min()!
+            let within = values.filter { $0.value <= least + allowance }
+            guard within.count == 1 else { continue }
+            for (i, k) in candidates.enumerated() { forced[k] = within[0].mask & (1 << i) != 0 }
+        }
+        return forced
+    }
+}
