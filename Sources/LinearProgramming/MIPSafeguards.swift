@@ -72,6 +72,10 @@ extension MIPSession {
         let start = clock.now
         var offer = incumbent
         var found: [Double]?
+        /// The best of the turns' bounds (each a bound on the same model's optimum) and the
+        /// objective of the best point found: within `gap` of each other, the turns may stop.
+        var bound = -Double.infinity
+        var foundValue = Double.infinity
         var nodes = firstTurnNodes
         var first = true
         while true {
@@ -86,11 +90,17 @@ extension MIPSession {
                 if !first, solveLP() != .optimal { return .inconclusive }
                 first = false
                 let run = BranchAndBoundRun(incumbent: offer, search: search, nodeLimit: nodes, timeLimit: remaining, gap: gap)
-                switch branchAndBound(run) {
+                let outcome = branchAndBound(run)
+                if case .nodeLimit = outcome, let b = nodeLimitBound { bound = max(bound, b) }
+                switch outcome {
                 case .nodeLimit(let choice?):
                     // The best found so far (a run keeps the point it was offered unless it beats it).
                     found = choice
-                    if let fixed = solveFixed(choice), fixed.status == .optimal { offer = fixed.values }
+                    if let fixed = solveFixed(choice), fixed.status == .optimal {
+                        offer = fixed.values
+                        foundValue = fixed.objectiveValue
+                    }
+                    if gap > 0, foundValue - bound <= gap { return .withinGap(choice, bound: bound) }
                 case .nodeLimit(nil):
                     continue
                 case .timeLimit(let choice):

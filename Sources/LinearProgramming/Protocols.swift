@@ -85,6 +85,13 @@ public protocol MIPSession: SolverSession {
     var timeLimit: Double? { get }
     /// Branch and bound from the relaxation just solved to optimality, as `run` says.
     func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome
+    /// Where the last ``branchAndBound(_:)`` stopped at its node limit: the least bound of the
+    /// nodes it left, a proven lower bound on the optimum; nil when unknown.
+    var nodeLimitBound: Double? { get }
+}
+
+extension MIPSession {
+    public var nodeLimitBound: Double? { nil }
 }
 
 /// One run of branch and bound.

@@ -152,4 +152,42 @@ struct GapStopTests {
         #expect(abs(tight.objectiveValue - 1) < 1e-9)
         #expect(tight.bound.map { $0 > 0.5 } ?? true, "no bound, or one above ½: the optimum proven")
     }
+
+    @Test("A run stopped at its node limit leaves the least bound of its open nodes")
+    func nodeLimitLeavesABound() throws {
+        let session = try GLPKProblem(BranchAndBoundTurnsTests.jeroslow(21))
+        #expect(session.solveLP() == .optimal)
+        guard case .nodeLimit = session.branchAndBound(BranchAndBoundRun(search: 1, nodeLimit: 5)) else {
+            Issue.record("expected the node limit")
+            return
+        }
+        let bound = try #require(session.nodeLimitBound)
+        #expect(bound >= -1e-9 && bound <= 1 + 1e-9, "a bound on the optimum 1, at least the relaxation's 0")
+    }
+
+    /// Every turn ends at its node limit with the point z = 1 (the optimum) and says its open
+    /// nodes are bounded by ½: with gap ½ the turns stop after the first (1 − ½ ≤ ½), the point
+    /// verified and carrying the bound ½; with gap 0.4 they go on until the time limit.
+    @Test("Turns stop once the best point is within the gap of the best turn's bound")
+    func turnsStopWithinTheGap() throws {
+        final class HalfBound: ForwardingSession {
+            var runs = 0
+            override func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
+                runs += 1
+                return .nodeLimit([1, 1, 1, 1, 0, 0, 0, 0, 0, 1])
+            }
+            override var nodeLimitBound: Double? { 0.5 }
+        }
+        let options = SolverOptions(timeLimit: 0.2)
+        let stops = HalfBound(try GLPKProblem(BranchAndBoundTurnsTests.jeroslow(9), options: options))
+        let solution = stops.solve(gap: 0.5)
+        #expect(solution.status == .optimal)
+        #expect(abs(solution.objectiveValue - 1) < 1e-9)
+        #expect(solution.bound == 0.5)
+        #expect(stops.runs == 1)
+
+        let goesOn = HalfBound(try GLPKProblem(BranchAndBoundTurnsTests.jeroslow(9), options: options))
+        #expect(goesOn.solve(gap: 0.4).status == .timeLimit(feasible: true))
+        #expect(goesOn.runs > 1)
+    }
 }

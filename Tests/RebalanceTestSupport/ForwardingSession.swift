@@ -28,4 +28,5 @@ open class ForwardingSession: MIPSession, DualSession {
     public func primalValues() -> [Double] { inner.primalValues() }
     public func rowDuals() -> [Double] { inner.rowDuals() }
     open func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome { inner.branchAndBound(run) }
+    open var nodeLimitBound: Double? { inner.nodeLimitBound }
 }

@@ -19,6 +19,8 @@ private final class SearchControl {
     private(set) var stoppedAtNodeLimit = false
     /// The least bound of the active nodes when the search stopped within the gap.
     private(set) var stoppedWithinGap: Double?
+    /// The least bound of the active nodes when the search stopped at its node limit.
+    private(set) var nodeLimitBound: Double?
 
     init(_ run: BranchAndBoundRun, variableCount: Int, integerColumns: [Int32]) {
         if let values = run.incumbent, values.count == variableCount, values.allSatisfy(\.isFinite) {
@@ -58,6 +60,11 @@ private final class SearchControl {
             glp_ios_tree_size(tree, nil, nil, &total)
             if total >= nodeLimit {
                 stoppedAtNodeLimit = true
+                let best = glp_ios_best_node(tree)
+                if best != 0 {
+                    let bound = glp_ios_node_bound(tree, best)
+                    if bound.isFinite { nodeLimitBound = bound }
+                }
                 glp_ios_terminate(tree)
             }
         default:
@@ -315,11 +322,14 @@ public final class GLPKProblem: MIPSession, DualSession {
 
     public var timeLimit: Double? { options.timeLimit }
 
+    public private(set) var nodeLimitBound: Double?
+
     public func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
         checkThread()
         precondition(run.search >= 0 && run.search < branchAndBoundSearches, "no search \(run.search)")
         let search = SearchControl(run, variableCount: variableCount, integerColumns: integerColumns.map(\.j))
         let code = intopt(run, search)
+        nodeLimitBound = search.nodeLimitBound
         // Branch and bound works on the problem itself: take its scale factors as it leaves them.
         rereadScale()
         let mipStatus = glp_mip_status(problem)
