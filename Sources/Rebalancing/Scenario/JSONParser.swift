@@ -73,10 +73,12 @@ struct JSONParser {
         var pairs: [(key: String, value: Document)] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .map(pairs) }
+        // A lot or a slice has a handful of keys: room for them at once, not grown 1, 2, 4, 8.
+        pairs.reserveCapacity(8)
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key in quotes") }
-            let key = try string()
+            let key = try self.key()
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             i += 1
@@ -105,6 +107,31 @@ struct JSONParser {
             throw error("expected ',' or ']' in an array")
         }
     }
+
+    /// A key: the scenario's own spelling of the keys every lot and slice repeats (no string
+    /// made and checked per lot for each of them), else as ``string()`` reads it.
+    private mutating func key() throws(DocumentError) -> String {
+        let start = i + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > start {
+            for (spelling, key) in Self.repeatedKeys where spelling.count == end - start && spelling[0] == bytes[start] {
+                if bytes[start..<end].elementsEqual(spelling) {
+                    i = end + 1
+                    return key
+                }
+            }
+        }
+        return try string()
+    }
+
+    /// The keys of a lot and of a pie slice, as bytes and as the key.
+    private static let repeatedKeys: [(spelling: [UInt8], key: String)] =
+        ["id", "symbol", "shares", "costBasis", "acquired", "doNotSell", "weight", "slices", "alternates", "name"].map {
+            (Array($0.utf8), $0)
+        }
 
     private mutating func string() throws(DocumentError) -> String {
         i += 1
