@@ -53,6 +53,16 @@ extension Optimizer {
         var best: Solution?
         while true {
             let relaxation = tracedSolve(session, binaries, relaxed: true)
+            if !relaxation.status.isOptimal, let sides = held, !sides.isEmpty {
+                // The forced sides hold at every plan of this stage, but with every earlier stage
+                // held at the tight margin GLPK may find the LP with them infeasible (a property
+                // test found one: the turnover stage of a small household). The steps then run
+                // again without them, as before they existed.
+                try release(Array(sides.keys), built, session)
+                held = [:]
+                Trace.log { "guards: the forced sides dropped (the relaxation with them: \(relaxation.status.name))" }
+                continue
+            }
             guard relaxation.status.isOptimal else { return Self.outOfTime(relaxation, best: best) }
             let bound = relaxation.objectiveValue
             if previous == nil {
