@@ -36,10 +36,17 @@ public struct Frontier: Sendable {
         let bottom = centsUp(leastTax ?? 0)
         let top = max(bottom, full.plan.hasTrades ? centsUp(full.summary.estimatedTax) : bottom)
         let n = max(2, count)
+        // Budgets that round to the same cents (all of them where the least tax is the full
+        // rebalance's, as on direct-indexing households harvesting up to the offset limit) are
+        // planned once.
+        var planned: [Double: PlanReport] = [:]
         points = (0..<n).map { i in
             let budget = i == 0 ? bottom : i == n - 1 ? top : Money.cents(bottom + (top - bottom) * Double(i) / Double(n - 1))
+            if let report = planned[budget] { return Point(taxBudget: budget, report: report) }
             let strategy = Strategy(name: "tax-budget:\(Money.fixed(budget, places: 2))", kind: .taxBudget(budget))
-            return Point(taxBudget: budget, report: PlanReport(planner.plan(household, strategy: strategy), household: household))
+            let report = PlanReport(planner.plan(household, strategy: strategy), household: household)
+            planned[budget] = report
+            return Point(taxBudget: budget, report: report)
         }
     }
 

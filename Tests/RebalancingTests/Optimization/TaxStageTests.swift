@@ -1,4 +1,7 @@
 import Foundation
+import GLPKSolver
+import LinearProgramming
+import Synchronization
 import Testing
 
 @testable import Rebalancing
@@ -124,6 +127,31 @@ import Testing
         #expect(frontier.points.allSatisfy { $0.report.status == .optimal })
         // full's Tax is also $35 (it sells lot 2 at D = 0): every point is the same plan.
         #expect(frontier.isFlat)
+    }
+
+    /// GLPK, counting the models it is given (one per plan, and more where a plan needs them).
+    struct CountingSolver: MIPDualSolver {
+        final class Count: Sendable { let value = Mutex(0) }
+        private let count = Count()
+        var made: Int { count.value.withLock { $0 } }
+        func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> GLPKProblem {
+            count.value.withLock { $0 += 1 }
+            return try GLPKSolver().makeSession(model)
+        }
+        func releaseThreadResources() {}
+    }
+
+    @Test func aFlatFrontierPlansItsOneBudgetOnce() throws {
+        // As above, the least tax and full's are both $35: every budget is $35.00, so 2 points
+        // and 6 points plan the same things (full, the least tax, tax-budget:35.00 once).
+        let h = try household(Self.withdrawal)
+        let two = CountingSolver(), six = CountingSolver()
+        let frontierOfTwo = Frontier(h, name: "withdrawal", points: 2, planner: Planner(solver: two))
+        let frontierOfSix = Frontier(h, name: "withdrawal", points: 6, planner: Planner(solver: six))
+        #expect(frontierOfTwo.points.count == 2 && frontierOfSix.points.count == 6)
+        #expect(frontierOfSix.points.allSatisfy { $0.taxBudget == 35 && $0.report.status == .optimal })
+        #expect(two.made > 0)
+        #expect(six.made == two.made)
     }
 
     @Test func theBalancedHouseholdWithAShortTermLossHarvestsOnlyWhatThisYearCanUse() throws {
