@@ -43,10 +43,19 @@ extension Optimizer {
         var held: [Int: Bool]?
         defer { if let held { try? release(Array(held.keys), built, session) } }
         var knownFloor: Double??
+        func floorValue() -> Double? {
+            if knownFloor == nil { knownFloor = .some(floor()) }
+            return knownFloor!
+        }
         func reaches(_ value: Double, _ relaxed: Double) -> Bool {
             if value <= relaxed + slack { return true }
-            if knownFloor == nil { knownFloor = .some(floor()) }
-            return knownFloor!.map { value <= $0 + slack } ?? false
+            return floorValue().map { value <= $0 + slack } ?? false
+        }
+        // Settling by both sides costs two LPs a conflict. It pays where the floor can certify
+        // its point (the drift stages) or where branch and bound is slow (large households); on
+        // a small household with no floor, branch and bound decides for less.
+        func solvesBothSides() -> Bool {
+            built.household.lots.count >= AggregatedDrift.minimumLots || floorValue() != nil
         }
         /// The last solution satisfying every guard: returned if a later solve runs out of time,
         /// and branch and bound's first incumbent.
@@ -65,12 +74,21 @@ extension Optimizer {
             }
             guard relaxation.status.isOptimal else { return Self.outOfTime(relaxation, best: best) }
             let bound = relaxation.objectiveValue
+            // The point found before the binaries (or forced sides) raised the bound satisfies
+            // every guard: once the new bound reaches it, it is optimal, and settling the new
+            // relaxation again would only confirm it.
+            if let best, best.objectiveValue <= bound + slack {
+                Trace.log { "guards: the settled point reaches the raised bound" }
+                return best
+            }
             if previous == nil {
                 // Symbols with a binary follow the relaxation's leaning.
                 for symbol in settled.keys { if let z = binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
             }
             var trial = try settleConflicts(relaxation, &settled, built, session, binaries, previous: previous, bySolving: false)
-            if previous == nil && binaries.isEmpty && !(trial.status.isOptimal && reaches(trial.objectiveValue, bound)) {
+            if previous == nil && binaries.isEmpty && !(trial.status.isOptimal && reaches(trial.objectiveValue, bound))
+                && solvesBothSides()
+            {
                 trial = try settleBySolving(relaxation, trial, &settled, built, session, binaries, slack: slack)
             }
             trial = try roundedOrders(trial, bound: bound, slack: slack, &best, built, session, binaries)
