@@ -16,7 +16,7 @@ open class ForwardingSession: MIPSession, DualSession {
     public func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable { try inner.addVariable(column) }
     public func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef { try inner.addConstraint(row) }
     public func setObjective(_ terms: [Term]) throws(LinearProgrammingError) { try inner.setObjective(terms) }
-    public func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
+    open func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
         try inner.setBounds(constraint, lower: lower, upper: upper)
     }
     public func setBounds(_ variable: Variable, lower: Double, upper: Double) throws(LinearProgrammingError) {

@@ -110,6 +110,15 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         if !enumerates { try hold(held, branch: nil, margin: tight, session) }
         /// Branches that reached every optimum so far.
         var branches: [Int?] = enumerates ? built.taxBranches.indices.map { $0 } : [nil]
+        // A budget below zero in T's terms leaves F1 (the first of two branches) no plan that F2
+        // does not hold at a Tax no higher (TaxModel): every stage is solved in F2 alone. (On
+        // direct-indexing households the frontier's budget is a net loss, and F1's drift stage,
+        // 13.74 against F2's 0, cost 36 s of settlement to prove.)
+        if branches == [0, 1], let budget = strategy.kind.taxBudget,
+            budget + built.taxWithoutPlan + Self.stageTolerance(household) < 0
+        {
+            branches = [1]
+        }
         /// Whether Tax has appeared in a row or an objective: from then on, stages are solved per branch.
         var taxSeen = !built.budgetRows.isEmpty
         /// The previous stage's solutions by branch (nil: solved once for every branch); each

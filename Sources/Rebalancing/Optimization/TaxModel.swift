@@ -32,6 +32,11 @@ import LinearProgramming
 /// stages need F2's branch alone. The optimizer solves F2 first and skips F1 then
 /// (`Optimizer.solveStages`). With two branches F1 is `branches(in:)`'s first and F2 its second.
 ///
+/// A budget Tax ≤ B below zero in T's terms (B + T0 < 0) leaves F1 nothing of its own: a plan
+/// with F1 ≤ B + T0 < 0 has r−·U < 0 (rates are not negative), so U < 0: off A, where
+/// F2 = T ≤ F1. It satisfies F2's budget row too, and every stage's value and every held row
+/// is no higher under F2 (only Tax depends on the branch). The optimizer solves F2 alone then.
+///
 /// Only what the plans can reach matters: from each lot's bounds, S and L range over a rectangle.
 /// A branch whose set (A, or the rest) misses the rectangle is dropped; when one branch is left
 /// and one of its pieces is the largest over the whole rectangle, Tax is that piece, linear in

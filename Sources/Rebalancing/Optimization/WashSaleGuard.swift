@@ -10,7 +10,8 @@ import LinearProgramming
 extension Optimizer {
     /// Solves the loaded stage so that every wash-sale guard holds, in named steps:
     ///
-    /// 1. `relax`: the LP relaxation (no guard but those with a binary, binaries between 0 and 1)
+    /// 1. `relax`: the LP relaxation (no guard but those with a binary, binaries between 0 and 1,
+    ///    and the sides an earlier drift stage forces, `forced`: valid for every plan of this stage)
     ///    bounds the stage's optimum from below; so does `floor` when the caller knows one (the
     ///    separable drift bound, SeparableDriftBound.swift, for the drift stages), worked out
     ///    only when the relaxation's bound is not reached.
@@ -22,9 +23,7 @@ extension Optimizer {
     /// 3. `roundedOrders` (order rules with 0/1 columns only): the settled point's trades rounded
     ///    to executable orders and the LP solved with them.
     /// 4. The settled point satisfies every guard: if it reaches the bound it is optimal.
-    /// 5. If not, the sides an earlier drift stage forces (`forced`: valid for every plan of this
-    ///    stage) are held and the steps run again from a higher relaxation; then
-    ///    `otherSettlements` proves it optimal when one symbol was settled and its other
+    /// 5. If not, `otherSettlements` proves it optimal when one symbol was settled and its other
     ///    side's LP is no lower; else the settled symbols get binaries and guard rows
     ///    (`addGuards`, with cuts that charge drift for a conflict), which raises the relaxation,
     ///    and the steps run again.
@@ -39,9 +38,17 @@ extension Optimizer {
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
         var settled: [Int: Bool] = [:]
-        /// Sides held for the whole solve (step 5), given back their bounds on the way out.
-        var held: [Int: Bool]?
-        defer { if let held { try? release(Array(held.keys), built, session) } }
+        /// Sides held for the whole solve, given back their bounds on the way out: those an
+        /// earlier drift stage's separable bound forces (`RebalanceModel.forcedSides`), rows no
+        /// plan of this stage breaks, so the relaxation with them is still a bound, and a higher
+        /// one. (Held only after a first relaxation and settlement without them, they cost the
+        /// harvest stage of a direct-indexing household both: about 1 s of its 2.)
+        var held = forced()
+        defer { try? release(Array(held.keys), built, session) }
+        if !held.isEmpty {
+            try settle(held, built, session)
+            Trace.log { "guards: \(held.count) sides forced by the drift stage's separable bound" }
+        }
         var knownFloor: Double??
         func floorValue() -> Double? {
             if knownFloor == nil { knownFloor = .some(floor()) }
@@ -62,12 +69,12 @@ extension Optimizer {
         var best: Solution?
         while true {
             let relaxation = tracedSolve(session, binaries, relaxed: true)
-            if !relaxation.status.isOptimal, let sides = held, !sides.isEmpty {
+            if !relaxation.status.isOptimal, !held.isEmpty {
                 // The forced sides hold at every plan of this stage, but with every earlier stage
                 // held at the tight margin GLPK may find the LP with them infeasible (a property
                 // test found one: the turnover stage of a small household). The steps then run
                 // again without them, as before they existed.
-                try release(Array(sides.keys), built, session)
+                try release(Array(held.keys), built, session)
                 held = [:]
                 Trace.log { "guards: the forced sides dropped (the relaxation with them: \(relaxation.status.name))" }
                 continue
@@ -92,7 +99,8 @@ extension Optimizer {
                 trial = try settleBySolving(relaxation, trial, &settled, built, session, binaries, slack: slack)
             }
             trial = try roundedOrders(trial, bound: bound, slack: slack, &best, built, session, binaries)
-            try release(Array(settled.keys), built, session)
+            // (A symbol settled on its forced side stays held.)
+            try release(settled.keys.filter { held[$0] == nil }, built, session)
             // Whole shares and minimum trades (ExecutableOrders) have integer columns: a relaxed
             // point that leaves one fractional satisfies no order rule, and only branch and
             // bound (whose answers the MIP safeguards verify) can decide them.
@@ -107,19 +115,6 @@ extension Optimizer {
                 var withinGap = trial
                 withinGap.bound = bound
                 return withinGap
-            }
-            // Sides that every plan of this stage takes, forced by an earlier drift stage's
-            // separable bound (`RebalanceModel.forcedSides`): rows no plan breaks, so the
-            // relaxation with them is still a bound, and a higher one.
-            if held == nil {
-                let sides = forced()
-                held = sides
-                if !sides.isEmpty {
-                    for symbol in sides.keys { settled.removeValue(forKey: symbol) }
-                    try settle(sides, built, session)
-                    Trace.log { "guards: \(sides.count) sides forced by the drift stage's separable bound" }
-                    continue
-                }
             }
             let unguarded = settled.keys.filter { binaries[$0] == nil }.sorted()
             if unguarded.isEmpty {

@@ -4,6 +4,8 @@ import LinearProgramming
 import Synchronization
 import Testing
 
+import class RebalanceTestSupport.ForwardingSession
+
 @testable import Rebalancing
 
 /// The Tax stage (MODEL §5 optimized exactly) on households worked out by hand. Default rates:
@@ -154,6 +156,19 @@ import Testing
         #expect(six.made == two.made)
     }
 
+    /// 60/40 of $100,000 on target: STK $60,000 with a $20,000 short-term loss, BND $40,000.
+    static let balancedWithAShortTermLoss = """
+        asOf: 2026-11-20
+        prices: {STK: 100, BND: 100}
+        pie: {slices: [{symbol: STK, weight: 60}, {symbol: BND, weight: 40}]}
+        accounts:
+          - id: t
+            type: taxable
+            lots:
+              - {symbol: STK, shares: 600, costBasis: 80000, acquired: 2026-03-01}
+              - {symbol: BND, shares: 400, costBasis: 40000, acquired: 2020-01-01}
+        """
+
     @Test func theBalancedHouseholdWithAShortTermLossHarvestsOnlyWhatThisYearCanUse() throws {
         // 60/40 of $100,000 on target: STK $60,000 with a $20,000 short-term loss (1/3 per
         // dollar), BND $40,000 at no gain; no realized gains. tax-aware:0.10 selling $v of STK to
@@ -161,23 +176,62 @@ import Testing
         // 0.10 − 0.35/3 = −0.0167 up to v = $9,000 (a $3,000 loss), then +0.10: sell $9,000, no
         // more. Tax −$1,050, drift 9%. (LotTax, worth −0.1167 per dollar for ever, sold it all.)
         // No alternate exists to stay invested: the wash-sale guard forbids buying STK back.
-        let yaml = """
-            asOf: 2026-11-20
-            prices: {STK: 100, BND: 100}
-            pie: {slices: [{symbol: STK, weight: 60}, {symbol: BND, weight: 40}]}
-            accounts:
-              - id: t
-                type: taxable
-                lots:
-                  - {symbol: STK, shares: 600, costBasis: 80000, acquired: 2026-03-01}
-                  - {symbol: BND, shares: 400, costBasis: 40000, acquired: 2020-01-01}
-            """
-        let r = try report(household(yaml), "tax-aware:0.10")
+        let r = try report(household(Self.balancedWithAShortTermLoss), "tax-aware:0.10")
         #expect(r.status == .optimal)
         #expect(close(r.amount("t", "STK", .sell), 9000, within: 0.01))
         #expect(close(r.summary.realizedShortTerm, -3000, within: 0.01))
         #expect(close(r.summary.estimatedTax, -1050))
         #expect(close(r.summary.driftAfter, 0.09, within: 1e-7))
+    }
+
+    /// GLPK, recording the upper bound each row is given.
+    final class RowBounds: @unchecked Sendable {
+        var uppers: [Int: [Double]] = [:]
+    }
+    final class RowRecordingSession: ForwardingSession {
+        let bounds: RowBounds
+        init(_ inner: GLPKProblem, _ bounds: RowBounds) {
+            self.bounds = bounds
+            super.init(inner)
+        }
+        override func setBounds(_ constraint: ConstraintRef, lower: Double, upper: Double) throws(LinearProgrammingError) {
+            bounds.uppers[constraint.index, default: []].append(upper)
+            try inner.setBounds(constraint, lower: lower, upper: upper)
+        }
+    }
+    struct RowRecordingSolver: MIPDualSolver {
+        let bounds: RowBounds
+        func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> RowRecordingSession {
+            RowRecordingSession(try GLPKProblem(model), bounds)
+        }
+    }
+
+    @Test func aBudgetBelowZeroIsPlannedInTheSecondBranchAlone() throws {
+        // The balanced household below: STK $60,000 with a short-term loss of 1/3 per dollar,
+        // BND $40,000, on target, no realized gains (T0 = 0). Selling $v of STK: S = −v/3, L = 0,
+        // so the plans reach both F1's set (U = 0 at v = 0) and the rest: two branches.
+        // tax-budget:−50 (T ≤ −50 < 0). Under F2 (T itself for U < 0): T = max(0.35·U, −1,050)
+        // = −0.35·v/3 ≤ −50 needs v ≥ 3,000/7 = 428.571…; under F1 = max(0.35·S, 0.15·U, −1,050)
+        // = −0.05·v it would need v ≥ 1,000. Selling STK drifts v whatever the cash buys
+        // (½(v + x + v − x) with x of BND bought), and nothing can buy STK back (the wash-sale
+        // guard): D = v, least at v = 428.57 (drift 0.43%), Tax −$50; harvest and turnover buy
+        // nothing. F1 holds no plan of its own (TaxModel): its budget row is never bounded.
+        let h = try household(Self.balancedWithAShortTermLoss)
+        let kind = Strategy.Kind.taxBudget(-50)
+        let built = RebalanceModel(h, strategy: kind, stages: kind.stages)
+        #expect(built.taxBranches.count == 2)
+        let bounds = RowBounds()
+        let plan = Optimizer(solver: RowRecordingSolver(bounds: bounds)).plan(h, strategy: try Strategy(parsing: "tax-budget:-50"))
+        let r = PlanReport(plan, household: h)
+        #expect(r.status == .optimal)
+        #expect(PlanVerifier(h).violations(of: plan).isEmpty)
+        #expect(close(r.amount("t", "STK", .sell), 3000.0 / 7, within: 0.01))
+        #expect(close(r.summary.estimatedTax, -50))
+        #expect(close(r.summary.driftAfter, 3000.0 / 7 / 100_000, within: 1e-7))
+        #expect(r.trade("t", "BND", .buy) == nil)
+        let first = built.budgetRows[0].row.index, second = built.budgetRows[1].row.index
+        #expect((bounds.uppers[first] ?? []).allSatisfy { $0 == .infinity })
+        #expect((bounds.uppers[second] ?? []).contains { $0 < .infinity })
     }
 
     // MARK: Against brute force
