@@ -17,9 +17,9 @@ extension Optimizer {
     ///    only when the relaxation's bound is not reached.
     /// 2. `settleConflicts`: a symbol the relaxation both buys and sells at a loss is settled by
     ///    bounds alone — its loss sales or its purchases held at zero — every conflict of a round
-    ///    at once, and the LP solved again until no conflict is left. When that misses the bound
-    ///    in a stage with no earlier plan, `settleBySolving` settles them again, each conflict on
-    ///    the side whose LP is lower.
+    ///    at once, and the LP solved again until no conflict is left. When that misses the bound,
+    ///    `settleAgain` settles them again from the relaxation: in a stage with no earlier plan
+    ///    each conflict on the side whose LP is lower, else by the point's leaning.
     /// 3. `roundedOrders` (order rules with 0/1 columns only): the settled point's trades rounded
     ///    to executable orders and the LP solved with them.
     /// 4. The settled point satisfies every guard: if it reaches the bound it is optimal.
@@ -93,10 +93,14 @@ extension Optimizer {
                 for symbol in settled.keys { if let z = binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
             }
             var trial = try settleConflicts(relaxation, &settled, built, session, binaries, previous: previous, bySolving: false)
-            if previous == nil && binaries.isEmpty && !(trial.status.isOptimal && reaches(trial.objectiveValue, bound))
-                && solvesBothSides()
+            // Settled again (`settleAgain`): a first stage by both sides where that pays, a later
+            // stage by the point's leaning on households of direct-indexing size only (elsewhere
+            // its settlement that misses the bound is left to the binaries, as before).
+            if binaries.isEmpty && !(trial.status.isOptimal && reaches(trial.objectiveValue, bound))
+                && (previous == nil ? solvesBothSides() : built.household.lots.count >= AggregatedDrift.minimumLots)
             {
-                trial = try settleBySolving(relaxation, trial, &settled, built, session, binaries, slack: slack)
+                trial = try settleAgain(
+                    relaxation, trial, &settled, built, session, binaries, slack: slack, bySolving: previous == nil, held: held)
             }
             trial = try roundedOrders(trial, bound: bound, slack: slack, &best, built, session, binaries)
             // (A symbol settled on its forced side stays held.)
@@ -204,26 +208,30 @@ extension Optimizer {
         return sides
     }
 
-    /// Step 2, when settling by the point's leaning (cheap: one LP a round) misses the bound in
-    /// a first stage: the conflicts settled again from `relaxation`, each on the side whose LP is
-    /// lower. The better of the two settlements is kept, its bounds in the session.
-    private func settleBySolving(
-        _ relaxation: Solution, _ leaning: Solution, _ settled: inout [Int: Bool], _ built: RebalanceModel,
-        _ session: Solver.Session, _ binaries: [Int: Variable], slack: Double
+    /// Step 2, when the first settlement (`first`, whose sides are `settled`) misses the bound:
+    /// the conflicts settled again from `relaxation`. `bySolving` (a first stage, settled by the
+    /// point's leaning, cheap: one LP a round): each on the side whose LP is lower. Else (a later
+    /// stage, settled on the earlier plan's sides, which keep that plan feasible but may lead
+    /// far from the bound: band's drift stage on a direct-indexing household settled at 41,112
+    /// against an optimum of 0) by the point's leaning. The better of the two settlements is
+    /// kept, its bounds in the session; `held` (the forced sides) stays held.
+    private func settleAgain(
+        _ relaxation: Solution, _ first: Solution, _ settled: inout [Int: Bool], _ built: RebalanceModel,
+        _ session: Solver.Session, _ binaries: [Int: Variable], slack: Double, bySolving: Bool, held: [Int: Bool]
     ) throws(LinearProgrammingError) -> Solution {
-        let byLeaning = settled
-        try release(Array(byLeaning.keys), built, session)
-        var bySolving: [Int: Bool] = [:]
-        let solved = try settleConflicts(relaxation, &bySolving, built, session, binaries, previous: nil, bySolving: true)
-        let better = solved.status.isOptimal && (!leaning.status.isOptimal || solved.objectiveValue < leaning.objectiveValue - slack)
-        Trace.log { "guards: settled by solving both sides \(solved.objectiveValue), by leaning \(leaning.objectiveValue)" }
+        let firstSides = settled
+        try release(firstSides.keys.filter { held[$0] == nil }, built, session)
+        var sides: [Int: Bool] = [:]
+        let again = try settleConflicts(relaxation, &sides, built, session, binaries, previous: nil, bySolving: bySolving)
+        let better = again.status.isOptimal && (!first.status.isOptimal || again.objectiveValue < first.objectiveValue - slack)
+        Trace.log { "guards: settled again \(bySolving ? "by solving both sides" : "by leaning") \(again.objectiveValue), first \(first.objectiveValue)" }
         if better {
-            settled = bySolving
-            return solved
+            settled = sides
+            return again
         }
-        try release(Array(bySolving.keys), built, session)
-        try settle(byLeaning, built, session)
-        return leaning
+        try release(sides.keys.filter { held[$0] == nil }, built, session)
+        try settle(firstSides, built, session)
+        return first
     }
 
     /// Each conflict's side, by solving both: the LP with only its loss sales held at zero and
@@ -335,10 +343,11 @@ extension Optimizer {
     private func addGuards(
         _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable]
     ) throws(LinearProgrammingError) {
+        let classLots = built.lotsByClass()
         for symbol in symbols {
             guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
             let z = try session.addVariable(Column(lower: 0, upper: 1, isBinary: true))
-            for row in built.guardRows(candidate, binary: z) { _ = try session.addConstraint(row) }
+            for row in built.guardRows(candidate, binary: z, classLots: classLots) { _ = try session.addConstraint(row) }
             binaries[symbol] = z
         }
     }
@@ -423,7 +432,11 @@ extension RebalanceModel {
     /// on sale, z = 0 does not stop c's purchases and this cut would not hold). Both hold at every
     /// feasible point; in the relaxation they stop a fractional z from buying and selling at a loss
     /// for free.
-    func guardRows(_ candidate: GuardCandidate, binary z: Variable) -> [Row] {
+    ///
+    /// `classLots`: ``lotsByClass()``, worked out once for many candidates (a direct-indexing
+    /// household's 37 guards cost 650 M instructions finding each class's lots among 100,000).
+    func guardRows(_ candidate: GuardCandidate, binary z: Variable, classLots: [[[Int]]]? = nil) -> [Row] {
+        let classLots = classLots ?? lotsByClass()
         var rows: [Row] = []
         for p in candidate.purchases {
             let purchase = purchases[p]
@@ -451,15 +464,13 @@ extension RebalanceModel {
                 guard let deviation = deviations[g][class_.symbol] else { continue }
                 var held = 0.0
                 var others: [Term] = [], losses: [Term] = []
-                for a in group.accounts {
-                    for l in household.lotsByAccount[a] where group.classIndex[household.lots[l].symbol] == c {
-                        let lot = household.lots[l]
-                        held += lot.value
-                        if lot.isGuardedLoss && key[lot.symbol] == candidate.symbol {
-                            losses.append(Term(sells[l], 1))
-                        } else {
-                            others.append(Term(sells[l], -1))
-                        }
+                for l in classLots[g][c] {
+                    let lot = household.lots[l]
+                    held += lot.value
+                    if lot.isGuardedLoss && key[lot.symbol] == candidate.symbol {
+                        losses.append(Term(sells[l], 1))
+                    } else {
+                        others.append(Term(sells[l], -1))
                     }
                 }
                 let dev = held - class_.target * group.investable
@@ -481,6 +492,20 @@ extension RebalanceModel {
             }
         }
         return rows
+    }
+
+    /// The lots of each group's classes (by group, then class), in the order of the group's
+    /// accounts and of their lots.
+    func lotsByClass() -> [[[Int]]] {
+        household.groups.map { group in
+            var lots = [[Int]](repeating: [], count: group.classes.count)
+            for a in group.accounts {
+                for l in household.lotsByAccount[a] {
+                    if let c = group.classIndex[household.lots[l].symbol] { lots[c].append(l) }
+                }
+            }
+            return lots
+        }
     }
 
     /// `coefficient`·z, left out when the coefficient is too small to matter (or for a solver to scale).
