@@ -249,7 +249,9 @@ public final class GLPKProblem: MIPSession, DualSession {
         // does), and its dual simplex with the long-step test once reported a feasible model
         // infeasible. So every attempt has an iteration budget, a stalled attempt hands over to
         // the other method, then to the primal simplex from a fresh basis, and only the primal
-        // simplex's verdicts of infeasible or unbounded are taken.
+        // simplex's verdicts of infeasible or unbounded are taken: infeasible only from a fresh
+        // basis (warm from where branch and bound left the basis, it once called a feasible LP
+        // infeasible).
         let warm: Int32 = objectiveChanged ? GLP_PRIMAL : GLP_DUALP
         objectiveChanged = false
         if siftingApplies { return siftedSolve(warm: warm) }
@@ -270,7 +272,10 @@ public final class GLPKProblem: MIPSession, DualSession {
             (warm == GLP_PRIMAL ? GLP_DUALP : GLP_PRIMAL, false, Int32(clamping: budget)),
             (GLP_PRIMAL, true, Int32(clamping: 20 * budget)),
         ]
-        for attempt in attempts {
+        /// Set when a warm start's primal simplex calls the LP infeasible: only a fresh basis's
+        /// verdict is believed (see above).
+        var freshOnly = false
+        for attempt in attempts where attempt.fresh || !freshOnly {
             if attempt.fresh { glp_std_basis(problem) }
             parm.meth = attempt.method
             // The long-step ratio test only for the dual simplex: the primal one cycled with it.
@@ -280,7 +285,9 @@ public final class GLPKProblem: MIPSession, DualSession {
             case .finished:
                 switch glp_get_status(problem) {
                 case GLP_OPT: return .optimal
-                case GLP_NOFEAS where attempt.method == GLP_PRIMAL: return .infeasible
+                case GLP_NOFEAS where attempt.method == GLP_PRIMAL:
+                    if attempt.fresh { return .infeasible }
+                    freshOnly = true
                 case GLP_UNBND where attempt.method == GLP_PRIMAL: return .unbounded
                 default: continue  // a dual verdict, or no verdict: the primal simplex decides
                 }

@@ -67,6 +67,8 @@ extension Optimizer {
         /// The last solution satisfying every guard: returned if a later solve runs out of time,
         /// and branch and bound's first incumbent.
         var best: Solution?
+        /// The settlement whose LP had `best`'s value as its optimum.
+        var settledOptimum: (choices: [Int: Bool], value: Double)?
         while true {
             let relaxation = tracedSolve(session, binaries, relaxed: true)
             if !relaxation.status.isOptimal, !held.isEmpty {
@@ -92,6 +94,18 @@ extension Optimizer {
                 // Symbols with a binary follow the relaxation's leaning.
                 for symbol in settled.keys { if let z = binaries[symbol] { settled[symbol] = relaxation[z] >= 0.5 } }
             }
+            // The settlement that gave `best` again, each of its symbols now with a binary: its LP
+            // (the guard rows added) still holds `best` and no better point (it only gained rows;
+            // GLPK may find one a rounding lower), so solving it would only confirm `best`, which
+            // the bound does not reach, not even within `gap`. On to the other settlements or
+            // branch and bound, as after solving it.
+            if let best, let optimum = settledOptimum, optimum.choices == settled, best.objectiveValue <= optimum.value,
+                best.objectiveValue > bound + gap, settled.keys.allSatisfy({ binaries[$0] != nil }), held.isEmpty
+            {
+                Trace.log { "guards: the settlement of the best point again, not solved" }
+                if let proven = try otherSettlements(settled, of: best, built, session, binaries, slack: slack) { return proven }
+                break
+            }
             var trial = try settleConflicts(relaxation, &settled, built, session, binaries, previous: previous, bySolving: false)
             // Settled again (`settleAgain`): a first stage by both sides where that pays, a later
             // stage by the point's leaning on households of direct-indexing size only (elsewhere
@@ -109,7 +123,7 @@ extension Optimizer {
             // point that leaves one fractional satisfies no order rule, and only branch and
             // bound (whose answers the MIP safeguards verify) can decide them.
             let integral = trial.status.isOptimal && built.model.isIntegral(trial.values)
-            if integral { best = trial }
+            if integral { (best, settledOptimum) = (trial, (settled, trial.objectiveValue)) }
             if trial.status.isOptimal && reaches(trial.objectiveValue, bound) {
                 guard integral else { break }
                 Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
