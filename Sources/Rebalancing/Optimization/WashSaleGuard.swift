@@ -106,15 +106,24 @@ extension Optimizer {
                 if let proven = try otherSettlements(settled, of: best, built, session, binaries, slack: slack) { return proven }
                 break
             }
-            var trial = try settleConflicts(relaxation, &settled, built, session, binaries, previous: previous, bySolving: false)
+            // A later drift stage (one with a floor) on a large household settles by the point's
+            // leaning first and on the earlier plan's sides only if that misses: the earlier plan
+            // was chosen for another stage (band's tax stage), and its sides led band's drift
+            // stage on a direct-indexing household through 4 rounds to 41,112 before the leaning
+            // found 0.
+            let large = built.household.lots.count >= AggregatedDrift.minimumLots
+            let leansFirst = previous != nil && binaries.isEmpty && large && floorValue() != nil
+            var trial = try settleConflicts(
+                relaxation, &settled, built, session, binaries, previous: leansFirst ? nil : previous, bySolving: false)
             // Settled again (`settleAgain`): a first stage by both sides where that pays, a later
-            // stage by the point's leaning on households of direct-indexing size only (elsewhere
-            // its settlement that misses the bound is left to the binaries, as before).
+            // stage the other way on households of direct-indexing size only (elsewhere its
+            // settlement that misses the bound is left to the binaries, as before).
             if binaries.isEmpty && !(trial.status.isOptimal && reaches(trial.objectiveValue, bound))
-                && (previous == nil ? solvesBothSides() : built.household.lots.count >= AggregatedDrift.minimumLots)
+                && (previous == nil ? solvesBothSides() : large)
             {
                 trial = try settleAgain(
-                    relaxation, trial, &settled, built, session, binaries, slack: slack, bySolving: previous == nil, held: held)
+                    relaxation, trial, &settled, built, session, binaries, slack: slack, bySolving: previous == nil,
+                    previous: leansFirst ? previous : nil, held: held)
             }
             trial = try roundedOrders(trial, bound: bound, slack: slack, &best, built, session, binaries)
             // (A symbol settled on its forced side stays held.)
@@ -224,21 +233,25 @@ extension Optimizer {
 
     /// Step 2, when the first settlement (`first`, whose sides are `settled`) misses the bound:
     /// the conflicts settled again from `relaxation`. `bySolving` (a first stage, settled by the
-    /// point's leaning, cheap: one LP a round): each on the side whose LP is lower. Else (a later
-    /// stage, settled on the earlier plan's sides, which keep that plan feasible but may lead
-    /// far from the bound: band's drift stage on a direct-indexing household settled at 41,112
-    /// against an optimum of 0) by the point's leaning. The better of the two settlements is
-    /// kept, its bounds in the session; `held` (the forced sides) stays held.
+    /// point's leaning, cheap: one LP a round): each on the side whose LP is lower. Else a later
+    /// stage settled first on the earlier plan's sides (which keep that plan feasible but may
+    /// lead far from the bound) is settled by the point's leaning, and one settled first by
+    /// leaning (`previous` given) on the earlier plan's sides. The better of the two
+    /// settlements is kept, its bounds in the session; `held` (the forced sides) stays held.
     private func settleAgain(
         _ relaxation: Solution, _ first: Solution, _ settled: inout [Int: Bool], _ built: RebalanceModel,
-        _ session: Solver.Session, _ binaries: [Int: Variable], slack: Double, bySolving: Bool, held: [Int: Bool]
+        _ session: Solver.Session, _ binaries: [Int: Variable], slack: Double, bySolving: Bool, previous: [Double]?,
+        held: [Int: Bool]
     ) throws(LinearProgrammingError) -> Solution {
         let firstSides = settled
         try release(firstSides.keys.filter { held[$0] == nil }, built, session)
         var sides: [Int: Bool] = [:]
-        let again = try settleConflicts(relaxation, &sides, built, session, binaries, previous: nil, bySolving: bySolving)
+        let again = try settleConflicts(relaxation, &sides, built, session, binaries, previous: previous, bySolving: bySolving)
         let better = again.status.isOptimal && (!first.status.isOptimal || again.objectiveValue < first.objectiveValue - slack)
-        Trace.log { "guards: settled again \(bySolving ? "by solving both sides" : "by leaning") \(again.objectiveValue), first \(first.objectiveValue)" }
+        Trace.log {
+            "guards: settled again \(bySolving ? "by solving both sides" : previous == nil ? "by leaning" : "on the earlier plan's sides") "
+                + "\(again.objectiveValue), first \(first.objectiveValue)"
+        }
         if better {
             settled = sides
             return again
