@@ -321,6 +321,13 @@ extension Optimizer {
             // (A bound with fewer guards bounds the model with more: it is a relaxation of it.)
             solution = tracedSolve(session, binaries, relaxed: false, gap: gap)
         }
+        // A point found before the time limit may break a guard that has no binary yet: it is
+        // no plan (the best point satisfying every guard is, when there is one).
+        if solution.status.isTimeLimit && !solution.values.isEmpty
+            && !built.conflicts(in: solution.values, excluding: []).isEmpty
+        {
+            solution = Solution(status: .timeLimit(feasible: false))
+        }
         return solution.status == .timeLimit(feasible: false) ? Self.outOfTime(solution, best: best) : solution
     }
 
