@@ -260,7 +260,11 @@ public final class GLPKProblem: MIPSession, DualSession {
 
     /// GLPK's simplex from the current basis by `warm`, then the other method, then the primal
     /// simplex from a fresh basis (see ``solveLP()``).
-    func simplex(warm: Int32) -> TerminationStatus {
+    /// `warmInfeasible`: a warm start's primal verdict of infeasible is taken (sifting's restricted
+    /// LPs, which are infeasible by design and only priced: the whole LP's verdict comes from a
+    /// solve without it). Restarting them from a fresh basis tripled the harvest stage's
+    /// settlement on a direct-indexing household.
+    func simplex(warm: Int32, warmInfeasible: Bool = false) -> TerminationStatus {
         var parm = glp_smcp()
         glp_init_smcp(&parm)
         parm.msg_lev = GLP_MSG_OFF
@@ -286,7 +290,7 @@ public final class GLPKProblem: MIPSession, DualSession {
                 switch glp_get_status(problem) {
                 case GLP_OPT: return .optimal
                 case GLP_NOFEAS where attempt.method == GLP_PRIMAL:
-                    if attempt.fresh { return .infeasible }
+                    if attempt.fresh || warmInfeasible { return .infeasible }
                     freshOnly = true
                 case GLP_UNBND where attempt.method == GLP_PRIMAL: return .unbounded
                 default: continue  // a dual verdict, or no verdict: the primal simplex decides

@@ -83,7 +83,7 @@ extension GLPKProblem {
         // The most improving columns join, at most this many a round.
         let batch = max(1_000, 2 * m)
 
-        var status = simplex(warm: warm)
+        var status = simplex(warm: warm, warmInfeasible: true)
         var rounds = 1
         var duals = [Double](repeating: 0, count: m)
         while status == .optimal || status == .infeasible {
@@ -112,7 +112,7 @@ extension GLPKProblem {
                 improving.removeLast(improving.count - batch)
             }
             for (h, _) in improving { release(h) }
-            status = simplex(warm: GLP_PRIMAL)
+            status = simplex(warm: GLP_PRIMAL, warmInfeasible: true)
             rounds += 1
         }
         let priced = released.lazy.filter { $0 }.count
