@@ -130,6 +130,8 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         /// The wash-sale sides every plan within MODEL's margin of the drift stages solved so far
         /// takes (SeparableDriftBound.swift), by symbol.
         var forced: [Int: Bool] = [:]
+        /// A κ·D + Tax stage's Lagrangian bound per branch (LagrangianBound.swift).
+        var records: [Int?: LagrangianRecord] = [:]
 
         for (k, stage) in built.stages.enumerated() {
             taxSeen = taxSeen || stage.includesTax
@@ -165,9 +167,10 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                             status: .optimal, values: start.values, duals: [Double](repeating: 0, count: start.duals.count))
                     } else {
                         try session.setObjective(objective)
+                        records[branch] = built.lagrangianApplies(stage) ? LagrangianRecord(LagrangianBound(built, objective: objective, branch: tax(branch))) : nil
                         solution = try solveGuarded(
                             built, session, &binaries, previous: start?.values, gap: gap,
-                            floor: { built.separableBound(stage) }, forced: { forced })
+                            floor: { built.separableBound(stage) }, forced: { forced }, lagrangian: records[branch] ?? nil)
                     }
                     Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
                     let constant = stage.includesTax ? tax(branch).constant : 0
@@ -236,6 +239,17 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             // come out a rounding above that margin), and small households rarely need them.
             if !built.guardCandidates.isEmpty && built.household.lots.count >= AggregatedDrift.minimumLots {
                 forced.merge(built.forcedSides(stage, atMost: optimum + Self.stageTolerance(household))) { $1 }
+                // A κ·D + Tax stage: the sides its Lagrangian bound forces in every branch that stays.
+                let bounds = reached.map { records[$0.branch] ?? nil }
+                if !bounds.isEmpty, !bounds.contains(where: { $0 == nil }) {
+                    let sides = zip(reached, bounds).map { outcome, record in
+                        record!.fixedSides(atMost: optimum + Self.stageTolerance(household) - tax(outcome.branch).constant)
+                    }
+                    let common = sides[0].filter { symbol, side in sides.allSatisfy { $0[symbol] == side } }
+                    Trace.log { "stage \(k): \(common.count) sides forced by the Lagrangian bound" }
+                    forced.merge(common) { $1 }
+                }
+                records = [:]
             }
             // (At the optimum plus the tight margin, or at the bound plus MODEL's margin.)
             let upper = hold ?? optimum

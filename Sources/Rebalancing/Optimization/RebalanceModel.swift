@@ -31,6 +31,8 @@ struct RebalanceModel {
     private(set) var purchases: [Purchase] = []
     /// e_a.
     private(set) var excessCash: [Variable] = []
+    /// Each account's cash row, e_a − Σ v + Σ y = cash + flow − minCash.
+    private(set) var cashRows: [ConstraintRef] = []
     /// d⁺ and d⁻ per group, by the symbol of each class (``Household/Class/symbol``).
     private(set) var deviations: [[Int: (plus: Variable, minus: Variable)]] = []
     private(set) var guardCandidates: [GuardCandidate] = []
@@ -96,7 +98,7 @@ struct RebalanceModel {
             var terms = [Term(e, 1)]
             for l in household.lotsByAccount[a] { terms.append(Term(sells[l], -1)) }
             for p in purchases where p.account == a { terms.append(Term(p.variable, 1)) }
-            model.addConstraint(terms, equalTo: account.cash + account.flow - account.minCash)
+            cashRows.append(model.addConstraint(terms, equalTo: account.cash + account.flow - account.minCash))
             if let cap = sellCap[a], cap > 0 {
                 model.addConstraint(household.lotsByAccount[a].map { Term(sells[$0], 1) }, upper: cap)
             }

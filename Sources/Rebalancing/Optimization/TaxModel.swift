@@ -47,6 +47,11 @@ struct TaxModel {
     struct Branch: Equatable {
         let terms: [Term]
         let constant: Double
+        /// The epigraph rows τ − a·ΣS − b·ΣL ≥ a·s0 + b·l0 + c (none when Tax is one linear
+        /// piece): the Lagrangian bound (LagrangianBound.swift) prices them.
+        var epigraph: [ConstraintRef] = []
+        /// τ, the epigraph variable (nil when Tax is one linear piece).
+        var tau: Variable?
     }
 
     /// a·S + b·L + c.
@@ -143,10 +148,10 @@ struct TaxModel {
             // τ ≥ each piece: τ − a·ΣS − b·ΣL ≥ a·s0 + b·l0 + c; the constant floor −rST·limit
             // as τ's lower bound (a free column made GLPK's branch and bound cycle).
             let tau = model.addVariable(lower: floor.c)
-            for piece in pieces where piece != floor {
+            let rows = pieces.filter { $0 != floor }.map { piece in
                 model.addConstraint([Term(tau, 1)] + terms(piece).map { Term($0.variable, -$0.coefficient) }, lower: piece.value(s0, l0))
             }
-            return Branch(terms: [Term(tau, 1)], constant: -t0)
+            return Branch(terms: [Term(tau, 1)], constant: -t0, epigraph: rows, tau: tau)
         }
     }
 

@@ -34,12 +34,14 @@ extension Optimizer {
     /// `Optimizer.stageGap`). 0: only the optimum.
     func solveGuarded(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?,
-        gap: Double = 0, floor: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] }
+        gap: Double = 0, floor: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] },
+        lagrangian: LagrangianRecord? = nil
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
         var settled: [Int: Bool] = [:]
         /// Sides held for the whole solve, given back their bounds on the way out: those an
-        /// earlier drift stage's separable bound forces (`RebalanceModel.forcedSides`), rows no
+        /// earlier drift stage's separable bound forces (`RebalanceModel.forcedSides`), or a
+        /// κ·D + Tax stage's Lagrangian bound (`LagrangianRecord.fixedSides`), rows no
         /// plan of this stage breaks, so the relaxation with them is still a bound, and a higher
         /// one. (Held only after a first relaxation and settlement without them, they cost the
         /// harvest stage of a direct-indexing household both: about 1 s of its 2.)
@@ -47,8 +49,10 @@ extension Optimizer {
         defer { try? release(Array(held.keys), built, session) }
         if !held.isEmpty {
             try settle(held, built, session)
-            Trace.log { "guards: \(held.count) sides forced by the drift stage's separable bound" }
+            Trace.log { "guards: \(held.count) sides forced by an earlier stage's bound" }
         }
+        /// Whether the sides the Lagrangian bound fixes are held already.
+        var fixedByBound = false
         var knownFloor: Double??
         func floorValue() -> Double? {
             if knownFloor == nil { knownFloor = .some(floor()) }
@@ -56,6 +60,7 @@ extension Optimizer {
         }
         func reaches(_ value: Double, _ relaxed: Double) -> Bool {
             if value <= relaxed + slack { return true }
+            if let lagrangian, value <= lagrangian.lower + slack { return true }
             return floorValue().map { value <= $0 + slack } ?? false
         }
         // Settling by both sides costs two LPs a conflict. It pays where the floor can certify
@@ -115,10 +120,15 @@ extension Optimizer {
             let leansFirst = previous != nil && binaries.isEmpty && large && floorValue() != nil
             var trial = try settleConflicts(
                 relaxation, &settled, built, session, binaries, previous: leansFirst ? nil : previous, bySolving: false)
-            // Settled again (`settleAgain`): a first stage by both sides where that pays, a later
-            // stage the other way on households of direct-indexing size only (elsewhere its
-            // settlement that misses the bound is left to the binaries, as before).
-            if binaries.isEmpty && !(trial.status.isOptimal && reaches(trial.objectiveValue, bound))
+            // Settled again: a κ·D + Tax stage by the Lagrangian bound's sides (on households of
+            // direct-indexing size, LagrangianBound.swift); else (`settleAgain`) a first stage by
+            // both sides where that pays, a later stage the other way on households of
+            // direct-indexing size only (elsewhere its settlement that misses the bound is left
+            // to the binaries, as before).
+            if let lagrangian, previous == nil, binaries.isEmpty, !(trial.status.isOptimal && reaches(trial.objectiveValue, bound)) {
+                trial = try settleByLagrangian(
+                    relaxation, trial, &settled, lagrangian, held: held, built, session, binaries, slack: slack, gap: gap)
+            } else if binaries.isEmpty && !(trial.status.isOptimal && reaches(trial.objectiveValue, bound))
                 && (previous == nil ? solvesBothSides() : large)
             {
                 trial = try settleAgain(
@@ -138,10 +148,25 @@ extension Optimizer {
                 Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
                 return trial
             }
-            if integral && trial.objectiveValue <= bound + gap {
+            let proven = max(bound, lagrangian?.lower ?? -.infinity)
+            if integral && trial.objectiveValue <= proven + gap {
                 var withinGap = trial
-                withinGap.bound = bound
+                withinGap.bound = proven
                 return withinGap
+            }
+            // A κ·D + Tax stage: the sides every plan no worse than this settled point takes by
+            // the Lagrangian bound (the optimum is such a plan) are held like forced ones, once,
+            // and only the rest get binaries.
+            if let lagrangian, integral, !fixedByBound {
+                fixedByBound = true
+                let fixed = lagrangian.fixedSides(atMost: trial.objectiveValue).filter { held[$0.key] == nil }
+                if !fixed.isEmpty {
+                    for symbol in fixed.keys { settled.removeValue(forKey: symbol) }
+                    held.merge(fixed) { old, _ in old }
+                    try settle(fixed, built, session)
+                    Trace.log { "guards: \(fixed.count) sides fixed by the Lagrangian bound (plans no worse than \(trial.objectiveValue))" }
+                    continue
+                }
             }
             let unguarded = settled.keys.filter { binaries[$0] == nil }.sorted()
             if unguarded.isEmpty {
@@ -387,7 +412,7 @@ extension Optimizer {
     }
 
     /// Holds each symbol's loss sales (true: purchases allowed) or purchases (false) at zero.
-    private func settle(
+    func settle(
         _ choices: [Int: Bool], _ built: RebalanceModel, _ session: Solver.Session
     ) throws(LinearProgrammingError) {
         for (symbol, allowPurchases) in choices {
@@ -399,7 +424,7 @@ extension Optimizer {
     }
 
     /// Gives settled symbols their model bounds back.
-    private func release(
+    func release(
         _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session
     ) throws(LinearProgrammingError) {
         for symbol in symbols {
@@ -432,7 +457,7 @@ extension Optimizer {
         return solution
     }
 
-    private func tracedSolve(
+    func tracedSolve(
         _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil, gap: Double = 0
     ) -> Solution {
         let started = Trace.now()
