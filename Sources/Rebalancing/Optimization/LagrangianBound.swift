@@ -374,13 +374,14 @@ extension Optimizer {
             if tried.contains(sides) { break }
             tried.append(sides)
             try release(current.keys.filter { held[$0] == nil }, built, session)
-            try settle(sides, built, session)
             current = sides
-            point = tracedSolve(session, binaries, relaxed: true)
+            // (A component too large to enumerate has no side: a conflict left there is settled
+            // by the point's leaning, so the point satisfies every guard.)
+            point = try settleConflicts(point, &current, built, session, binaries, previous: nil, bySolving: false)
             guard point.status.isOptimal else { break }
             if !best.status.isOptimal || point.objectiveValue < best.objectiveValue - slack {
                 best = point
-                bestSides = sides
+                bestSides = current
             }
         }
         if current != bestSides {

@@ -193,7 +193,7 @@ extension Optimizer {
     /// conflict found in a round is settled in that round: on the side the earlier stage's plan
     /// or the binary takes, else the side the point leans to (buying at least what it sells),
     /// or, `bySolving`, on the side whose LP is lower (`sidesBySolving`).
-    private func settleConflicts(
+    func settleConflicts(
         _ relaxation: Solution, _ settled: inout [Int: Bool], _ built: RebalanceModel, _ session: Solver.Session,
         _ binaries: [Int: Variable], previous: [Double]?, bySolving: Bool
     ) throws(LinearProgrammingError) -> Solution {
