@@ -144,27 +144,10 @@ struct LagrangianBound {
         }
         freeColumns = free.sorted()
 
-        // Components: candidates joined by sharing a row.
-        var parent = Array(built.guardCandidates.indices)
-        func find(_ k: Int) -> Int {
-            var k = k
-            while parent[k] != k { parent[k] = parent[parent[k]]; k = parent[k] }
-            return k
-        }
-        var fixedParts: [Int] = []
-        for (i, part) in parts.enumerated() {
-            guard let first = part.candidates.first else { fixedParts.append(i); continue }
-            for k in part.candidates.dropFirst() { parent[find(k)] = find(first) }
-        }
-        var byRoot: [Int: (parts: [Int], candidates: Set<Int>)] = [:]
-        for (i, part) in parts.enumerated() {
-            guard let first = part.candidates.first else { continue }
-            let root = find(first)
-            byRoot[root, default: ([], [])].parts.append(i)
-            byRoot[root]!.candidates.formUnion(part.candidates)
-        }
-        components = byRoot.keys.sorted().map { (byRoot[$0]!.parts, byRoot[$0]!.candidates.sorted()) }
-        self.fixedParts = fixedParts
+        // Components: candidates joined by sharing a row (SeparableDriftBound.swift).
+        let linked = linkedComponents(parts.map(\.candidates), candidateCount: built.guardCandidates.count)
+        components = linked.components
+        fixedParts = linked.untouched
     }
 
     /// Multipliers from an LP's row duals (indexed by row, as ``Solution/duals``), made valid:

@@ -158,32 +158,13 @@ struct SeparableDriftBound {
         }
 
         // Components: candidates joined by sharing a class.
-        var parent = Array(built.guardCandidates.indices)
-        func find(_ k: Int) -> Int {
-            var k = k
-            while parent[k] != k { parent[k] = parent[parent[k]]; k = parent[k] }
-            return k
-        }
-        var fixedClasses: [Int] = []
-        for (i, part) in classes.enumerated() {
-            let touching = part.candidates
-            if touching.isEmpty { fixedClasses.append(i); continue }
-            for k in touching.dropFirst() { parent[find(k)] = find(touching[0]) }
-        }
-        var byRoot: [Int: (classes: [Int], candidates: Set<Int>)] = [:]
-        for (i, part) in classes.enumerated() {
-            let touching = part.candidates
-            guard let k = touching.first else { continue }
-            let root = find(k)
-            byRoot[root, default: ([], [])].classes.append(i)
-            byRoot[root]!.candidates.formUnion(touching)
-        }
+        let linked = linkedComponents(classes.map(\.candidates), candidateCount: built.guardCandidates.count)
         self.classes = classes
         self.half = half
         self.groupWide = groupWide
         self.investable = investable
-        self.components = byRoot.keys.sorted().map { (byRoot[$0]!.classes, byRoot[$0]!.candidates.sorted()) }
-        self.fixedClasses = fixedClasses
+        self.components = linked.components.map { ($0.parts, $0.candidates) }
+        self.fixedClasses = linked.untouched
     }
 
     /// min over the ways of settling `candidates` of Σ over `members` (class indices) of `term`;
@@ -288,4 +269,32 @@ struct SeparableDriftBound {
         }
         return forced
     }
+}
+
+/// Parts (a class, a deviation row) linked by sharing a guard candidate, by union-find:
+/// each component's parts in increasing order and its candidates sorted, components in the
+/// order of their root candidate, and apart the parts that touch no candidate.
+/// `partCandidates[i]`: the candidates (indices below `candidateCount`) part i touches.
+func linkedComponents(
+    _ partCandidates: [[Int]], candidateCount: Int
+) -> (components: [(parts: [Int], candidates: [Int])], untouched: [Int]) {
+    var parent = Array(0..<candidateCount)
+    func find(_ k: Int) -> Int {
+        var k = k
+        while parent[k] != k { parent[k] = parent[parent[k]]; k = parent[k] }
+        return k
+    }
+    var untouched: [Int] = []
+    for (i, touching) in partCandidates.enumerated() {
+        guard let first = touching.first else { untouched.append(i); continue }
+        for k in touching.dropFirst() { parent[find(k)] = find(first) }
+    }
+    var byRoot: [Int: (parts: [Int], candidates: Set<Int>)] = [:]
+    for (i, touching) in partCandidates.enumerated() {
+        guard let first = touching.first else { continue }
+        let root = find(first)
+        byRoot[root, default: ([], [])].parts.append(i)
+        byRoot[root]!.candidates.formUnion(touching)
+    }
+    return (byRoot.keys.sorted().map { (byRoot[$0]!.parts, byRoot[$0]!.candidates.sorted()) }, untouched)
 }

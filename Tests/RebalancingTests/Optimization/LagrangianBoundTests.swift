@@ -27,18 +27,11 @@ import Testing
     ///   0.1·1,000 − 700 = −600 (selling the gain lot too only adds tax).
     /// So the stage's optimum is −600. Without the guard the LP sells the loss lot and buys A in
     /// r: −700.
-    static let yaml = """
-        asOf: 2026-11-20
-        prices: {A: 100, C: 100}
-        pie: {slices: [{symbol: A, weight: 50}, {symbol: C, weight: 50}]}
-        accounts:
-          - id: t
-            type: taxable
-            lots:
+    static let yaml = roth(
+        """
               - {symbol: A, shares: 50, costBasis: 3000, acquired: 2020-01-02}
               - {symbol: A, shares: 50, costBasis: 7000, acquired: 2021-01-04}
-          - {id: r, type: taxExempt, cash: 1000, pie: {slices: [{symbol: A, weight: 100}]}}
-        """
+        """)
 
     /// Tax has two branches here (L may be either sign): F1 = max(0.15·L, −1,050) and
     /// F2 = max(0.35·L, 0.35·L, −1,050), T = min(F1, F2). In F2's branch the priced rows are the
@@ -197,18 +190,7 @@ import Testing
             (0..<500).map { _ in "      - {symbol: A, shares: \(shares / 500), costBasis: \(basis / 500), acquired: \(acquired)}" }
                 .joined(separator: "\n")
         }
-        let yaml = """
-            asOf: 2026-11-20
-            prices: {A: 100, C: 100}
-            pie: {slices: [{symbol: A, weight: 50}, {symbol: C, weight: 50}]}
-            accounts:
-              - id: t
-                type: taxable
-                lots:
-            \(split(shares: 50, basis: 3000, acquired: "2020-01-02"))
-            \(split(shares: 50, basis: 7000, acquired: "2021-01-04"))
-              - {id: r, type: taxExempt, cash: 1000, pie: {slices: [{symbol: A, weight: 100}]}}
-            """
+        let yaml = roth(split(shares: 50, basis: 3000, acquired: "2020-01-02") + "\n" + split(shares: 50, basis: 7000, acquired: "2021-01-04"))
         let h = try household(yaml)
         let built = RebalanceModel(h, strategy: .taxAware(kappa: 0.10))
         #expect(h.lots.count == 1000 && built.lagrangianApplies(built.stages[0]))

@@ -12,7 +12,9 @@ import Testing
 // candidate: buying A in the Roth forbids selling t's A lots at a loss. Default rates: short-term
 // 35%, long-term 15%, ordinary offset limit $3,000; nothing realized this year.
 
-private func roth(_ lots: String) -> String {
+/// The household above with `lots` (YAML list items indented six spaces) as t's lots; the
+/// Lagrangian bound's tests use it too.
+func roth(_ lots: String) -> String {
     """
     asOf: 2026-11-20
     prices: {A: 100, C: 100}
