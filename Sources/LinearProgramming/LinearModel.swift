@@ -116,7 +116,23 @@ extension LinearModel {
         if zip(terms, terms.dropFirst()).allSatisfy({ $0.variable.index < $1.variable.index }) {
             return terms.allSatisfy { $0.coefficient != 0 } ? terms : terms.filter { $0.coefficient != 0 }
         }
-        var sorted = terms.sorted { $0.variable.index < $1.variable.index }
+        // Rows as built are short and nearly sorted (a cash row's excess-cash column comes first):
+        // an insertion sort, stable like `sorted` (repeated variables are added in the same
+        // order), costs a fraction of it there.
+        var sorted = terms
+        if sorted.count <= 64 {
+            for i in 1..<sorted.count {
+                let term = sorted[i]
+                var j = i
+                while j > 0 && sorted[j - 1].variable.index > term.variable.index {
+                    sorted[j] = sorted[j - 1]
+                    j -= 1
+                }
+                sorted[j] = term
+            }
+        } else {
+            sorted.sort { $0.variable.index < $1.variable.index }
+        }
         var out: [Term] = []
         out.reserveCapacity(sorted.count)
         for term in sorted {

@@ -215,7 +215,9 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             let optimum = best.value
             // Where branch and bound stopped within `gap`, a lower bound on the optimum over every
             // branch: later stages hold the stage at it plus MODEL's margin, not at `optimum`.
-            let lowest = optimal.map(\.bound).min() ?? optimum
+            // (A closure, not `\.bound`: a key path into this generic type is built at run time
+            // on every call, about 1% of a batch's instructions.)
+            let lowest = optimal.map { $0.bound }.min() ?? optimum
             let hold = lowest < optimum - tight ? lowest + Self.stageTolerance(household) : nil
             Trace.log { "stage \(k) \(stage): optimum \(optimum)\(hold.map { ", held at the bound \(lowest) + margin: \($0)" } ?? "") (branches solved: \(outcomes.map { $0.branch.map(String.init) ?? "-" }.joined(separator: ",")))" }
             // Branches within the margin of the optimum stay: a later stage may prefer either.

@@ -96,6 +96,13 @@ struct SeparableDriftBound {
     /// The largest component enumerated; larger ones are bounded class by class.
     static let enumerationLimit = 10
 
+    /// Whether a candidate buys in the settlement `mask` of `candidates` (bit i: candidates[i]
+    /// buys): a scan of at most ``enumerationLimit`` candidates, where a set built per mask cost
+    /// most of the bound's instructions on typical households.
+    private static func buying(_ candidates: [Int], _ mask: Int) -> (Int) -> Bool {
+        { k in candidates.firstIndex(of: k).map { mask & (1 << $0) != 0 } ?? false }
+    }
+
     init(_ built: RebalanceModel) {
         let household = built.household
         let accounts = household.scenario.accounts
@@ -175,8 +182,8 @@ struct SeparableDriftBound {
         func least(_ members: [Int], _ candidates: [Int]) -> Double {
             var best = Double.infinity
             for mask in 0..<(1 << candidates.count) {
-                let buying = Set(candidates.indices.filter { mask & (1 << $0) != 0 }.map { candidates[$0] })
-                let total = members.reduce(0.0) { $0 + term(classes[$1], classes[$1].parts { buying.contains($0) }) }
+                let buys = Self.buying(candidates, mask)
+                let total = members.reduce(0.0) { $0 + term(classes[$1], classes[$1].parts(buys)) }
                 best = min(best, total)
             }
             return best
@@ -259,8 +266,8 @@ struct SeparableDriftBound {
             let candidates = component.candidates
             var values: [(mask: Int, value: Double)] = []
             for mask in 0..<(1 << candidates.count) {
-                let buying = Set(candidates.indices.filter { mask & (1 << $0) != 0 }.map { candidates[$0] })
-                values.append((mask, component.classes.reduce(0.0) { $0 + term(classes[$1], classes[$1].parts { buying.contains($0) }) }))
+                let buys = Self.buying(candidates, mask)
+                values.append((mask, component.classes.reduce(0.0) { $0 + term(classes[$1], classes[$1].parts(buys)) }))
             }
             let least = values.map(\.value).min()!
             let within = values.filter { $0.value <= least + allowance }
