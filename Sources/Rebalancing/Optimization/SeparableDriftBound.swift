@@ -92,6 +92,17 @@ struct SeparableDriftBound {
     let components: [(classes: [Int], candidates: [Int])]
     /// Classes no candidate touches.
     let fixedClasses: [Int]
+    /// (O_c, U_c) of each member of each component (`components[i].classes` order) under each
+    /// settlement of its candidates (bit j of the mask: `candidates[j]` buys), for components of
+    /// at most ``enumerationLimit`` candidates; and of each fixed class. They do not depend on λ,
+    /// and the coordinate ascent evaluates the bound for about a hundred λ: worked out once, they
+    /// leave each evaluation a sum (the same products and sums as before, in the same order).
+    /// (Flat: settlement `mask`'s member j at `mask · members + j`.)
+    private let settledOver: [[Double]]
+    private let settledUnder: [[Double]]
+    private let fixedParts: [(over: Double, under: Double)]
+    /// Each class's group.
+    private let groupOf: [Int]
 
     /// The largest component enumerated; larger ones are bounded class by class.
     static let enumerationLimit = 10
@@ -172,23 +183,57 @@ struct SeparableDriftBound {
         self.investable = investable
         self.components = linked.components.map { ($0.parts, $0.candidates) }
         self.fixedClasses = linked.untouched
+        var over: [[Double]] = [], under: [[Double]] = []
+        for component in linked.components {
+            var o: [Double] = [], u: [Double] = []
+            if component.candidates.count <= Self.enumerationLimit {
+                for mask in 0..<(1 << component.candidates.count) {
+                    let buys = Self.buying(component.candidates, mask)
+                    for c in component.parts {
+                        let p = classes[c].parts(buys)
+                        o.append(p.over)
+                        u.append(p.under)
+                    }
+                }
+            }
+            over.append(o)
+            under.append(u)
+        }
+        (settledOver, settledUnder) = (over, under)
+        fixedParts = linked.untouched.map { classes[$0].parts { _ in false } }
+        groupOf = classes.map(\.group)
     }
 
-    /// min over the ways of settling `candidates` of Σ over `members` (class indices) of `term`;
+    /// A class's term, by its group and its (O_c, U_c).
+    typealias Term = (Int, (over: Double, under: Double)) -> Double
+
+    /// Σ over the members of component `i` of `term` under its settlement `mask`.
+    private func settlementTerm(_ i: Int, _ mask: Int, _ term: Term) -> Double {
+        let members = components[i].classes
+        let first = mask * members.count
+        var total = 0.0
+        for (j, c) in members.enumerated() { total += term(groupOf[c], (settledOver[i][first + j], settledUnder[i][first + j])) }
+        return total
+    }
+
+    /// min over the ways of settling component `i`'s candidates of Σ over its members of `term`;
     /// class by class when there are too many ways.
-    private func leastTerm(
-        _ members: [Int], _ candidates: [Int], _ term: (ClassPart, (over: Double, under: Double)) -> Double
-    ) -> Double {
+    private func leastTerm(_ i: Int, _ term: Term) -> Double {
+        let (members, candidates) = components[i]
         func least(_ members: [Int], _ candidates: [Int]) -> Double {
             var best = Double.infinity
             for mask in 0..<(1 << candidates.count) {
                 let buys = Self.buying(candidates, mask)
-                let total = members.reduce(0.0) { $0 + term(classes[$1], classes[$1].parts(buys)) }
+                let total = members.reduce(0.0) { $0 + term(classes[$1].group, classes[$1].parts(buys)) }
                 best = min(best, total)
             }
             return best
         }
-        if candidates.count <= Self.enumerationLimit { return least(members, candidates) }
+        if candidates.count <= Self.enumerationLimit {
+            var best = Double.infinity
+            for mask in 0..<(1 << candidates.count) { best = min(best, settlementTerm(i, mask, term)) }
+            return best
+        }
         return members.reduce(0.0) { total, i in
             let own = classes[i].candidates
             if own.count <= Self.enumerationLimit { return total + least([i], own) }
@@ -196,27 +241,27 @@ struct SeparableDriftBound {
             let part = classes[i]
             let unguarded = (max(0, part.dev0 - min(part.freeSellable + part.lossSellable.values.reduce(0, +), part.sellCap)),
                 part.freelyBuyable || !part.buyableBy.isEmpty ? 0 : max(0, -part.dev0))
-            return total + term(part, unguarded)
+            return total + term(part.group, unguarded)
         }
     }
 
     /// Each class's term for one choice of λ per group (D) or of the band (D_β), and the
     /// constant part of the bound.
-    private func terms(_ stage: Stage, _ lambda: [Double]) -> (term: (ClassPart, (over: Double, under: Double)) -> Double, constant: Double) {
+    private func terms(_ stage: Stage, _ lambda: [Double]) -> (term: Term, constant: Double) {
         if case .bandMisallocation(let points) = stage {
             let investable = self.investable
-            return ({ part, p in 0.5 * max(0, max(p.over, p.under) - points / 100 * investable[part.group]) }, 0)
+            return ({ g, p in 0.5 * max(0, max(p.over, p.under) - points / 100 * investable[g]) }, 0)
         }
         let constant = half.indices.reduce(0.0) { $0 + (1 - 2 * lambda[$1]) * half[$1] }
-        return ({ part, p in lambda[part.group] * p.over + (1 - lambda[part.group]) * p.under }, constant)
+        return ({ g, p in lambda[g] * p.over + (1 - lambda[g]) * p.under }, constant)
     }
 
     /// The bound for one choice of λ.
     private func bound(_ stage: Stage, _ lambda: [Double]) -> Double {
         let (term, constant) = terms(stage, lambda)
         var total = constant
-        for i in fixedClasses { total += term(classes[i], classes[i].parts { _ in false }) }
-        for component in components { total += leastTerm(component.classes, component.candidates, term) }
+        for (k, i) in fixedClasses.enumerated() { total += term(groupOf[i], fixedParts[k]) }
+        for i in components.indices { total += leastTerm(i, term) }
         return total
     }
 
@@ -262,17 +307,12 @@ struct SeparableDriftBound {
         let (term, _) = terms(stage, lambda)
         let allowance = value - bound + 1e-9 * max(1, abs(value))
         var forced: [Int: Bool] = [:]
-        for component in components where component.candidates.count <= Self.enumerationLimit {
-            let candidates = component.candidates
-            var values: [(mask: Int, value: Double)] = []
-            for mask in 0..<(1 << candidates.count) {
-                let buys = Self.buying(candidates, mask)
-                values.append((mask, component.classes.reduce(0.0) { $0 + term(classes[$1], classes[$1].parts(buys)) }))
-            }
-            let least = values.map(\.value).min()!
-            let within = values.filter { $0.value <= least + allowance }
+        for (c, component) in components.enumerated() where component.candidates.count <= Self.enumerationLimit {
+            let values = (0..<(1 << component.candidates.count)).map { settlementTerm(c, $0, term) }
+            let least = values.min()!
+            let within = values.indices.filter { values[$0] <= least + allowance }
             guard within.count == 1 else { continue }
-            for (i, k) in candidates.enumerated() { forced[k] = within[0].mask & (1 << i) != 0 }
+            for (i, k) in component.candidates.enumerated() { forced[k] = within[0] & (1 << i) != 0 }
         }
         return forced
     }
