@@ -133,16 +133,17 @@ extension LinearModel {
         } else {
             sorted.sort { $0.variable.index < $1.variable.index }
         }
-        var out: [Term] = []
-        out.reserveCapacity(sorted.count)
-        for term in sorted {
-            if let last = out.last, last.variable == term.variable {
-                out[out.count - 1].coefficient += term.coefficient
+        // Repeated variables summed in place, in the sorted order.
+        var kept = 0
+        for i in sorted.indices {
+            if kept > 0 && sorted[kept - 1].variable == sorted[i].variable {
+                sorted[kept - 1].coefficient += sorted[i].coefficient
             } else {
-                out.append(term)
+                sorted[kept] = sorted[i]
+                kept += 1
             }
         }
-        sorted.removeAll()
-        return out.filter { $0.coefficient != 0 }
+        sorted.removeLast(sorted.count - kept)
+        return sorted.contains { $0.coefficient == 0 } ? sorted.filter { $0.coefficient != 0 } : sorted
     }
 }

@@ -117,16 +117,17 @@ struct SeparableDriftBound {
     init(_ built: RebalanceModel) {
         let household = built.household
         let accounts = household.scenario.accounts
-        var candidateOfLossLot: [Int: Int] = [:]
-        var candidateOfPurchase: [Int: Int] = [:]
+        // (Arrays, not dictionaries: every lot and purchase is looked up.)
+        var candidateOfLossLot = [Int?](repeating: nil, count: household.lots.count)
+        var candidateOfPurchase = [Int?](repeating: nil, count: built.purchases.count)
         for (k, candidate) in built.guardCandidates.enumerated() {
             for l in candidate.lossLots { candidateOfLossLot[l] = k }
             for p in candidate.purchases { candidateOfPurchase[p] = k }
         }
         var classes: [ClassPart] = []
         var half: [Double] = [], groupWide: [Double] = [], investable: [Double] = []
-        var purchasesOf: [Int: [Int]] = [:]  // account → purchase indices
-        for (p, purchase) in built.purchases.enumerated() { purchasesOf[purchase.account, default: []].append(p) }
+        var purchasesOf = [[Int]](repeating: [], count: accounts.count)  // account → purchase indices
+        for (p, purchase) in built.purchases.enumerated() { purchasesOf[purchase.account].append(p) }
         for (g, group) in household.groups.enumerated() {
             // What each account may sell (bounds, and cash-only's cap) and spend at most.
             var xMax = 0.0, yMax = 0.0
@@ -152,7 +153,7 @@ struct SeparableDriftBound {
                         sellable[c].free += upper
                     }
                 }
-                for p in purchasesOf[a] ?? [] {
+                for p in purchasesOf[a] {
                     let purchase = built.purchases[p]
                     guard built.model.columns[purchase.variable.index].upper > 0, let c = group.classIndex[purchase.symbol] else { continue }
                     if let k = candidateOfPurchase[p] { buyable[c].by.insert(k) } else { buyable[c].free = true }
