@@ -92,7 +92,14 @@ public struct Household: Sendable {
         self.scenario = scenario
         let accounts = scenario.accounts
         var symbolSet = Set<String>()
-        for account in accounts { for lot in account.lots { symbolSet.insert(lot.symbol) } }
+        // (Lots of one symbol usually come together: each run's symbol is inserted once.)
+        var previous: String?
+        for account in accounts {
+            for lot in account.lots where lot.symbol != previous {
+                symbolSet.insert(lot.symbol)
+                previous = lot.symbol
+            }
+        }
         let householdClasses = scenario.pie?.classes ?? []
         let ownClasses = accounts.map { $0.pie?.classes }
         for c in householdClasses + ownClasses.flatMap({ $0 ?? [] }) { symbolSet.formUnion(c.members) }
@@ -114,6 +121,15 @@ public struct Household: Sendable {
         for account in accounts {
             for lot in account.lots where isRecent(lot) { recentLots[identicalKey[symbolIndex[lot.symbol]!], default: 0] += 1 }
         }
+        // The symbol's index, looked up once per run of lots of one symbol (hashing its name was
+        // most of the loop below).
+        var last: (name: String, index: Int)?
+        func index(_ symbol: String) -> Int {
+            if let last, last.name == symbol { return last.index }
+            let found = symbolIndex[symbol]!
+            last = (symbol, found)
+            return found
+        }
 
         var lots: [LotInfo] = []
         lots.reserveCapacity(accounts.reduce(0) { $0 + $1.lots.count })
@@ -122,8 +138,7 @@ public struct Household: Sendable {
             var indices: [Int] = []
             indices.reserveCapacity(account.lots.count)
             for (l, lot) in account.lots.enumerated() {
-                // The symbol looked up once (hashing its name was most of this loop).
-                let symbol = symbolIndex[lot.symbol]!
+                let symbol = index(lot.symbol)
                 let price = prices[symbol]
                 let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
                 let isTaxable = account.type == .taxable

@@ -120,11 +120,11 @@ extension Optimizer {
         // guard: the merged solution keeps every guard, and nothing it leaves at zero moves).
         // The later stages then start from a basis whose lots sit at their bounds.
         var fixed: [(Variable, Double)] = []
+        let taxPerDollar = built.household.lots.map { $0.rate * $0.gainPerShare / $0.price }
         for (i, lots) in merged.members.enumerated() {
             var left = max(0, solution[small.sells[i]])
             let ordered = lots.sorted {
-                let a = built.household.lots[$0], b = built.household.lots[$1]
-                let (ta, tb) = (a.rate * a.gainPerShare / a.price, b.rate * b.gainPerShare / b.price)
+                let (ta, tb) = (taxPerDollar[$0], taxPerDollar[$1])
                 return ta < tb || (ta == tb && $0 < $1)
             }
             for l in ordered {

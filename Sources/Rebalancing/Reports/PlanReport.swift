@@ -172,16 +172,33 @@ public struct PlanMeasures: Sendable {
     private func holdings(
         sharesSold: [Double]?, purchases: [Plan.Purchase], key: (Household.Group, Int) -> Int
     ) -> [[Int: Double]] {
-        var holdings = [[Int: Double]](repeating: [:], count: household.groups.count)
+        // Summed in flat arrays by (group, key), in the order of the lots and purchases (the same
+        // sums as a dictionary's), each (group, symbol)'s key looked up once: a dictionary
+        // update per lot was most of a 100,000-lot report.
+        let groups = household.groups
+        let width = household.symbols.count
+        var sums = [Double](repeating: 0, count: groups.count * width)
+        var present = [Bool](repeating: false, count: groups.count * width)
+        var keys = [Int](repeating: -1, count: groups.count * width)
         func add(_ g: Int, _ symbol: Int, _ dollars: Double) {
-            holdings[g][key(household.groups[g], symbol), default: 0] += dollars
+            var k = keys[g * width + symbol]
+            if k < 0 {
+                k = key(groups[g], symbol)
+                keys[g * width + symbol] = k
+            }
+            sums[g * width + k] += dollars
+            present[g * width + k] = true
         }
         for (l, lot) in household.lots.enumerated() {
             let remaining = lot.shares - (sharesSold?[l] ?? 0)
             add(household.groupOfAccount[lot.account], lot.symbol, lot.price * remaining)
         }
         for p in purchases { add(household.groupOfAccount[p.account], p.symbol, p.amount) }
-        return holdings
+        return groups.indices.map { g in
+            var held: [Int: Double] = [:]
+            for k in 0..<width where present[g * width + k] { held[k] = sums[g * width + k] }
+            return held
+        }
     }
 
     /// D = Σ_G D_G (see ``misallocationByGroup(sharesSold:purchases:)``).

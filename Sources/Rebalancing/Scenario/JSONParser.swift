@@ -112,25 +112,46 @@ struct JSONParser {
     /// made and checked per lot for each of them), else as ``string()`` reads it.
     private mutating func key() throws(DocumentError) -> String {
         let start = i + 1
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
-            end += 1
-        }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > start {
-            for (spelling, key) in Self.repeatedKeys where spelling.count == end - start && spelling[0] == bytes[start] {
-                if bytes[start..<end].elementsEqual(spelling) {
-                    i = end + 1
-                    return key
+        // The key's end, and its first 16 bytes packed into two words on the way (none of them is
+        // 0, as a key's bytes are at least 0x20: equal words, equal bytes).
+        let (end, packed): (Int, Packed) = bytes.withUnsafeBufferPointer { b in
+            var end = start
+            var words: Packed = (0, 0)
+            while end < b.count {
+                let c = b[end]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                let k = end - start
+                if k < 8 {
+                    words.0 |= UInt64(c) << (8 * k)
+                } else if k < 16 {
+                    words.1 |= UInt64(c) << (8 * (k - 8))
                 }
+                end += 1
+            }
+            return (end, words)
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > start, end - start <= 16 {
+            let keys = Self.repeatedKeys
+            for k in keys.indices where keys[k].spelling == packed {
+                i = end + 1
+                return keys[k].key
             }
         }
         return try string()
     }
 
-    /// The keys of a lot and of a pie slice, as bytes and as the key.
-    private static let repeatedKeys: [(spelling: [UInt8], key: String)] =
-        ["id", "symbol", "shares", "costBasis", "acquired", "doNotSell", "weight", "slices", "alternates", "name"].map {
-            (Array($0.utf8), $0)
+    private typealias Packed = (UInt64, UInt64)
+
+    /// The keys of a lot and of a pie slice (a lot's first), packed as ``key()`` packs them, and
+    /// as the key.
+    private static let repeatedKeys: [(spelling: Packed, key: String)] =
+        ["symbol", "shares", "costBasis", "acquired", "id", "doNotSell", "weight", "slices", "alternates", "name"].map {
+            key in
+            var words: Packed = (0, 0)
+            for (k, c) in key.utf8.enumerated() {
+                if k < 8 { words.0 |= UInt64(c) << (8 * k) } else { words.1 |= UInt64(c) << (8 * (k - 8)) }
+            }
+            return (words, key)
         }
 
     private mutating func string() throws(DocumentError) -> String {
