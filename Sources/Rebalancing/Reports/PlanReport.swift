@@ -201,6 +201,24 @@ public struct PlanMeasures: Sendable {
         }
     }
 
+    /// ``classHoldings(sharesSold:purchases:)`` by group and class index, summed in the same order;
+    /// nil when something is held or bought in a group with no class for it (no valid plan does
+    /// that). Arrays, not dictionaries: a batch measures every plan twice.
+    private func classDollars(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> [[Double]]? {
+        var held = household.groups.map { [Double](repeating: 0, count: $0.classes.count) }
+        for (l, lot) in household.lots.enumerated() {
+            let g = household.groupOfAccount[lot.account]
+            guard let c = household.groups[g].classIndex[lot.symbol] else { return nil }
+            held[g][c] += lot.price * (lot.shares - (sharesSold?[l] ?? 0))
+        }
+        for p in purchases {
+            let g = household.groupOfAccount[p.account]
+            guard let c = household.groups[g].classIndex[p.symbol] else { return nil }
+            held[g][c] += p.amount
+        }
+        return held
+    }
+
     /// D = Σ_G D_G (see ``misallocationByGroup(sharesSold:purchases:)``).
     public func misallocation(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> Double {
         misallocationByGroup(sharesSold: sharesSold, purchases: purchases).reduce(0, +)
@@ -212,8 +230,17 @@ public struct PlanMeasures: Sendable {
     /// misallocated too).
     public func misallocationByGroup(sharesSold: [Double]?, purchases: [Plan.Purchase]) -> [Double] {
         let accounts = household.scenario.accounts
-        let holdings = classHoldings(sharesSold: sharesSold, purchases: purchases)
         let cash = cashAfter(sharesSold: sharesSold, purchases: purchases)
+        if let held = classDollars(sharesSold: sharesSold, purchases: purchases) {
+            // The same sums as below, in the same order (the classes are in ascending symbol order).
+            return household.groups.enumerated().map { g, group in
+                var sum = 0.0
+                for (c, class_) in group.classes.enumerated() { sum += abs(held[g][c] - class_.target * group.investable) }
+                for a in group.accounts { sum += abs(cash[a] - accounts[a].minCash) }
+                return sum / 2
+            }
+        }
+        let holdings = classHoldings(sharesSold: sharesSold, purchases: purchases)
         return household.groups.enumerated().map { g, group in
             var sum = 0.0
             // Sorted: a sum over a Set would change in the last bit from run to run.
