@@ -39,9 +39,12 @@ enum ScenarioValidator {
             /// What the lots the account may sell are worth (every lot but the doNotSell ones).
             var sellable = 0.0
             var priced = true
+            // The price looked up once per run of lots of one symbol.
+            var last: (symbol: String, price: Double?)?
             for (l, lot) in account.lots.enumerated() {
                 func lotPath() -> String { paths.lot(a, l) }
-                if let price = scenario.prices[lot.symbol] {
+                if last?.symbol != lot.symbol { last = (lot.symbol, scenario.prices[lot.symbol]) }
+                if let price = last?.price {
                     holdings += price * lot.shares
                     if !lot.doNotSell { sellable += price * lot.shares }
                 } else {
