@@ -110,13 +110,17 @@ public struct BranchAndBoundRun: Sendable, Equatable {
     /// An absolute gap: the run may stop (with `.withinGap`) as soon as its best point's objective
     /// is at most this much above the least bound of the nodes left. 0: only a proven optimum.
     public var gap = 0.0
+    /// Integer variables this run treats as continuous (their values in its choice are then
+    /// rounded fractions and mean nothing): a search over the others alone, whose answer is a
+    /// heuristic's to be completed and verified by the caller, never a MIP answer as it stands.
+    public var continuous: [Variable] = []
 
     public init(
         incumbent: [Double]? = nil, presolve: Bool = false, search: Int = 0, nodeLimit: Int? = nil, timeLimit: Double? = nil,
-        gap: Double = 0
+        gap: Double = 0, continuous: [Variable] = []
     ) {
         (self.incumbent, self.presolve, self.search, self.nodeLimit, self.timeLimit) = (incumbent, presolve, search, nodeLimit, timeLimit)
-        self.gap = gap
+        (self.gap, self.continuous) = (gap, continuous)
     }
 }
 

@@ -338,7 +338,12 @@ public final class GLPKProblem: MIPSession, DualSession {
     public func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
         checkThread()
         precondition(run.search >= 0 && run.search < branchAndBoundSearches, "no search \(run.search)")
-        let search = SearchControl(run, variableCount: variableCount, integerColumns: integerColumns.map(\.j))
+        // Columns the run treats as continuous are so only while it lasts.
+        let relaxed = Set(run.continuous.map { Int32($0.index + 1) })
+        let integral = integerColumns.filter { !relaxed.contains($0.j) }
+        for (j, _) in integerColumns where relaxed.contains(j) { glp_set_col_kind(problem, j, GLP_CV) }
+        defer { for (j, column) in integerColumns where relaxed.contains(j) { applyKindAndBounds(column, to: j, record: false) } }
+        let search = SearchControl(run, variableCount: variableCount, integerColumns: integral.map(\.j))
         let code = intopt(run, search)
         nodeLimitBound = search.nodeLimitBound
         // Branch and bound works on the problem itself: take its scale factors as it leaves them.

@@ -27,7 +27,9 @@ extension Optimizer {
     ///    side's LP is no lower; else the settled symbols get binaries and guard rows
     ///    (`addGuards`, with cuts that charge drift for a conflict), which raises the relaxation,
     ///    and the steps run again.
-    /// 6. `branchAndBound` decides what the bounds could not.
+    /// 6. `guardsBeforeOrders` (minimum trades, OrderRulesSearch.swift): the guards' binaries
+    ///    decided by branch and bound with the order rules' columns relaxed, the orders rounded.
+    /// 7. `branchAndBound` decides what the bounds could not.
     ///
     /// `gap`: a point satisfying every guard may be returned once it is at most this far above a
     /// proven lower bound on the stage's optimum, which it then carries (``Solution/bound``; see
@@ -135,7 +137,10 @@ extension Optimizer {
                     relaxation, trial, &settled, built, session, binaries, slack: slack, bySolving: previous == nil,
                     previous: leansFirst ? previous : nil, held: held)
             }
-            trial = try roundedOrders(trial, bound: bound, slack: slack, &best, built, session, binaries)
+            // (Taken when it reaches any proven bound, the Lagrangian one included, or is within `gap` of one.)
+            let proven = max(bound, lagrangian?.lower ?? -.infinity)
+            trial = try roundedOrders(
+                trial, accepts: { reaches($0, bound) || $0 <= proven + gap }, &best, built, session, binaries)
             // (A symbol settled on its forced side stays held.)
             try release(settled.keys.filter { held[$0] == nil }, built, session)
             // Whole shares and minimum trades (ExecutableOrders) have integer columns: a relaxed
@@ -148,7 +153,6 @@ extension Optimizer {
                 Trace.log { "guards: settled \(settled.count) symbols by bounds, \(binaries.count) binaries" }
                 return trial
             }
-            let proven = max(bound, lagrangian?.lower ?? -.infinity)
             if integral && trial.objectiveValue <= proven + gap {
                 var withinGap = trial
                 withinGap.bound = proven
@@ -177,6 +181,11 @@ extension Optimizer {
             }
             // The settlement costs more than the bound: the binaries raise the bound.
             try addGuards(unguarded, built, session, &binaries)
+        }
+        if let found = try guardsBeforeOrders(
+            built, session, &binaries, held: held, proven: lagrangian?.lower ?? -.infinity, slack: slack, gap: gap, best: &best)
+        {
+            return found
         }
         return try branchAndBound(built, session, &binaries, best: best, previous: previous, gap: gap)
     }
@@ -314,24 +323,25 @@ extension Optimizer {
     }
 
     /// Step 3, order rules: the point's trades rounded to executable orders and the LP solved
-    /// with them. Optimal when that reaches the bound (with a minimum trade of $1 it usually
-    /// does), else branch and bound's first incumbent. Only with minimum trades alone (0/1
+    /// with them. Taken when `accepts` its value (it reaches a proven bound: the relaxation's,
+    /// the separable or the Lagrangian one; or it is within the stage's gap of one; with a
+    /// minimum trade of $1 it usually is), else branch and bound's first incumbent. Only with minimum trades alone (0/1
     /// columns): in whole shares the rounded point rarely reaches the bound, and solving it moved
     /// the relaxation's vertex from which branch and bound starts, which took one household from
     /// 0.3 s to 45 s (401k-menu.yaml in whole shares, full).
     private func roundedOrders(
-        _ trial: Solution, bound: Double, slack: Double, _ best: inout Solution?, _ built: RebalanceModel,
+        _ trial: Solution, accepts: (Double) -> Bool, _ best: inout Solution?, _ built: RebalanceModel,
         _ session: Solver.Session, _ binaries: [Int: Variable]
     ) throws(LinearProgrammingError) -> Solution {
         guard trial.status.isOptimal, session.integerVariablesAreBinary, !built.model.isIntegral(trial.values),
             let rounded = try solveRounded(built, session, binaries, trial.values)
         else { return trial }
-        if rounded.objectiveValue <= bound + slack { return rounded }
+        if accepts(rounded.objectiveValue) { return rounded }
         if best.map({ rounded.objectiveValue < $0.objectiveValue }) ?? true { best = rounded }
         return trial
     }
 
-    /// Step 6: branch and bound, adding the binary of each new conflict, until no guard is
+    /// Step 7: branch and bound, adding the binary of each new conflict, until no guard is
     /// broken. It starts from the best point satisfying every guard.
     private func branchAndBound(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], best: Solution?,
@@ -399,7 +409,7 @@ extension Optimizer {
         return built.purchased(candidate, in: solution.values) >= built.sold(candidate, in: solution.values)
     }
 
-    private func addGuards(
+    func addGuards(
         _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable]
     ) throws(LinearProgrammingError) {
         let classLots = built.lotsByClass()
@@ -439,7 +449,7 @@ extension Optimizer {
     /// The LP with the order rules' integer columns fixed as ``ExecutableOrders/choice(from:)``
     /// reads them off `values` (and the guards' binaries as those trades set them); nil unless
     /// it is optimal and breaks no wash-sale guard.
-    private func solveRounded(
+    func solveRounded(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: [Int: Variable], _ values: [Double]
     ) throws(LinearProgrammingError) -> Solution? {
         guard let choice = built.orders.choice(from: values) else { return nil }
