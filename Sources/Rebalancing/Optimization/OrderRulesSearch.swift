@@ -12,13 +12,14 @@ extension Optimizer {
     /// the search's point left on a symbol without a binary, by the point's leaning), and the
     /// settled point's trades rounded to executable orders and the LP solved with every integer
     /// column fixed (`solveRounded`, which also checks every guard). That plan is feasible; it is
-    /// returned when it reaches a proven lower bound on the stage (the relaxation with every
-    /// binary relaxed, or `proven`: the Lagrangian bound) within `slack`, or within `gap` (then
-    /// carrying that bound). Else the symbols settled by leaning get binaries and the search runs
+    /// returned when it reaches a proven lower bound on the stage within `slack`, or within `gap`
+    /// (then carrying that bound): the relaxation with every binary relaxed, `proven` (the
+    /// Lagrangian bound), or the search's own (a branch and bound on a relaxation of the stage's
+    /// model: the order rules relaxed). Else the symbols settled by leaning get binaries and the search runs
     /// again, up to ``guardsFirstRounds`` times; the best plan found stays in `best`, branch and
     /// bound's first incumbent. Nothing here is an unverified MIP answer: the search only
-    /// proposes sides, the plan is an LP's with every integer column fixed, and the bound it is
-    /// held to is an LP relaxation's.
+    /// proposes sides and a bound (as trustworthy as any branch and bound's proof of optimality),
+    /// and the plan is an LP's with every integer column fixed.
     func guardsBeforeOrders(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], held: [Int: Bool],
         proven: Double, slack: Double, gap: Double, best: inout Solution?
@@ -29,18 +30,36 @@ extension Optimizer {
             let integers = session.integerVariables
             let relaxation = tracedSolve(session, binaries, relaxed: true)
             guard relaxation.status.isOptimal else { return nil }
-            let bound = max(relaxation.objectiveValue, proven)
+            var bound = max(relaxation.objectiveValue, proven)
             let run = BranchAndBoundRun(
                 nodeLimit: Self.guardsFirstNodes, gap: gap, continuous: integers.filter { !guardColumns.contains($0) })
             let choice: [Double]
+            /// Whether the search proved its choice optimal over the guards' binaries.
+            var provenOptimal = false
             switch session.branchAndBound(run) {
-            case .optimal(let found), .withinGap(let found, _), .nodeLimit(let found?), .timeLimit(let found?): choice = found
-            default: return nil
+            case .optimal(let found):
+                (choice, provenOptimal) = (found, true)
+            case .withinGap(let found, let searchBound):
+                choice = found
+                bound = max(bound, searchBound)
+            case .nodeLimit(let found?), .timeLimit(let found?):
+                choice = found
+            default:
+                return nil
             }
             let position = Dictionary(uniqueKeysWithValues: integers.enumerated().map { ($1, $0) })
             var sides = binaries.filter { held[$0.key] == nil }.mapValues { choice[position[$0]!] >= 0.5 }
             let searched = Set(sides.keys)
             let point = try settleConflicts(relaxation, &sides, built, session, binaries, previous: nil, bySolving: false)
+            // The search's model is a relaxation of the stage's (order columns relaxed, guards only
+            // where they have binaries). Proven optimal, its optimum bounds the stage's from below,
+            // and so does the LP of its sides with the binaries free (each side holds at zero what
+            // the guard rows hold at zero for that value of the binary: it only relaxes the LP with
+            // the binaries fixed, whose optimum the search's is). That LP is `point` when no
+            // conflict was left to settle by leaning.
+            if provenOptimal && sides.count == searched.count && point.status.isOptimal {
+                bound = max(bound, point.objectiveValue)
+            }
             var plan: Solution?
             if point.status.isOptimal {
                 plan =
