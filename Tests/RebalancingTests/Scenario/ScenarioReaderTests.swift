@@ -525,6 +525,22 @@ struct ScenarioReaderTests {
         #expect(scenario.accounts[0].flow == -3100)
     }
 
+    @Test func withdrawingEverythingGivenInCentsIsFineAndPlans() throws {
+        // Cash $0.10 + 1 VTI at $100.13 = $100.23 in cents, but 0.10 − 100.23 + 100.13 is −1.4e-14
+        // in binary: the withdrawal of exactly everything was refused as "$100.23 is more than
+        // ... = $100.23". Read, it plans: the brokerage sells its one share and ends with no cash.
+        let scenario = try readerParse(
+            readerYAML(
+                prices: "{VTI: 100.13, BND: 70}",
+                accounts:
+                    "[{id: a, type: taxable, cash: 0.10, flow: -100.23, lots: [{symbol: VTI, shares: 1, costBasis: 90, acquired: 2021-03-04}]}, {id: b, type: taxable, cash: 500}]"
+            ))
+        let household = Household(scenario)
+        let plan = Planner().plan(household, strategy: try Strategy(parsing: "full"))
+        #expect(plan.status == .optimal)
+        #expect(PlanVerifier(household).violations(of: plan) == [])
+    }
+
     @Test func minCashLargerThanEverything() {
         // cash 100 + holdings 3,000 = 3,100 < minCash 5,000.
         let found = readerIssues(
