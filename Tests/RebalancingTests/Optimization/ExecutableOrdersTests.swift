@@ -233,29 +233,6 @@ import Testing
 /// margin of a proven lower bound (`Optimizer.stageGap`), and is then held at that bound plus
 /// the margin; the last stage is solved to its optimum.
 @Suite struct StageGapTests {
-    /// GLPK, recording each branch-and-bound run's gap and outcome.
-    final class Recorder: @unchecked Sendable {
-        var runs: [(gap: Double, outcome: BranchAndBoundOutcome)] = []
-    }
-    final class RecordingSession: ForwardingSession {
-        let recorder: Recorder
-        init(_ inner: GLPKProblem, _ recorder: Recorder) {
-            self.recorder = recorder
-            super.init(inner)
-        }
-        override func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
-            let outcome = inner.branchAndBound(run)
-            recorder.runs.append((run.gap, outcome))
-            return outcome
-        }
-    }
-    struct RecordingSolver: MIPDualSolver {
-        let recorder: Recorder
-        func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> RecordingSession {
-            RecordingSession(try GLPKProblem(model), recorder)
-        }
-    }
-
     /// A $1,000.01 deposit in whole shares into A 60% ($100 a share) and B 40% ($50), band 5
     /// points. I = 1,000.01: targets 600.006 and 400.004, band ±50.0005. D_β = ½(Σ max(0,
     /// |dev| − band) + e). Every whole-share purchase spends whole dollars, so e ≥ 0.01 always
@@ -277,8 +254,8 @@ import Testing
 
     @Test func aStageStopsWithinTheMarginOfItsBound() throws {
         let whole = try household(Self.cent)
-        let recorder = Recorder()
-        let plan = Optimizer(solver: RecordingSolver(recorder: recorder)).plan(whole, strategy: try Strategy(parsing: "band:5"))
+        let log = BranchAndBoundLog()
+        let plan = Optimizer(solver: RecordingGLPK(log: log)).plan(whole, strategy: try Strategy(parsing: "band:5"))
         #expect(plan.status == .optimal)
         #expect(PlanVerifier(whole).violations(of: plan).isEmpty)
         let report = PlanReport(plan, household: whole)
@@ -289,8 +266,8 @@ import Testing
         let gap = Optimizer<GLPKSolver>.stageGap(whole)
         #expect(close(gap, 0.01 + 1e-7 * 1000.01 - (1e-6 + 1e-11 * 1000.01), within: 1e-12))
         // The first stage's branch and bound stopped within the gap: 0.005 above a bound ≥ 0.
-        let first = try #require(recorder.runs.first)
-        #expect(first.gap == gap)
+        let first = try #require(log.runs.first)
+        #expect(first.run.gap == gap)
         guard case .withinGap(_, let bound) = first.outcome else {
             Issue.record("the first stage did not stop within the gap: \(first.outcome)")
             return

@@ -12,27 +12,6 @@ import Testing
 /// nothing under $1 and never both buys and sells a symbol in one account, it obeys `minTrade: 1`
 /// too, and the plan in minimum trades must then match it stage by stage (within MODEL's margin).
 @Suite struct OrderRulesSearchTests {
-    final class Recorder: @unchecked Sendable {
-        var runs: [BranchAndBoundRun] = []
-    }
-    final class RecordingSession: ForwardingSession {
-        let recorder: Recorder
-        init(_ inner: GLPKProblem, _ recorder: Recorder) {
-            self.recorder = recorder
-            super.init(inner)
-        }
-        override func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
-            recorder.runs.append(run)
-            return inner.branchAndBound(run)
-        }
-    }
-    struct RecordingSolver: MIPDualSolver {
-        let recorder: Recorder
-        func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> RecordingSession {
-            RecordingSession(try GLPKProblem(model), recorder)
-        }
-    }
-
     /// 10 stocks and 1,000 lots: the size at which the Lagrangian bound and the merged drift stage
     /// apply. Under `band:5` its tax stage's conflicts settled by bounds miss the relaxation's
     /// bound, so guard binaries are added; under `tax-aware:0.10` the Lagrangian bound settles them.
@@ -60,8 +39,8 @@ import Testing
         try #require(Self.obeysMinimumTrade(reference), "the continuous plan is no plan in minimum trades")
 
         let household = Self.withMinimumTrade(1)
-        let recorder = Recorder()
-        let plan = Optimizer(solver: RecordingSolver(recorder: recorder)).plan(household, strategy: strategy)
+        let log = BranchAndBoundLog()
+        let plan = Optimizer(solver: RecordingGLPK(log: log)).plan(household, strategy: strategy)
         #expect(plan.status == .optimal)
         #expect(PlanVerifier(household).violations(of: plan).isEmpty)
         let report = PlanReport(plan, household: household)
@@ -70,14 +49,14 @@ import Testing
         #expect(close(report.summary.estimatedTax, reference.summary.estimatedTax, within: 2 * margin))
         #expect(close(report.summary.turnover, reference.summary.turnover, within: 2 * margin))
 
-        let relaxedRuns = recorder.runs.filter { !$0.continuous.isEmpty }
+        let relaxedRuns = log.runs.filter { !$0.run.continuous.isEmpty }
         if strategy.name == "band:5" {
             // The guards decided with the order rules relaxed (the tax stage's rounded orders
             // then reach the relaxation's bound).
             #expect(!relaxedRuns.isEmpty)
         } else {
             // The rounded orders reach the Lagrangian bound: no branch and bound at all.
-            #expect(recorder.runs.isEmpty, "\(recorder.runs.count) branch-and-bound runs")
+            #expect(log.runs.isEmpty, "\(log.runs.count) branch-and-bound runs")
         }
     }
 }
