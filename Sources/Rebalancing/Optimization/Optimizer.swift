@@ -132,6 +132,8 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         var forced: [Int: Bool] = [:]
         /// A κ·D + Tax stage's Lagrangian bound per branch (LagrangianBound.swift).
         var records: [Int?: LagrangianRecord] = [:]
+        /// Whether the previous stage was held at its proven optimum (not at a bound below it).
+        var previousExact = false
 
         for (k, stage) in built.stages.enumerated() {
             taxSeen = taxSeen || stage.includesTax
@@ -165,6 +167,15 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                         // previous stage's plan, which satisfies every row of this one, is optimal.
                         solution = Solution(
                             status: .optimal, values: start.values, duals: [Double](repeating: 0, count: start.duals.count))
+                    } else if stage == .turnover, k > 0, built.stages[k - 1] == .harvest, previousExact,
+                        built.harvestIsScaledTurnover, let start
+                    {
+                        // Harvest is tradingCost·Turn on every plan (RebalanceModel): the harvest
+                        // stage's plan, proven optimal, has the least Turn of every plan this stage
+                        // allows (most cash-only plans with a deposit: one LP fewer).
+                        solution = Solution(
+                            status: .optimal, objectiveValue: built.turnover(at: start.values), values: start.values,
+                            duals: [Double](repeating: 0, count: start.duals.count))
                     } else {
                         try session.setObjective(objective)
                         records[branch] = built.lagrangianApplies(stage) ? LagrangianRecord(LagrangianBound(built, objective: objective, branch: tax(branch))) : nil
@@ -219,6 +230,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             // on every call, about 1% of a batch's instructions.)
             let lowest = optimal.map { $0.bound }.min() ?? optimum
             let hold = lowest < optimum - tight ? lowest + Self.stageTolerance(household) : nil
+            previousExact = hold == nil
             Trace.log { "stage \(k) \(stage): optimum \(optimum)\(hold.map { ", held at the bound \(lowest) + margin: \($0)" } ?? "") (branches solved: \(outcomes.map { $0.branch.map(String.init) ?? "-" }.joined(separator: ",")))" }
             // Branches within the margin of the optimum stay: a later stage may prefer either.
             // Held at a bound, a branch stays where its bound is below the hold; its plan starts

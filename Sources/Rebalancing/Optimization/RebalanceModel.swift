@@ -209,6 +209,23 @@ struct RebalanceModel {
         return coefficients.indices.compactMap { abs(coefficients[$0]) >= 1e-12 ? Term(Variable(index: $0), coefficients[$0]) : nil }
     }
 
+    /// Whether Harvest is tradingCost·Turn on every plan: each lot with a lot tax can never be
+    /// sold (its column is fixed at 0: cash-only's sales capped at zero, `doNotSell`), and the
+    /// trading cost is positive. Then the harvest stage's optimum is also the turnover stage's:
+    /// every plan the turnover stage allows is one the harvest stage allowed, so its Turn is at
+    /// least the harvest optimum / tradingCost, the Turn of the harvest stage's plan.
+    var harvestIsScaledTurnover: Bool {
+        let cost = household.scenario.tax.tradingCost
+        // (A coefficient below 1e-12 leaves Harvest: `harvest` would drop tradingCost·1.)
+        guard cost >= 1e-12 else { return false }
+        return lotTax.allSatisfy { model.columns[$0.variable.index].upper == 0 }
+    }
+
+    /// Turn at `values`.
+    func turnover(at values: [Double]) -> Double {
+        turnover.reduce(0) { $0 + $1.coefficient * values[$1.variable.index] }
+    }
+
     /// Dollars below which a solver value is numerical noise rather than a trade.
     static let tradeEpsilon = 1e-6
 }
