@@ -47,6 +47,8 @@ import Testing
             (["batch", "missing.jsonl", "--strategies", "bogus"], #"unknown strategy "bogus""#),
             (["plan", "missing.yaml", "--time-limit", "0"], "--time-limit"),
             (["frontier", "missing.yaml", "--points", "1"], "--points"),
+            (["compare", "missing.yaml", "--jobs", "0"], "--jobs must be between 1 and 1024"),
+            (["frontier", "missing.yaml", "--jobs", "0"], "--jobs must be between 1 and 1024"),
         ]
         for (arguments, reason) in cases {
             let run = try Run(arguments)
@@ -62,5 +64,15 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let plans = try #require((run.json as? [String: Any])?["plans"] as? [[String: Any]])
         #expect(plans.compactMap { $0["strategy"] as? String } == ["full", "tax-budget:0", "band:2"])
+    }
+
+    @Test func compareAndFrontierPrintTheSameOnOneJobAsOnSeveral() throws {
+        for command in [["compare", "--strategies", "band:2,full,fifo,cash-only,tax-aware:1"], ["frontier", "--points", "4"]] {
+            let arguments = [command[0], "scenarios/gains-and-carryforward.yaml", "--format", "json"] + command.dropFirst()
+            let one = try Run(arguments + ["--jobs", "1"])
+            let three = try Run(arguments + ["--jobs", "3"])
+            #expect(one.status == 0 && three.status == 0, "\(one.stderr) \(three.stderr)")
+            #expect(!one.stdout.isEmpty && three.stdout == one.stdout, "\(command)")
+        }
     }
 }

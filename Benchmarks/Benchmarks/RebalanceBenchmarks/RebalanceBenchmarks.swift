@@ -88,13 +88,16 @@ func planFull(_ scenario: Scenario) -> Plan {
     Planner(solver: GLPKSolver()).plan(Household(scenario), strategy: full)
 }
 
+/// `rebalance compare` with its default strategies, on every core as the command runs them.
 func compareDefault(_ scenario: Scenario) -> Comparison {
-    Comparison(Household(scenario), name: scenario.name ?? "", strategies: Strategy.defaultForCompare, planner: Planner(solver: GLPKSolver()))
+    Comparison(
+        Household(scenario), name: scenario.name ?? "", strategies: Strategy.defaultForCompare,
+        planner: Planner(solver: GLPKSolver()), jobs: Workers.cores)
 }
 
-/// `rebalance frontier` with 11 points.
+/// `rebalance frontier` with 11 points, on every core as the command runs them.
 func frontier(_ scenario: Scenario) -> Frontier {
-    Frontier(Household(scenario), name: scenario.name ?? "", points: 11, planner: Planner(solver: GLPKSolver()))
+    Frontier(Household(scenario), name: scenario.name ?? "", points: 11, planner: Planner(solver: GLPKSolver()), jobs: Workers.cores)
 }
 
 /// Runs the batch file through `BatchRunner` (parse, compare, one JSON line per household).

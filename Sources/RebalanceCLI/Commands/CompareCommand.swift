@@ -30,7 +30,11 @@ struct CompareCommand: ScenarioCommand {
             valueName: "file"))
     var trades: String?
 
+    @Option(help: "Threads planning the strategies side by side (default: the number of cores).")
+    var jobs: Int = Workers.cores
+
     func validate() throws {
+        guard (1...1024).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 1024") }
         guard let trades else { return }
         guard format == .csv else { throw ValidationError("--trades goes with --format csv") }
         // Never write over the scenario being read.
@@ -41,7 +45,7 @@ struct CompareCommand: ScenarioCommand {
     }
 
     func analyse(_ prepared: PreparedScenario, planner: Planner) -> Comparison {
-        prepared.compare(strategies, planner: planner)
+        prepared.compare(strategies, planner: planner, jobs: jobs)
     }
 
     func render(_ comparison: Comparison, _ prepared: PreparedScenario) -> Rendered {

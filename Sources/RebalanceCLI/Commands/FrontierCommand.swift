@@ -19,12 +19,16 @@ struct FrontierCommand: ScenarioCommand {
     @Option(help: "Output format.")
     var format: Format = .table
 
+    @Option(help: "Threads planning the budgets side by side (default: the number of cores).")
+    var jobs: Int = Workers.cores
+
     func validate() throws {
+        guard (1...1024).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 1024") }
         guard (2...1000).contains(points) else { throw ValidationError("--points must be between 2 and 1000") }
     }
 
     func analyse(_ prepared: PreparedScenario, planner: Planner) -> Frontier {
-        prepared.frontier(points: points, planner: planner)
+        prepared.frontier(points: points, planner: planner, jobs: jobs)
     }
 
     func render(_ frontier: Frontier, _ prepared: PreparedScenario) -> Rendered {

@@ -14,32 +14,44 @@ public struct Comparison: Sendable {
     private let fullPlan: Plan?
     private let planner: Planner
 
-    public init(_ household: Household, name: String, strategies: [Strategy], planner: Planner) {
+    /// The strategies' plans are made on up to `jobs` threads (``Workers``); the reports come in
+    /// the strategies' order and are the same on any number of threads.
+    public init(_ household: Household, name: String, strategies: [Strategy], planner: Planner, jobs: Int = 1) {
         self.household = household
         self.name = name
         self.planner = planner
-        /// `full`'s plan once made: `fifo` sells other lots for its trades, and a second `full`
-        /// (under another name) is the same plan.
-        var full: Plan?
-        func fullPlan() -> Plan {
-            if let full { return full }
-            let plan = planner.plan(household, strategy: .full)
-            full = plan
-            return plan
+        // The solves: `full` once (`fifo` sells other lots for its trades, and a second `full`
+        // under another name is the same plan), every other strategy on its own.
+        var solves: [Strategy] = []
+        var fullSolve: Int?
+        let solveOf: [Int] = strategies.map { strategy in
+            switch strategy.kind {
+            case .fifo, .full:
+                if let fullSolve { return fullSolve }
+                fullSolve = solves.count
+            case .cashOnly, .taxBudget, .taxAware, .band, .m1:
+                break
+            }
+            solves.append(strategy.kind == .fifo ? .full : strategy)
+            return solves.count - 1
         }
+        let plans = Workers.map(solves.count, jobs: jobs, planner: planner) { [solves] in
+            planner.plan(household, strategy: solves[$0])
+        }
+        let full = fullSolve.map { plans[$0] }
         var reports: [PlanReport] = []
-        for strategy in strategies {
+        for (strategy, solve) in zip(strategies, solveOf) {
+            let made = plans[solve]
             let plan: Plan
             switch strategy.kind {
             case .fifo:
-                plan = planner.fifo(household, full: fullPlan(), strategy: strategy)
+                plan = planner.fifo(household, full: made, strategy: strategy)
             case .full:
-                let made = fullPlan()
                 plan = Plan(
                     strategy: strategy, status: made.status, sharesSold: made.sharesSold, purchases: made.purchases,
                     marginalTaxPerDollar: made.marginalTaxPerDollar)
             case .cashOnly, .taxBudget, .taxAware, .band, .m1:
-                plan = planner.plan(household, strategy: strategy)
+                plan = made
             }
             reports.append(PlanReport(plan, household: household))
         }

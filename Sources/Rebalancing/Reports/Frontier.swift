@@ -24,30 +24,38 @@ public struct Frontier: Sendable {
     public let leastTax: Double?
     public let points: [Point]
 
-    public init(_ household: Household, name: String, points count: Int, planner: Planner) {
+    /// The plans are made on up to `jobs` threads (``Workers``): first `full` and the least tax
+    /// side by side, then the budgets between them; the points are the same on any number of threads.
+    public init(_ household: Household, name: String, points count: Int, planner: Planner, jobs: Int = 1) {
         self.household = household
         self.name = name
-        let full = PlanReport(planner.plan(household, strategy: .full), household: household)
+        let ends = Workers.map(2, jobs: jobs, planner: planner) {
+            PlanReport($0 == 0 ? planner.plan(household, strategy: .full) : planner.leastTax(household), household: household)
+        }
+        let full = ends[0]
         self.full = full
-        let least = PlanReport(planner.leastTax(household), household: household)
+        let least = ends[1]
         leastTax = least.plan.hasTrades ? least.summary.estimatedTax : nil
         // Budgets in whole cents, rounded up so that the least is within its own budget.
         func centsUp(_ x: Double) -> Double { (x * 100 - 1e-6).rounded(.up) / 100 }
         let bottom = centsUp(leastTax ?? 0)
         let top = max(bottom, full.plan.hasTrades ? centsUp(full.summary.estimatedTax) : bottom)
         let n = max(2, count)
+        let budgets = (0..<n).map { i in
+            i == 0 ? bottom : i == n - 1 ? top : Money.cents(bottom + (top - bottom) * Double(i) / Double(n - 1))
+        }
         // Budgets that round to the same cents (all of them where the least tax is the full
         // rebalance's, as on direct-indexing households harvesting up to the offset limit) are
         // planned once.
-        var planned: [Double: PlanReport] = [:]
-        points = (0..<n).map { i in
-            let budget = i == 0 ? bottom : i == n - 1 ? top : Money.cents(bottom + (top - bottom) * Double(i) / Double(n - 1))
-            if let report = planned[budget] { return Point(taxBudget: budget, report: report) }
+        var distinct: [Double] = []
+        for budget in budgets where !distinct.contains(budget) { distinct.append(budget) }
+        let reports = Workers.map(distinct.count, jobs: jobs, planner: planner) { [distinct] i in
+            let budget = distinct[i]
             let strategy = Strategy(name: "tax-budget:\(Money.fixed(budget, places: 2))", kind: .taxBudget(budget))
-            let report = PlanReport(planner.plan(household, strategy: strategy), household: household)
-            planned[budget] = report
-            return Point(taxBudget: budget, report: report)
+            return PlanReport(planner.plan(household, strategy: strategy), household: household)
         }
+        let planned = Dictionary(uniqueKeysWithValues: zip(distinct, reports))
+        points = budgets.map { Point(taxBudget: $0, report: planned[$0]!) }
     }
 
     /// Whether every point gives the same plan (the same tax, lot tax, drift and turnover as

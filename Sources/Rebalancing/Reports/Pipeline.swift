@@ -25,11 +25,11 @@ public struct PreparedScenario: Sendable {
     }
 
     /// Several strategies side by side: `strategies`, else the scenario's own, else
-    /// ``Strategy/defaultForCompare``.
-    public func compare(_ strategies: [Strategy]?, planner: Planner) -> Comparison {
+    /// ``Strategy/defaultForCompare``; planned on up to `jobs` threads.
+    public func compare(_ strategies: [Strategy]?, planner: Planner, jobs: Int = 1) -> Comparison {
         Comparison(
             household, name: name, strategies: strategies ?? scenario.strategies ?? Strategy.defaultForCompare,
-            planner: planner)
+            planner: planner, jobs: jobs)
     }
 
     /// The tax a strategy's sales would cost, lot by lot.
@@ -37,9 +37,9 @@ public struct PreparedScenario: Sendable {
         TaxPreview(plan(strategy, planner: planner), household: household, name: name)
     }
 
-    /// Tax-budget plans from $0 to the full rebalance's tax.
-    public func frontier(points: Int, planner: Planner) -> Frontier {
-        Frontier(household, name: name, points: points, planner: planner)
+    /// Tax-budget plans from $0 to the full rebalance's tax, planned on up to `jobs` threads.
+    public func frontier(points: Int, planner: Planner, jobs: Int = 1) -> Frontier {
+        Frontier(household, name: name, points: points, planner: planner, jobs: jobs)
     }
 }
 
