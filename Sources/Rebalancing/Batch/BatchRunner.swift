@@ -183,18 +183,35 @@ public struct BatchRunner: Sendable {
         // A numerical failure makes the line an error line; a time limit with nothing found
         // keeps its plans (each says its status) but counts as a failure.
         if numerical { return failed(failures.joined(separator: "; ")) }
+        let line = Self.line(item, comparison)
         if !failures.isEmpty {
-            fields.append(("plans", .array(comparison.reports.map(\.json))))
-            fields.append(("assumptions", comparison.assumptions.json))
-            return Result(
-                source: source, line: JSONValue.object(fields).serialized(),
-                outcome: .failed((failures + notOptimal).joined(separator: "; ")))
+            return Result(source: source, line: line, outcome: .failed((failures + notOptimal).joined(separator: "; ")))
         }
-        fields.append(("plans", .array(comparison.reports.map(\.json))))
-        fields.append(("assumptions", comparison.assumptions.json))
         return Result(
-            source: source, line: JSONValue.object(fields).serialized(),
-            outcome: notOptimal.isEmpty ? .optimal : .notOptimal(notOptimal.joined(separator: "; ")))
+            source: source, line: line, outcome: notOptimal.isEmpty ? .optimal : .notOptimal(notOptimal.joined(separator: "; ")))
+    }
+
+    /// `{"file", ["line",] "scenario", "plans": [PLAN, ...], "assumptions"}`, written straight
+    /// into bytes (JSONLineWriter): the same text as the `JSONValue` of those fields serialized.
+    static func line(_ item: BatchItem, _ comparison: Comparison) -> String {
+        var w = JSONLineWriter()
+        w.beginObject()
+        w.key("file")
+        w.string(item.file)
+        if let line = item.line {
+            w.key("line")
+            w.number(String(line))
+        }
+        w.key("scenario")
+        w.string(comparison.name)
+        w.key("plans")
+        w.beginArray()
+        for report in comparison.reports { report.write(to: &w) }
+        w.endArray()
+        w.key("assumptions")
+        comparison.assumptions.write(to: &w)
+        w.endObject()
+        return w.string
     }
 }
 

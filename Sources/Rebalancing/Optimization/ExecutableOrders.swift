@@ -56,6 +56,10 @@ struct ExecutableOrders {
     private var nets: [(n: Variable, terms: [Term])] = []
 
     init(_ household: Household, sells: [Variable], purchases: [RebalanceModel.Purchase], model: inout LinearModel) {
+        // No account with whole shares or a minimum trade: every group trades every symbol in
+        // fractions, so there is no rule, no net-share column and no rounding cut (`traded`
+        // left empty) to add. Most households: this skips building the sets below.
+        guard household.scenario.accounts.contains(where: \.hasOrderRules) else { return }
         // Where some account of a group trades a symbol in fractions, its drift there is not
         // granular: no net-share column for the group.
         for (a, account) in household.scenario.accounts.enumerated() where !account.wholeShares {

@@ -111,3 +111,193 @@ extension PlanReport.Summary {
         ])
     }
 }
+
+// The same objects written straight into a line (JSONLineWriter), for `batch`: each must give
+// the bytes its `json` tree serializes to (checked by JSONLineWriterTests).
+
+extension PlanReport {
+    /// The PLAN as `compare` and `batch` list it: `json.serialized()`, without the tree.
+    func write(to w: inout JSONLineWriter) {
+        w.beginObject()
+        w.key("strategy")
+        w.string(strategy.name)
+        w.key("status")
+        w.string(status.name)
+        if !status.isOptimal {
+            w.key("message")
+            w.string(status.description)
+        }
+        w.key("trades")
+        w.beginArray()
+        for trade in trades { trade.write(to: &w) }
+        w.endArray()
+        w.key("summary")
+        summary.write(to: &w)
+        w.key("notes")
+        w.beginArray()
+        for note in notes { note.write(to: &w) }
+        w.endArray()
+        w.endObject()
+    }
+}
+
+extension PlanNote {
+    func write(to w: inout JSONLineWriter) {
+        w.beginObject()
+        w.key("kind")
+        w.string(kind)
+        switch self {
+        case .nearLongTerm(let account, let symbol, let id, let acquired, let longTermOn, let saved):
+            w.key("account")
+            w.string(account)
+            w.key("symbol")
+            w.string(symbol)
+            if let id {
+                w.key("id")
+                w.string(id)
+            }
+            w.key("acquired")
+            w.string(acquired.description)
+            w.key("longTermOn")
+            w.string(longTermOn.description)
+            w.key("taxSavedByWaiting")
+            w.number(Money.plain(saved))
+        case .doNotRebuyUntil(let symbol, let group, let until):
+            w.key("symbol")
+            w.string(symbol)
+            if group.count > 1 {
+                w.key("identical")
+                w.beginArray()
+                for member in group { w.string(member) }
+                w.endArray()
+            }
+            w.key("until")
+            w.string(until.description)
+        case .blocked(let symbol, let until):
+            w.key("symbol")
+            w.string(symbol)
+            w.key("until")
+            w.string(until.description)
+        }
+        w.endObject()
+    }
+}
+
+extension Assumptions {
+    func write(to w: inout JSONLineWriter) {
+        func terms(_ key: String, _ t: TermAmounts) {
+            w.key(key)
+            w.beginObject()
+            w.key("shortTerm")
+            w.number(Money.plain(t.shortTerm))
+            w.key("longTerm")
+            w.number(Money.plain(t.longTerm))
+            w.endObject()
+        }
+        w.beginObject()
+        w.key("shortTermRate")
+        w.number(Money.decimal(settings.shortTermRate))
+        w.key("longTermRate")
+        w.number(Money.decimal(settings.longTermRate))
+        w.key("ordinaryOffsetLimit")
+        w.number(Money.plain(settings.ordinaryOffsetLimit))
+        terms("realizedThisYear", settings.realizedThisYear)
+        terms("carryforwardLoss", settings.carryforwardLoss)
+        w.key("tradingCost")
+        w.number(Money.decimal(settings.tradingCost))
+        w.key("defaults")
+        w.beginArray()
+        for key in defaults { w.string(key.rawValue) }
+        w.endArray()
+        w.endObject()
+    }
+}
+
+extension PlanReport.Trade {
+    func write(to w: inout JSONLineWriter) {
+        w.beginObject()
+        w.key("account")
+        w.string(account)
+        w.key("symbol")
+        w.string(symbol)
+        w.key("action")
+        w.string(action.rawValue)
+        w.key("shares")
+        w.number(Money.formatShares(shares))
+        w.key("amount")
+        w.number(Money.plain(amount))
+        if action == .sell {
+            w.key("lots")
+            w.beginArray()
+            for lot in lots { lot.write(to: &w) }
+            w.endArray()
+        }
+        w.endObject()
+    }
+}
+
+extension PlanReport.SoldLot {
+    func write(to w: inout JSONLineWriter) {
+        w.beginObject()
+        if let id {
+            w.key("id")
+            w.string(id)
+        }
+        w.key("acquired")
+        w.string(acquired.description)
+        w.key("shares")
+        w.number(Money.formatShares(shares))
+        w.key("gain")
+        w.number(Money.plain(gain))
+        w.key("term")
+        w.string(isLongTerm ? "long" : "short")
+        if isDisallowed {
+            w.key("washSale")
+            w.bool(true)
+        }
+        if !isTaxable {
+            w.key("taxable")
+            w.bool(false)
+        }
+        w.endObject()
+    }
+}
+
+extension PlanReport.Summary {
+    func write(to w: inout JSONLineWriter) {
+        func terms(_ key: String, _ shortTerm: Double, _ longTerm: Double) {
+            w.key(key)
+            w.beginObject()
+            w.key("shortTerm")
+            w.number(Money.plain(shortTerm))
+            w.key("longTerm")
+            w.number(Money.plain(longTerm))
+            w.endObject()
+        }
+        w.beginObject()
+        w.key("driftBefore")
+        w.number(Money.decimal(driftBefore))
+        w.key("driftAfter")
+        w.number(Money.decimal(driftAfter))
+        w.key("misallocatedBefore")
+        w.number(Money.plain(misallocatedBefore))
+        w.key("misallocatedAfter")
+        w.number(Money.plain(misallocatedAfter))
+        w.key("turnover")
+        w.number(Money.plain(turnover))
+        terms("realized", realizedShortTerm, realizedLongTerm)
+        w.key("lotTax")
+        w.number(Money.plain(lotTax))
+        w.key("estimatedTax")
+        w.number(Money.plain(estimatedTax))
+        terms("carryforwardAfter", carryforwardAfter.shortTerm, carryforwardAfter.longTerm)
+        w.key("cashAfter")
+        w.beginObject()
+        for cash in cashAfter {
+            w.key(cash.account)
+            w.number(Money.plain(cash.amount))
+        }
+        w.endObject()
+        w.endObject()
+    }
+}

@@ -72,7 +72,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    private static func writeString(_ s: String, to out: inout JSONBytes) {
+    static func writeString(_ s: String, to out: inout JSONBytes) {
         out.bytes.append(UInt8(ascii: "\""))
         // Most strings need no escape: append them whole.
         var s = s
@@ -103,7 +103,7 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 /// The bytes of JSON being written.
-private struct JSONBytes {
+struct JSONBytes {
     var bytes: [UInt8] = []
 
     init() { bytes.reserveCapacity(4096) }
@@ -114,4 +114,73 @@ private struct JSONBytes {
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Compact JSON written straight into bytes, field by field: the same text as building a
+/// ``JSONValue`` and calling ``JSONValue/serialized()``, without the tree (its arrays, strings and
+/// their release), for the lines a batch writes by the thousand. Commas go where they belong:
+/// a `key` or a value in an array after the first of its container.
+struct JSONLineWriter {
+    private var out = JSONBytes()
+    /// No element in the innermost open container yet.
+    private var first = true
+    /// A key was written: its value follows with no comma.
+    private var afterKey = false
+
+    mutating func beginObject() {
+        value()
+        out.bytes.append(UInt8(ascii: "{"))
+        first = true
+    }
+
+    mutating func endObject() {
+        out.bytes.append(UInt8(ascii: "}"))
+        first = false
+    }
+
+    mutating func beginArray() {
+        value()
+        out.bytes.append(UInt8(ascii: "["))
+        first = true
+    }
+
+    mutating func endArray() {
+        out.bytes.append(UInt8(ascii: "]"))
+        first = false
+    }
+
+    mutating func key(_ key: String) {
+        if !first { out.bytes.append(UInt8(ascii: ",")) }
+        JSONValue.writeString(key, to: &out)
+        out.bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    mutating func string(_ text: String) {
+        value()
+        JSONValue.writeString(text, to: &out)
+    }
+
+    /// A number already formatted (``Money``).
+    mutating func number(_ text: String) {
+        value()
+        out.append(text)
+    }
+
+    mutating func bool(_ b: Bool) {
+        value()
+        out.append(b ? "true" : "false")
+    }
+
+    /// A comma before any value but the first of an array, none after a key.
+    private mutating func value() {
+        if afterKey {
+            afterKey = false
+        } else if !first {
+            out.bytes.append(UInt8(ascii: ","))
+        }
+        first = false
+    }
+
+    var string: String { out.string }
 }

@@ -190,7 +190,9 @@ struct ScenarioReader {
         if complete {
             // "Within 0.01 either way", exactly: the weights are summed as the decimals written
             // (33.33 × 3 = 99.99 is within, 100.02 is not), whatever their binary rounding.
-            if let sum = Self.exactSum(of: items) {
+            if let sum = Self.exactMillionths(of: items), abs(sum - 100_000_000) <= 10_000 {
+                // Within 0.01 of 100, summed exactly in millionths (most pies): no Decimal needed.
+            } else if let sum = Self.exactSum(of: items) {
                 if abs(sum - 100) > Decimal(string: "0.01")! {
                     report(slicesPath, "weights must sum to 100, got \(sum)")
                 }
@@ -203,6 +205,40 @@ struct ScenarioReader {
         }
         guard complete, !isSlice || weight != nil else { return nil }
         return (Pie(name: name, slices: slices), weight)
+    }
+
+    /// The exact sum of the slices' weights as written, in millionths, where each is digits with
+    /// at most 6 decimals and 15 digits in all (nil otherwise: `exactSum` decides).
+    static func exactMillionths(of items: [Document]) -> Int64? {
+        var sum: Int64 = 0
+        for item in items {
+            guard case .map(let pairs) = item, let weight = pairs.first(where: { $0.key == "weight" })?.value,
+                case .number(_, let text) = weight, let value = millionths(text)
+            else { return nil }
+            sum += value
+        }
+        return sum
+    }
+
+    /// `12.5` → 12,500,000; nil for a sign, an exponent, more than 6 decimals or 15 digits.
+    static func millionths(_ text: String) -> Int64? {
+        var units: Int64 = 0, digits = 0, decimals = -1
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                units = units * 10 + Int64(byte - UInt8(ascii: "0"))
+                digits += 1
+                if decimals >= 0 { decimals += 1 }
+            case UInt8(ascii: "."):
+                guard decimals < 0 else { return nil }
+                decimals = 0
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, digits <= 15, decimals <= 6 else { return nil }
+        for _ in 0..<(6 - max(decimals, 0)) { units *= 10 }
+        return units
     }
 
     /// The exact sum of the slices' weights as written (nil if one is not a plain decimal).
@@ -222,8 +258,7 @@ struct ScenarioReader {
             report(path, "must be a mapping with symbol and weight, or a sub-pie with slices, got \(document.kindName)")
             return nil
         }
-        let keys = Set(pairs.map(\.key))
-        switch (keys.contains("symbol"), keys.contains("slices")) {
+        switch (pairs.contains { $0.key == "symbol" }, pairs.contains { $0.key == "slices" }) {
         case (true, true):
             report(path, "a slice has either symbol (a leaf) or slices (a sub-pie), not both")
             return nil

@@ -67,6 +67,20 @@ struct ExactNumberTests {
         #expect(Self.weightIssues(["50.01", "50.01"]) == ["w.yaml: pie.slices: weights must sum to 100, got 100.02"])
         #expect(Self.weightIssues(["33.33", "33.33", "33.32"]) == ["w.yaml: pie.slices: weights must sum to 100, got 99.98"])
         #expect(Self.weightIssues(["5e1", "5e1"]).isEmpty)
+        // More than 6 decimals: summed as Decimal, not in millionths.
+        #expect(Self.weightIssues(["33.3333333", "33.3333333", "33.3333334"]).isEmpty)
+        #expect(Self.weightIssues(["50.0050001", "50.005"]) == ["w.yaml: pie.slices: weights must sum to 100, got 100.0100001"])
+    }
+
+    /// The weights summed in millionths (most pies): digits with at most 6 decimals.
+    @Test func weightsInMillionths() {
+        #expect(ScenarioReader.millionths("12.5") == 12_500_000)
+        #expect(ScenarioReader.millionths("100") == 100_000_000)
+        #expect(ScenarioReader.millionths(".000001") == 1)
+        #expect(ScenarioReader.millionths("5.") == 5_000_000)
+        for other in ["1e2", "-1", "+1", "1.0000001", "1.2.3", "", ".", "1234567890123456"] {
+            #expect(ScenarioReader.millionths(other) == nil, "\(other)")
+        }
     }
 
     @Test func decimalNumbersOnly() {

@@ -1,0 +1,78 @@
+import Foundation
+import RebalanceTestSupport
+import Testing
+
+@testable import Rebalancing
+
+/// `batch` writes its lines straight into bytes (JSONLineWriter); `plan` and `compare` build a
+/// `JSONValue` tree. Both must give the same text for every object, or `batch` and `compare`
+/// would disagree.
+@Suite struct JSONLineWriterTests {
+    /// The tree of a batch line, as the batch runner built it before it wrote lines directly.
+    static func treeLine(_ item: BatchItem, _ comparison: Comparison) -> String {
+        var fields: [(String, JSONValue)] = [("file", .string(item.file))]
+        if let line = item.line { fields.append(("line", .number(String(line)))) }
+        fields.append(("scenario", .string(comparison.name)))
+        fields.append(("plans", .array(comparison.reports.map(\.json))))
+        fields.append(("assumptions", comparison.assumptions.json))
+        return JSONValue.object(fields).serialized()
+    }
+
+    /// Every bundled scenario under every strategy that makes notes, trades and sold lots of
+    /// each kind (tax-deferred sales, wash sales, lot ids, alternates), with and without a line
+    /// number, and plans that are not optimal (a message); a file name that needs escaping.
+    @Test func batchLinesMatchTheTree() throws {
+        let strategies = try ["cash-only", "full", "tax-aware:0.10", "band:5", "fifo", "m1"].map { try Strategy(parsing: $0) }
+        var checked = 0
+        for (n, file) in bundledScenarios.enumerated() {
+            let h = Household(try ScenarioLoader.load(path: bundledScenarioPath(file)))
+            let prepared = PreparedScenario(h, source: file)
+            let comparison = prepared.compare(strategies, planner: Planner())
+            let item = BatchItem(file: "dir/\"\(file)\"\\\n", line: n % 2 == 0 ? n + 1 : nil, content: .success(Data()))
+            #expect(BatchRunner.line(item, comparison) == Self.treeLine(item, comparison), "\(file)")
+            checked += 1
+            // A plan that is not optimal carries its message.
+            for status in [PlanStatus.infeasible, .timeLimit(feasible: true), .numericalFailure("a \"quoted\" reason")] {
+                let report = PlanReport(.none(.full, h, status: status), household: h)
+                var w = JSONLineWriter()
+                report.write(to: &w)
+                #expect(w.string == report.json.serialized())
+            }
+        }
+        #expect(checked == bundledScenarios.count && checked > 0)
+    }
+
+    /// Generated households (`generate --seed 1`, the first 20) under the batch's strategies.
+    @Test func generatedLinesMatchTheTree() throws {
+        let strategies = try ["cash-only", "full", "tax-aware:0.10"].map { try Strategy(parsing: $0) }
+        for index in 0..<20 {
+            let h = Household(Generator(seed: 1).household(index))
+            let comparison = PreparedScenario(h, source: "b.jsonl:\(index + 1)").compare(strategies, planner: Planner())
+            let item = BatchItem(file: "b.jsonl", line: index + 1, content: .success(Data()))
+            #expect(BatchRunner.line(item, comparison) == Self.treeLine(item, comparison), "household \(index)")
+        }
+    }
+
+    /// Commas and nesting by hand: `{"a":[1,{"b":true},[]],"c":{},"d":"x\"y"}`.
+    @Test func commasAndNesting() {
+        var w = JSONLineWriter()
+        w.beginObject()
+        w.key("a")
+        w.beginArray()
+        w.number("1")
+        w.beginObject()
+        w.key("b")
+        w.bool(true)
+        w.endObject()
+        w.beginArray()
+        w.endArray()
+        w.endArray()
+        w.key("c")
+        w.beginObject()
+        w.endObject()
+        w.key("d")
+        w.string("x\"y")
+        w.endObject()
+        #expect(w.string == #"{"a":[1,{"b":true},[]],"c":{},"d":"x\"y"}"#)
+    }
+}
