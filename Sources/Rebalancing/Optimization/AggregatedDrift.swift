@@ -56,10 +56,11 @@ struct AggregatedDrift {
 
     /// Whether merging is exact and worth it for this model's first stage.
     static func applies(to built: RebalanceModel) -> Bool {
-        // Whole shares and minimum trades act per account and symbol on the lots themselves:
-        // the merged model does not carry them.
+        // Whole shares act on the lots themselves (a sale closing a position closes each lot).
+        // A minimum trade acts on an account's sale of a symbol, the sum over its lots, which
+        // merging keeps: the merged model carries it exactly.
         guard let first = built.stages.first, built.budgetRows.isEmpty,
-            !built.household.scenario.accounts.contains(where: \.hasOrderRules)
+            !built.household.scenario.accounts.contains(where: \.wholeShares)
         else { return false }
         switch first {
         case .misallocation, .bandMisallocation: break
@@ -77,7 +78,7 @@ struct AggregatedDrift {
     /// simplex goes on from there).
     static func warmStarts(_ built: RebalanceModel) -> Bool {
         guard let first = built.stages.first, !applies(to: built),
-            !built.household.scenario.accounts.contains(where: \.hasOrderRules)
+            !built.household.scenario.accounts.contains(where: \.wholeShares)
         else { return false }
         switch first {
         case .misallocationAndTax, .misallocation: return built.household.lots.count >= minimumLots
@@ -152,10 +153,11 @@ extension Optimizer {
             try session.setBounds(variable, lower: column.lower, upper: column.upper)
         }
         Trace.log { "merged first stage completed: \(completed.status.name), objective \(completed.objectiveValue), \(Trace.since(started)) s" }
-        // The completed point must reach the merged optimum (within the stage margin) and keep the guard.
+        // The completed point must reach the merged optimum (within the stage margin) and keep the
+        // guard and the minimum trades (the purchases left free may have moved).
         guard completed.status.isOptimal,
             completed.objectiveValue <= solution.objectiveValue + Self.tightTolerance(built.household),
-            built.conflicts(in: completed.values, excluding: []).isEmpty
+            built.conflicts(in: completed.values, excluding: []).isEmpty, built.isExecutable(completed.values)
         else { return nil }
         return completed
     }

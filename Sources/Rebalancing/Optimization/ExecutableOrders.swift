@@ -21,6 +21,16 @@ import LinearProgramming
 /// The optimizer solves such a model by branch and bound (through the wash-sale guard's solve,
 /// which hands every integer model to the MIP safeguards: each answer verified with its integers
 /// fixed).
+///
+/// In an account trading fractional shares, the rows of the minimum and of the one direction
+/// are deferred (their binaries are columns from the start): a session gets them only for an
+/// account and symbol where a point it found breaks them (``addRows(brokenBy:to:)``), as the
+/// wash-sale guards are added. They barely tighten the relaxation (with b free in [0, 1],
+/// y ≤ cap·b and y ≥ M·b allow every y in [0, cap]), and up front they made a direct-indexing
+/// household's model ten times as many rows (two a binary, the sale's over every lot of the
+/// symbol). A point that keeps every deferred rule is a point of the whole model (its binaries
+/// set as its trades say, ``withBinaries(_:)``); a bound without some rows bounds the model
+/// with them. In whole shares the rows stay in the model: there the rounding is the hard part.
 struct ExecutableOrders {
     /// Integer and 0/1 columns added (0 for a household without order rules).
     private(set) var integerColumns = 0
@@ -52,6 +62,13 @@ struct ExecutableOrders {
         var buys: Variable?
     }
     private var orders: [Key: Orders] = [:]
+    /// The deferred rows of each account and symbol in fractional shares, in the order added.
+    private var deferred: [Key: [Row]] = [:]
+    private var deferredKeys: [Key] = []
+    /// The keys whose deferred rows a session has: a reference, shared by the copies of the model
+    /// that the optimizer passes around with its one session.
+    private final class Added { var keys = Set<Key>() }
+    private let added = Added()
     /// The net-share columns n and the m (+1) and k (−1) they sum.
     private var nets: [(n: Variable, terms: [Term])] = []
 
@@ -92,9 +109,10 @@ struct ExecutableOrders {
                 let worth = sellable.reduce(0) { $0 + model.columns[$1.variable.index].upper }
                 let buys = model.addVariable(binary: true)
                 integerColumns += 1
-                orders[Key(account: a, symbol: symbol)]!.buys = buys
-                model.addConstraint([Term(y, 1), Term(buys, -model.columns[y.index].upper)], upper: 0)
-                model.addConstraint(sellable.map { Term($0.variable, 1) } + [Term(buys, worth)], upper: worth)
+                let key = Key(account: a, symbol: symbol)
+                orders[key]!.buys = buys
+                addRow(Row([Term(y, 1), Term(buys, -model.columns[y.index].upper)], upper: 0), key, account, &model)
+                addRow(Row(sellable.map { Term($0.variable, 1) } + [Term(buys, worth)], upper: worth), key, account, &model)
             }
         }
         // The net whole shares of a symbol a group trades, as one integer column n (Σ m − Σ k − n = 0)
@@ -193,8 +211,8 @@ struct ExecutableOrders {
             let b = model.addVariable(binary: true)
             integerColumns += 1
             orders[key]!.buyMinimum = b
-            model.addConstraint([Term(y, 1), Term(b, -cap)], upper: 0)
-            model.addConstraint([Term(y, 1), Term(b, -minimum)], lower: 0)
+            addRow(Row([Term(y, 1), Term(b, -cap)], upper: 0), key, account, &model)
+            addRow(Row([Term(y, 1), Term(b, -minimum)], lower: 0), key, account, &model)
         }
     }
 
@@ -246,9 +264,70 @@ struct ExecutableOrders {
             let b = model.addVariable(binary: true)
             integerColumns += 1
             orders[key]!.saleMinimum = b
-            model.addConstraint(sold + [Term(b, -worth)], upper: 0)
-            model.addConstraint(sold + [Term(b, -minimum)], lower: 0)
+            addRow(Row(sold + [Term(b, -worth)], upper: 0), key, account, &model)
+            addRow(Row(sold + [Term(b, -minimum)], lower: 0), key, account, &model)
         }
+    }
+
+    /// A row of the minimum or the one direction: in the model in whole shares, else deferred.
+    private mutating func addRow(_ row: Row, _ key: Key, _ account: Account, _ model: inout LinearModel) {
+        if account.wholeShares {
+            model.addConstraint(row.terms, lower: row.lower, upper: row.upper)
+            return
+        }
+        if deferred[key] == nil { deferredKeys.append(key) }
+        deferred[key, default: []].append(row)
+    }
+
+    /// The accounts and symbols with deferred rows (`missing`: only those whose rows the session
+    /// does not have) whose rules `values` breaks: a purchase or a sale between 0 and the
+    /// minimum, or both a purchase and a sale.
+    private func broken(_ values: [Double], missing: Bool) -> [Key] {
+        let epsilon = RebalanceModel.tradeEpsilon
+        return deferredKeys.filter { key in
+            guard !(missing && added.keys.contains(key)), let order = orders[key] else { return false }
+            let bought = order.purchase.map { values[$0.index] } ?? 0
+            let sold = order.lots.reduce(0) { $0 + values[$1.index] }
+            func under(_ x: Double) -> Bool { x > epsilon && x < order.minimum - epsilon }
+            return (order.buyMinimum != nil && under(bought)) || (order.saleMinimum != nil && under(sold))
+                || (order.buys != nil && bought > epsilon && sold > epsilon)
+        }
+    }
+
+    /// Whether `values` keeps every deferred rule (a point found before the session had some of
+    /// their rows may break them; one found with them has its binaries to say).
+    func keepsDeferredRules(_ values: [Double]) -> Bool {
+        deferredKeys.isEmpty || broken(values, missing: false).isEmpty
+    }
+
+    /// Adds to `session` the deferred rows of every account and symbol whose rules `values`
+    /// breaks; how many accounts and symbols that was.
+    func addRows(brokenBy values: [Double], to session: some SolverSession) throws(LinearProgrammingError) -> Int {
+        guard !deferredKeys.isEmpty else { return 0 }
+        let keys = broken(values, missing: true)
+        for key in keys {
+            for row in deferred[key]! { _ = try session.addConstraint(row) }
+            added.keys.insert(key)
+        }
+        if !keys.isEmpty { Trace.log { "orders: the rows of \(keys.count) minimum trades added (\(added.keys.count) of \(deferredKeys.count))" } }
+        return keys.count
+    }
+
+    /// `values` (a point keeping every order rule) with the deferred rules' binaries set as its
+    /// trades say, which their rows then hold whenever the session has them.
+    func withBinaries(_ values: [Double]) -> [Double] {
+        guard !deferredKeys.isEmpty else { return values }
+        let epsilon = RebalanceModel.tradeEpsilon
+        var point = values
+        for key in deferredKeys {
+            guard let order = orders[key] else { continue }
+            let bought = order.purchase.map { values[$0.index] } ?? 0
+            let sold = order.lots.reduce(0) { $0 + values[$1.index] }
+            if let b = order.buyMinimum { point[b.index] = bought > epsilon ? 1 : 0 }
+            if let b = order.saleMinimum { point[b.index] = sold > epsilon ? 1 : 0 }
+            if let b = order.buys { point[b.index] = bought > epsilon ? 1 : 0 }
+        }
+        return point
     }
 
     /// Integer values for every column of the order rules, read off a relaxed solution's trades

@@ -63,7 +63,7 @@ extension Optimizer {
             var plan: Solution?
             if point.status.isOptimal {
                 plan =
-                    built.model.isIntegral(point.values) && built.conflicts(in: point.values, excluding: []).isEmpty
+                    built.isExecutable(point.values) && built.conflicts(in: point.values, excluding: []).isEmpty
                     ? point : try solveRounded(built, session, binaries, point.values)
             }
             try release(sides.keys.filter { held[$0] == nil }, built, session)

@@ -144,9 +144,10 @@ extension Optimizer {
             // (A symbol settled on its forced side stays held.)
             try release(settled.keys.filter { held[$0] == nil }, built, session)
             // Whole shares and minimum trades (ExecutableOrders) have integer columns: a relaxed
-            // point that leaves one fractional satisfies no order rule, and only branch and
-            // bound (whose answers the MIP safeguards verify) can decide them.
-            let integral = trial.status.isOptimal && built.model.isIntegral(trial.values)
+            // point that leaves one fractional, or breaks a rule whose rows are deferred,
+            // satisfies no order rule, and only branch and bound (whose answers the MIP
+            // safeguards verify) can decide them.
+            let integral = trial.status.isOptimal && built.isExecutable(trial.values)
             if integral { (best, settledOptimum) = (trial, (settled, trial.objectiveValue)) }
             if trial.status.isOptimal && reaches(trial.objectiveValue, bound) {
                 guard integral else { break }
@@ -333,7 +334,7 @@ extension Optimizer {
         _ trial: Solution, accepts: (Double) -> Bool, _ best: inout Solution?, _ built: RebalanceModel,
         _ session: Solver.Session, _ binaries: [Int: Variable]
     ) throws(LinearProgrammingError) -> Solution {
-        guard trial.status.isOptimal, session.integerVariablesAreBinary, !built.model.isIntegral(trial.values),
+        guard trial.status.isOptimal, session.integerVariablesAreBinary, !built.isExecutable(trial.values),
             let rounded = try solveRounded(built, session, binaries, trial.values)
         else { return trial }
         if accepts(rounded.objectiveValue) { return rounded }
@@ -351,15 +352,18 @@ extension Optimizer {
         var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent, gap: gap)
         while solution.status.isOptimal {
             let conflicts = built.conflicts(in: solution.values, excluding: Set(binaries.keys))
-            if conflicts.isEmpty { break }
+            let rows = try built.orders.addRows(brokenBy: solution.values, to: session)
+            if conflicts.isEmpty && rows == 0 { break }
             try addGuards(conflicts.map { $0.symbol }, built, session, &binaries)
-            // (A bound with fewer guards bounds the model with more: it is a relaxation of it.)
+            // (A bound with fewer guards or order rows bounds the model with more: it is a
+            // relaxation of it.)
             solution = tracedSolve(session, binaries, relaxed: false, gap: gap)
         }
-        // A point found before the time limit may break a guard that has no binary yet: it is
-        // no plan (the best point satisfying every guard is, when there is one).
+        // A point found before the time limit may break a guard that has no binary yet, or an
+        // order rule whose rows are deferred: it is no plan (the best point satisfying every
+        // guard is, when there is one).
         if solution.status.isTimeLimit && !solution.values.isEmpty
-            && !built.conflicts(in: solution.values, excluding: []).isEmpty
+            && (!built.conflicts(in: solution.values, excluding: []).isEmpty || !built.orders.keepsDeferredRules(solution.values))
         {
             solution = Solution(status: .timeLimit(feasible: false))
         }
@@ -448,7 +452,9 @@ extension Optimizer {
 
     /// The LP with the order rules' integer columns fixed as ``ExecutableOrders/choice(from:)``
     /// reads them off `values` (and the guards' binaries as those trades set them); nil unless
-    /// it is optimal and breaks no wash-sale guard.
+    /// it is optimal and breaks no wash-sale guard. The deferred rows of the rules `values`
+    /// breaks are added first (without them the fixed binaries hold nothing there), and those
+    /// of any rule the LP's point breaks, until it breaks none (each round adds some: it ends).
     func solveRounded(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: [Int: Variable], _ values: [Double]
     ) throws(LinearProgrammingError) -> Solution? {
@@ -459,11 +465,17 @@ extension Optimizer {
             point[variable.index] = min(max(value.rounded(), column.lower), column.upper)
         }
         // The guards' binaries as the trades say (every integer column is fixed at once).
-        point = built.incumbent(point, binaries, variableCount: session.variableCount)
-        session.fixIntegers(session.integerVariables.map { point[$0.index].rounded() })
-        let solution = tracedSolve(session, binaries, relaxed: true)
-        session.fixIntegers(nil)
-        guard solution.status.isOptimal, built.conflicts(in: solution.values, excluding: []).isEmpty else { return nil }
+        point = built.incumbent(point, binaries, variableCount: session.variableCount, orderBinaries: false)
+        var solution: Solution
+        var rows = try built.orders.addRows(brokenBy: values, to: session)
+        repeat {
+            session.fixIntegers(session.integerVariables.map { point[$0.index].rounded() })
+            solution = tracedSolve(session, binaries, relaxed: true)
+            session.fixIntegers(nil)
+            guard solution.status.isOptimal else { return nil }
+            rows = try built.orders.addRows(brokenBy: solution.values, to: session)
+        } while rows > 0
+        guard built.conflicts(in: solution.values, excluding: []).isEmpty else { return nil }
         return solution
     }
 
@@ -616,14 +628,23 @@ extension RebalanceModel {
     }
 
     /// A point of the session's variables from `values` (which satisfy every guard and may
-    /// predate the binaries): each binary is 1 where its symbol is bought, else 0.
-    func incumbent(_ values: [Double], _ binaries: [Int: Variable], variableCount: Int) -> [Double] {
-        var point = values + [Double](repeating: 0, count: max(0, variableCount - values.count))
+    /// predate the binaries): each binary is 1 where its symbol is bought, else 0; and, with
+    /// `orderBinaries`, the deferred order rules' binaries as its trades say
+    /// (``ExecutableOrders/withBinaries(_:)``).
+    func incumbent(_ values: [Double], _ binaries: [Int: Variable], variableCount: Int, orderBinaries: Bool = true) -> [Double] {
+        var point = (orderBinaries ? orders.withBinaries(values) : values)
+            + [Double](repeating: 0, count: max(0, variableCount - values.count))
         for (symbol, z) in binaries where z.index < point.count {
             guard let candidate = guardCandidate(symbol: symbol) else { continue }
             point[z.index] = purchased(candidate, in: values) > Self.tradeEpsilon ? 1 : 0
         }
         return point
+    }
+
+    /// Whether `values` gives every integer column a whole value and keeps every order rule whose
+    /// rows are deferred: a point of the whole model (its deferred binaries set by its trades).
+    func isExecutable(_ values: [Double]) -> Bool {
+        model.isIntegral(values) && orders.keepsDeferredRules(values)
     }
 
     /// Candidates (not yet guarded) that `values` both buys and sells at a loss.
