@@ -301,10 +301,10 @@ struct ExecutableOrders {
     }
 
     /// Adds to `session` the deferred rows of every account and symbol whose rules `values`
-    /// breaks; how many accounts and symbols that was.
-    func addRows(brokenBy values: [Double], to session: some SolverSession) throws(LinearProgrammingError) -> Int {
+    /// breaks (nil: of every one it lacks); how many accounts and symbols that was.
+    func addRows(brokenBy values: [Double]?, to session: some SolverSession) throws(LinearProgrammingError) -> Int {
         guard !deferredKeys.isEmpty else { return 0 }
-        let keys = broken(values, missing: true)
+        let keys = values.map { broken($0, missing: true) } ?? deferredKeys.filter { !added.keys.contains($0) }
         for key in keys {
             for row in deferred[key]! { _ = try session.addConstraint(row) }
             added.keys.insert(key)

@@ -53,3 +53,37 @@ import Testing
         }
     }
 }
+
+/// The same under a minimum trade on every account: merging keeps each account's sale of a
+/// symbol (the sum over its lots), which is what the minimum applies to, so the merged first
+/// stage is exact there too. ($1 on direct indexing, where the continuous plan's trades are
+/// mostly over it; $25 on a default household.)
+@Suite struct AggregatedDriftMinimumTradeTests {
+    @Test(arguments: [
+        (Generator.Profile.directIndexing, "full", 1.0), (.directIndexing, "band:5", 1.0), (.standard, "full", 25.0),
+    ])
+    func mergedFirstStageKeepsMinimumTrades(_ c: (profile: Generator.Profile, strategy: String, minTrade: Double)) throws {
+        var scenario = Generator(symbols: 25, lots: 1_500, seed: 21, profile: c.profile).household(0)
+        for a in scenario.accounts.indices { scenario.accounts[a].minTrade = c.minTrade }
+        let household = Household(scenario)
+        let strategy = try Strategy(parsing: c.strategy)
+        let built = RebalanceModel(household, strategy: strategy.kind)
+        #expect(AggregatedDrift.applies(to: built))
+        let optimizer = Optimizer(solver: GLPKSolver())
+        let session = try optimizer.solver.makeSession(built.model)
+        let fromMerged = try #require(try optimizer.aggregatedFirstStage(built, session, strategy: strategy))
+        // The full model's first stage, solved as every stage is (no merging).
+        let fullSession = try optimizer.solver.makeSession(built.model)
+        try fullSession.setObjective(built.objective(built.stages[0]))
+        var binaries: [Int: Variable] = [:]
+        let full = try optimizer.solveGuarded(built, fullSession, &binaries, previous: nil)
+        #expect(full.status.isOptimal)
+        #expect(
+            abs(fromMerged.objectiveValue - full.objectiveValue) <= Optimizer<GLPKSolver>.tightTolerance(household),
+            "\(c): merged \(fromMerged.objectiveValue), full \(full.objectiveValue)")
+        // Its point keeps every minimum trade, and the plan made through it passes the verifier.
+        #expect(built.isExecutable(fromMerged.values))
+        let plan = Planner().plan(household, strategy: strategy)
+        #expect(plan.status.isOptimal, "\(c): \(plan.status)")
+    }
+}

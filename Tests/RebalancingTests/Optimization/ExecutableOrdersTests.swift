@@ -120,6 +120,43 @@ import Testing
         #expect(close(report.summary.misallocatedAfter, 0, within: 1e-4))
     }
 
+    /// The minimum's rows (and the one direction's) are deferred in an account trading
+    /// fractional shares: the model starts with the continuous model's rows, the binaries as
+    /// columns, and a session gets the rows of an account and symbol only where a point breaks
+    /// its rule. `tiny`'s relaxation buys $10 of BND, under the $25 minimum: BND's rows are added
+    /// (aMinimumTradeRemovesATinyRebalance plans it); a point buying $30 of it breaks nothing.
+    @Test func minimumTradeRowsAreAddedWhereAPointBreaksThem() throws {
+        let ruled = RebalanceModel(try household(Self.tiny), strategy: try Strategy(parsing: "full").kind)
+        let plain = RebalanceModel(
+            try household(Self.tiny.replacingOccurrences(of: "minTrade: 25", with: "minTrade: 0")),
+            strategy: try Strategy(parsing: "full").kind)
+        #expect(ruled.model.constraintCount == plain.model.constraintCount)
+        #expect(ruled.model.variableCount > plain.model.variableCount)
+        let session = try GLPKSolver().makeSession(ruled.model)
+        try session.setObjective(ruled.objective(ruled.stages[0]))
+        let relaxation = session.solveRelaxation()
+        #expect(close(relaxation.objectiveValue, 0, within: 1e-9))
+        let bnd = try #require(ruled.purchases.first { ruled.household.symbols[$0.symbol] == "BND" })
+        var tenDollars = [Double](repeating: 0, count: ruled.model.variableCount)
+        tenDollars[bnd.variable.index] = 10
+        var thirty = tenDollars
+        thirty[bnd.variable.index] = 30
+        #expect(!ruled.isExecutable(tenDollars))
+        #expect(ruled.isExecutable(thirty))
+        #expect(try ruled.orders.addRows(brokenBy: thirty, to: session) == 0)
+        #expect(try ruled.orders.addRows(brokenBy: tenDollars, to: session) == 1)
+        // BND's rows: its purchase's two, its sale's two (its $390 lot is over the minimum) and
+        // the one direction's two.
+        #expect(session.constraintCount == plain.model.constraintCount + 6)
+        // With them the relaxation is no higher (b free in [0, 1] allows every purchase up to
+        // the cap): D = 0 still.
+        #expect(close(session.solveRelaxation().objectiveValue, 0, within: 1e-9))
+        // A point breaking a rule whose rows the session has still breaks it; nothing is added twice.
+        #expect(!ruled.isExecutable(tenDollars))
+        #expect(try ruled.orders.addRows(brokenBy: tenDollars, to: session) == 0)
+        #expect(session.constraintCount == plain.model.constraintCount + 6)
+    }
+
     /// m1's orders obey minTrade too (the verifier checks them): here its $10 BND purchase is
     /// dropped.
     @Test func m1ObeysTheMinimumTrade() throws {
