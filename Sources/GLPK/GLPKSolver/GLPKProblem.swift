@@ -104,13 +104,15 @@ public final class GLPKProblem: MIPSession, DualSession {
         try model.validate()
         try Self.checkCount(model.variableCount, "the number of variables")
         try Self.checkCount(model.constraintCount, "the number of constraints")
-        // Merge repeated terms (and check their sums) before GLPK sees anything.
-        var mergedRows: [[Term]] = []
-        mergedRows.reserveCapacity(model.constraintCount)
-        for (i, row) in model.rows.enumerated() { mergedRows.append(try LinearModel.checkedMerge(row.terms, row: i)) }
+        // Merge repeated terms (and check their sums) before GLPK sees anything, straight into
+        // `matrix`: the one copy of the matrix kept beside GLPK's, which GLPK's is loaded from.
+        var matrix = SparseRows(reservingRows: model.constraintCount, entries: model.rows.reduce(0) { $0 + $1.terms.count })
+        for (i, row) in model.rows.enumerated() {
+            let terms = try LinearModel.checkedMerge(row.terms, row: i)
+            matrix.append(terms.lazy.map { (column: $0.variable.index, value: $0.coefficient) })
+        }
         let objective = try LinearModel.checkedMerge(model.objective, row: nil)
-        let entries = mergedRows.reduce(0) { $0 + $1.count }
-        try Self.checkCount(entries, "the number of matrix entries")
+        try Self.checkCount(matrix.column.count, "the number of matrix entries")
 
         self.options = options
         self.owner = pthread_self()
@@ -129,23 +131,26 @@ public final class GLPKProblem: MIPSession, DualSession {
         if model.constraintCount > 0 {
             glp_add_rows(problem, Int32(model.constraintCount))
         }
-        var ia: [Int32] = [0], ja: [Int32] = [0], ar: [Double] = [0]
-        ia.reserveCapacity(entries + 1)
-        ja.reserveCapacity(entries + 1)
-        ar.reserveCapacity(entries + 1)
-        for (i, row) in model.rows.enumerated() {
-            setRowBounds(Int32(i + 1), lower: row.lower, upper: row.upper)
-            for term in mergedRows[i] {
-                ia.append(Int32(i + 1))
-                ja.append(Int32(term.variable.index + 1))
-                ar.append(term.coefficient)
+        // Row by row (glp_set_mat_row), not by glp_load_matrix: no coordinate arrays of the whole
+        // matrix (16 bytes an entry) beside the two copies while GLPK's is built. GLPK links the
+        // entries the same way either way (each new entry first in its row's and its column's
+        // list, the rows in order), so its matrix is the same.
+        var indices: [Int32] = [0], values: [Double] = [0]
+        for i in 0..<model.constraintCount {
+            setRowBounds(Int32(i + 1), lower: model.rows[i].lower, upper: model.rows[i].upper)
+            let entries = matrix.start[i]..<matrix.start[i + 1]
+            indices.removeSubrange(1...)
+            values.removeSubrange(1...)
+            for k in entries {
+                indices.append(Int32(matrix.column[k] + 1))
+                values.append(matrix.value[k])
             }
+            glp_set_mat_row(problem, Int32(i + 1), Int32(entries.count), indices, values)
         }
         constraintCount = model.constraintCount
-        for row in mergedRows { matrix.append(row.lazy.map { (column: $0.variable.index, value: $0.coefficient) }) }
+        self.matrix = matrix
         rowScale = [Double](repeating: 1, count: constraintCount)
         columnScale = [Double](repeating: 1, count: variableCount)
-        glp_load_matrix(problem, Int32(ia.count - 1), ia, ja, ar)
         installObjective(objective)
     }
 

@@ -1,20 +1,28 @@
-/// A sparse matrix by rows, with each entry's magnitude: what GLPK's scaling reads.
+/// A sparse matrix by rows: the one copy of the matrix kept beside GLPK's (the scale factors and
+/// sifting's prices read it; GLPK's own copy is loaded from it row by row).
 struct SparseRows {
     /// Row i's entries are `start[i]..<start[i + 1]`.
     private(set) var start: [Int] = [0]
     /// 0-based column of each entry.
     private(set) var column: [Int] = []
-    /// |a| of each entry (never 0).
-    private(set) var magnitude: [Double] = []
-    /// a of each entry (sifting prices columns with it).
+    /// a of each entry (never 0). Scaling reads |a|, sifting prices columns with a.
     private(set) var value: [Double] = []
 
     var count: Int { start.count - 1 }
 
+    init() {}
+
+    /// Room for `rows` rows of `entries` entries in all (so that a large matrix is not copied
+    /// while it grows).
+    init(reservingRows rows: Int, entries: Int) {
+        start.reserveCapacity(rows + 1)
+        column.reserveCapacity(entries)
+        value.reserveCapacity(entries)
+    }
+
     mutating func append(_ entries: some Sequence<(column: Int, value: Double)>) {
         for entry in entries {
             column.append(entry.column)
-            magnitude.append(abs(entry.value))
             value.append(entry.value)
         }
         start.append(column.count)
@@ -40,38 +48,50 @@ struct GLPKScaling {
 
     /// scale_prob(GLP_SF_GM | GLP_SF_EQ | GLP_SF_SKIP) after glp_unscale_prob.
     static func factors(_ matrix: SparseRows, columns n: Int) -> Factors {
-        var work = Work(matrix, columns: n)
-        defer { work.deallocate() }
-        return work.run()
+        matrix.start.withUnsafeBufferPointer { start in
+            matrix.column.withUnsafeBufferPointer { column in
+                matrix.value.withUnsafeBufferPointer { value in
+                    var work = Work(rows: matrix.count, start: start, column: column, value: value, columns: n)
+                    defer { work.deallocate() }
+                    return work.run()
+                }
+            }
+        }
     }
 
     /// One side of the matrix, its rows or its columns, on flat buffers: each line's entries
-    /// (`start[i]..<start[i + 1]` of `index`, the other side's line, and `magnitude`), its factors,
-    /// and each line's (min, max) scaled |a| (min_row_aij and max_row_aij for rows, 1 and 1 for an
-    /// empty line), valid while `current`.
+    /// (`start[i]..<start[i + 1]` of `index`, the other side's line, and `entry`, the signed a
+    /// whose magnitude is read), its factors, and each line's (min, max) scaled |a| (min_row_aij
+    /// and max_row_aij for rows, 1 and 1 for an empty line), valid while `current`. The rows read
+    /// the matrix's own arrays; the columns' transposed copy is the side's own (`owned`).
     private struct Side {
         let count: Int
-        let start: UnsafeMutableBufferPointer<Int>
-        let index: UnsafeMutableBufferPointer<Int>
-        let magnitude: UnsafeMutableBufferPointer<Double>
+        let start: UnsafeBufferPointer<Int>
+        let index: UnsafeBufferPointer<Int>
+        let entry: UnsafeBufferPointer<Double>
+        let owned: Bool
         let factor: UnsafeMutableBufferPointer<Double>
         let lo: UnsafeMutableBufferPointer<Double>
         let hi: UnsafeMutableBufferPointer<Double>
         var current = false
 
-        init(count: Int, entries: Int) {
+        init(count: Int, start: UnsafeBufferPointer<Int>, index: UnsafeBufferPointer<Int>, entry: UnsafeBufferPointer<Double>, owned: Bool) {
             self.count = count
-            start = buffer(count + 1, 0)
-            index = buffer(entries, 0)
-            magnitude = buffer(entries, 0.0)
+            self.start = start
+            self.index = index
+            self.entry = entry
+            self.owned = owned
             factor = buffer(count, 1.0)
             lo = buffer(count, 1.0)
             hi = buffer(count, 1.0)
         }
 
         func deallocate() {
-            for b in [start, index] { b.deallocate() }
-            for b in [magnitude, factor, lo, hi] { b.deallocate() }
+            if owned {
+                for b in [start, index] { b.deallocate() }
+                entry.deallocate()
+            }
+            for b in [factor, lo, hi] { b.deallocate() }
         }
 
         /// Each line's range, scaled by its own factor and the other side's (`across`).
@@ -83,7 +103,7 @@ struct GLPKScaling {
                 let f = factor[i], first = start[i], end = start[i + 1]
                 var k = first
                 while k < end {
-                    let t = magnitude[k] * (f * other[index[k]])
+                    let t = entry[k].magnitude * (f * other[index[k]])
                     if k == first || low > t { low = t }
                     if k == first || high < t { high = t }
                     k += 1
@@ -120,29 +140,27 @@ struct GLPKScaling {
         var rows: Side
         var columns: Side
 
-        init(_ matrix: SparseRows, columns n: Int) {
-            let m = matrix.count
-            let entries = matrix.column.count
-            rows = Side(count: m, entries: entries)
-            for i in 0...m { rows.start[i] = matrix.start[i] }
-            for k in 0..<entries {
-                rows.index[k] = matrix.column[k]
-                rows.magnitude[k] = matrix.magnitude[k]
-            }
-            columns = Side(count: n, entries: entries)
-            for k in 0..<entries { columns.start[rows.index[k] + 1] += 1 }
-            for j in 0..<n { columns.start[j + 1] += columns.start[j] }
+        /// The rows are the matrix's arrays (read only); the columns are built from them.
+        init(rows m: Int, start: UnsafeBufferPointer<Int>, column: UnsafeBufferPointer<Int>, value: UnsafeBufferPointer<Double>, columns n: Int) {
+            let entries = start[m]
+            rows = Side(count: m, start: start, index: column, entry: value, owned: false)
+            let columnStart = buffer(n + 1, 0)
+            let columnIndex = buffer(entries, 0)
+            let columnEntry = buffer(entries, 0.0)
+            for k in 0..<entries { columnStart[column[k] + 1] += 1 }
+            for j in 0..<n { columnStart[j + 1] += columnStart[j] }
             let next = buffer(n + 1, 0)
-            for j in 0...n { next[j] = columns.start[j] }
+            for j in 0...n { next[j] = columnStart[j] }
             for i in 0..<m {
-                for k in rows.start[i]..<rows.start[i + 1] {
-                    let j = rows.index[k]
-                    columns.index[next[j]] = i
-                    columns.magnitude[next[j]] = rows.magnitude[k]
+                for k in start[i]..<start[i + 1] {
+                    let j = column[k]
+                    columnIndex[next[j]] = i
+                    columnEntry[next[j]] = value[k]
                     next[j] += 1
                 }
             }
             next.deallocate()
+            columns = Side(count: n, start: UnsafeBufferPointer(columnStart), index: UnsafeBufferPointer(columnIndex), entry: UnsafeBufferPointer(columnEntry), owned: true)
         }
 
         func deallocate() {
