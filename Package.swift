@@ -36,7 +36,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "rebalance", dependencies: ["RebalanceCLI"]),
+        .executableTarget(name: "rebalance", dependencies: ["RebalanceCLI", "Rebalancing"]),
         // Shared by the test targets: bundled scenarios, scenario builders, the model oracle.
         .target(
             name: "RebalanceTestSupport",
