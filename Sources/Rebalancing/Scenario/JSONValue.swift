@@ -120,7 +120,7 @@ struct JSONBytes {
 /// ``JSONValue`` and calling ``JSONValue/serialized()``, without the tree (its arrays, strings and
 /// their release), for the lines a batch writes by the thousand. Commas go where they belong:
 /// a `key` or a value in an array after the first of its container.
-struct JSONLineWriter {
+struct JSONLineWriter: JSONSink {
     private var out = JSONBytes()
     /// No element in the innermost open container yet.
     private var first = true
@@ -183,4 +183,74 @@ struct JSONLineWriter {
     }
 
     var string: String { out.string }
+}
+
+/// Where JSON goes value by value, so that an object's fields are written once for every output:
+/// ``JSONLineWriter`` (bytes, no tree) and ``JSONTreeBuilder`` (a ``JSONValue``). A `key` precedes
+/// each value of an object; numbers come formatted (``Money``).
+protocol JSONSink {
+    mutating func beginObject()
+    mutating func endObject()
+    mutating func beginArray()
+    mutating func endArray()
+    mutating func key(_ key: String)
+    mutating func string(_ text: String)
+    mutating func number(_ text: String)
+    mutating func bool(_ b: Bool)
+}
+
+/// A ``JSONValue`` built value by value (see ``JSONSink``).
+struct JSONTreeBuilder: JSONSink {
+    /// An object or array not closed yet: its members so far and, in an object, the key given.
+    private struct Open {
+        let isObject: Bool
+        var fields: [(String, JSONValue)] = []
+        var items: [JSONValue] = []
+        var key: String?
+    }
+    private var open: [Open] = []
+    /// The outermost value, once it is complete.
+    private(set) var value: JSONValue?
+
+    private mutating func add(_ v: JSONValue) {
+        guard !open.isEmpty else {
+            precondition(value == nil, "JSONTreeBuilder: a second value at the top level")
+            value = v
+            return
+        }
+        if open[open.count - 1].isObject {
+            guard let key = open[open.count - 1].key else { preconditionFailure("JSONTreeBuilder: a value in an object without a key") }
+            open[open.count - 1].fields.append((key, v))
+            open[open.count - 1].key = nil
+        } else {
+            open[open.count - 1].items.append(v)
+        }
+    }
+
+    mutating func beginObject() { open.append(Open(isObject: true)) }
+    mutating func endObject() {
+        let done = open.removeLast()
+        precondition(done.isObject, "JSONTreeBuilder: endObject closes an array")
+        add(.object(done.fields))
+    }
+    mutating func beginArray() { open.append(Open(isObject: false)) }
+    mutating func endArray() {
+        let done = open.removeLast()
+        precondition(!done.isObject, "JSONTreeBuilder: endArray closes an object")
+        add(.array(done.items))
+    }
+    mutating func key(_ key: String) { open[open.count - 1].key = key }
+    mutating func string(_ text: String) { add(.string(text)) }
+    mutating func number(_ text: String) { add(.number(text)) }
+    mutating func bool(_ b: Bool) { add(.bool(b)) }
+}
+
+extension JSONValue {
+    /// The value `write` gives, as a tree.
+    static func build(_ write: (inout JSONTreeBuilder) -> Void) -> JSONValue {
+        var builder = JSONTreeBuilder()
+        write(&builder)
+        guard let value = builder.value else { preconditionFailure("JSONTreeBuilder: no complete value written") }
+        return value
+    }
 }

@@ -5,8 +5,8 @@ import Testing
 @testable import Rebalancing
 
 /// `batch` writes its lines straight into bytes (JSONLineWriter); `plan` and `compare` build a
-/// `JSONValue` tree. Both must give the same text for every object, or `batch` and `compare`
-/// would disagree.
+/// `JSONValue` tree (JSONTreeBuilder) from the same field-by-field writers. Both sinks must give
+/// the same text for every object, or `batch` and `compare` would disagree.
 @Suite struct JSONLineWriterTests {
     /// The tree of a batch line, as the batch runner built it before it wrote lines directly.
     static func treeLine(_ item: BatchItem, _ comparison: Comparison) -> String {
