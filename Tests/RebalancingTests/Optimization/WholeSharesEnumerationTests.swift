@@ -19,6 +19,14 @@ import Testing
 /// problems `band` poses in whole shares (drift inside the band is free, so the later stages
 /// are held at plans that spend the cash to the cent), on households where GLPK is quick.
 @Suite struct WholeSharesEnumerationTests {
+    /// MODEL §5's T(S, L): the tax on a year's net short-term S and long-term L gains (a net
+    /// loss offsets ordinary income up to `limit`). Both enumeration tests price plans with it.
+    static func tax(_ s: Double, _ l: Double, shortTermRate rST: Double, longTermRate rLT: Double, limit: Double) -> Double {
+        if s + l < 0 { return -rST * min(limit, -(s + l)) }
+        if s >= 0 && l >= 0 { return rST * s + rLT * l }
+        return s < 0 ? rLT * (s + l) : rST * (s + l)
+    }
+
     /// A tiny household, as the YAML the planner reads and the numbers this route uses.
     struct Tiny {
         var prices: [Double] = [], shares: [Double] = [], basis: [Double] = [], longTerm: [Bool] = []
@@ -58,11 +66,8 @@ import Testing
 
         var investable: Double { cash + flow + zip(prices, shares).reduce(0) { $0 + $1.0 * $1.1 } }
 
-        /// MODEL §5's T(S, L).
         func t(_ s: Double, _ l: Double) -> Double {
-            if s + l < 0 { return -rST * min(limit, -(s + l)) }
-            if s >= 0 && l >= 0 { return rST * s + rLT * l }
-            return s < 0 ? rLT * (s + l) : rST * (s + l)
+            WholeSharesEnumerationTests.tax(s, l, shortTermRate: rST, longTermRate: rLT, limit: limit)
         }
 
         /// The stage measures of whole-share trades t, or nil when they spend more than the cash.

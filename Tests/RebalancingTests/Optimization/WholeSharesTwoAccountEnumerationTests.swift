@@ -68,11 +68,8 @@ import Testing
             cash + flow + deferredCash + prices.indices.reduce(0) { $0 + prices[$1] * (taxable[$1] + deferred[$1]) }
         }
 
-        /// MODEL §5's T(S, L).
         func t(_ s: Double, _ l: Double) -> Double {
-            if s + l < 0 { return -rST * min(limit, -(s + l)) }
-            if s >= 0 && l >= 0 { return rST * s + rLT * l }
-            return s < 0 ? rLT * (s + l) : rST * (s + l)
+            WholeSharesEnumerationTests.tax(s, l, shortTermRate: rST, longTermRate: rLT, limit: limit)
         }
 
         /// The stage measures of taxable trades t and tax-deferred trades u, or nil when either
