@@ -86,6 +86,12 @@ public struct Household: Sendable {
     /// The identical group of each symbol (by index), named by its first member held or
     /// targeted: two symbols are substantially identical iff their `identicalKey`s are equal.
     public let identicalKey: [Int]
+    /// The lots of each group's classes (by group, then class), in the order of the group's
+    /// accounts and of their lots: worked out once here, not again by every strategy's model.
+    public let classLots: [[[Int]]]
+    /// The lots of each identical group, by its ``identicalKey`` (empty for a symbol that is not
+    /// a key), in household lot order.
+    public let identicalLots: [[Int]]
 
     /// Builds the derived quantities; the scenario must have passed validation (prices present).
     public init(_ scenario: Scenario) {
@@ -216,6 +222,18 @@ public struct Household: Sendable {
         }
         self.groups = groups
         self.groupOfAccount = groupOfAccount
+        classLots = groups.map { group in
+            var lotsOf = [[Int]](repeating: [], count: group.classes.count)
+            for a in group.accounts {
+                for l in lotsByAccount[a] {
+                    if let c = group.classIndex[lots[l].symbol] { lotsOf[c].append(l) }
+                }
+            }
+            return lotsOf
+        }
+        var identicalLots = [[Int]](repeating: [], count: symbols.count)
+        for (l, lot) in lots.enumerated() { identicalLots[identicalKey[lot.symbol]].append(l) }
+        self.identicalLots = identicalLots
     }
 
     /// What account `a` can spend at most: its cash, flow and everything it holds, less minCash.

@@ -76,6 +76,7 @@ struct RebalanceModel {
             }
         }
         sellCaps = sellCap
+        sells.reserveCapacity(household.lots.count)
         for lot in household.lots {
             let upper = sellCap[lot.account] == 0 || lot.doNotSell ? 0 : lot.value
             sells.append(model.addVariable(lower: 0, upper: upper))
@@ -96,6 +97,7 @@ struct RebalanceModel {
             let e = model.addVariable(lower: 0)
             excessCash.append(e)
             var terms = [Term(e, 1)]
+            terms.reserveCapacity(1 + household.lotsByAccount[a].count + purchases.count)
             for l in household.lotsByAccount[a] { terms.append(Term(sells[l], -1)) }
             for p in purchases where p.account == a { terms.append(Term(p.variable, 1)) }
             cashRows.append(model.addConstraint(terms, equalTo: account.cash + account.flow - account.minCash))
@@ -112,21 +114,20 @@ struct RebalanceModel {
         let bandPoints = self.stages.lazy.compactMap { stage -> Double? in
             if case .bandMisallocation(let points) = stage { points } else { nil }
         }.first
+        misallocation.reserveCapacity(2 * household.groups.reduce(0) { $0 + $1.classes.count } + accounts.count)
         for (g, group) in household.groups.enumerated() {
-            var lotsOf = [[Int]](repeating: [], count: group.classes.count)
-            for a in group.accounts {
-                for l in household.lotsByAccount[a] { lotsOf[group.classIndex[household.lots[l].symbol]!].append(l) }
-            }
+            let lotsOf = household.classLots[g]
             var purchasesOf = [[Variable]](repeating: [], count: group.classes.count)
             for p in purchases where household.groupOfAccount[p.account] == g {
                 purchasesOf[group.classIndex[p.symbol]!].append(p.variable)
             }
-            deviations.append([:])
+            deviations.append(Dictionary(minimumCapacity: group.classes.count))
             for (c, class_) in group.classes.enumerated() {
                 let plus = model.addVariable(lower: 0)
                 let minus = model.addVariable(lower: 0)
                 deviations[g][class_.symbol] = (plus, minus)
                 var terms = [Term(plus, -1), Term(minus, 1)]
+                terms.reserveCapacity(2 + lotsOf[c].count + purchasesOf[c].count)
                 var held = 0.0
                 for l in lotsOf[c] {
                     terms.append(Term(sells[l], -1))
@@ -137,7 +138,8 @@ struct RebalanceModel {
                 orders.addRoundingCut(
                     group: g, class_, offset: held - class_.target * group.investable, plus: plus, minus: minus,
                     prices: household.prices, &model)
-                misallocation += [Term(plus, 0.5), Term(minus, 0.5)]
+                misallocation.append(Term(plus, 0.5))
+                misallocation.append(Term(minus, 0.5))
                 if let bandPoints {
                     // t ≥ d± − b: the part of the deviation outside the band.
                     let band = bandPoints / 100 * group.investable
@@ -154,6 +156,8 @@ struct RebalanceModel {
         }
 
         // LotTax = Σ r_l g_l x_l = Σ r_l (g_l / p) v_l;  Turn = Σ v + Σ y.
+        lotTax.reserveCapacity(household.lots.count)
+        turnover.reserveCapacity(household.lots.count + purchases.count)
         for (l, lot) in household.lots.enumerated() {
             let coefficient = lot.rate * lot.gainPerShare / lot.price
             // Below 1e-12 of tax per dollar sold is nothing, and solvers cannot scale such values.
@@ -172,19 +176,16 @@ struct RebalanceModel {
 
         // Wash-sale guard candidates: identical groups with a member bought somewhere and a member
         // held at a taxable loss.
+        // (By symbol index, not hashed: these tables are built for every strategy.)
         let key = household.identicalKey
-        var buying: [Int: [Int]] = [:], losses: [Int: [Int]] = [:], held: [Int: [Int]] = [:]
-        for (p, purchase) in purchases.enumerated() { buying[key[purchase.symbol], default: []].append(p) }
-        for (l, lot) in household.lots.enumerated() {
-            held[key[lot.symbol], default: []].append(l)
-            if lot.isGuardedLoss { losses[key[lot.symbol], default: []].append(l) }
-        }
-        for s in household.symbols.indices where key[s] == s {
-            if let bought = buying[s], let lost = losses[s] {
-                candidateOfSymbol[s] = guardCandidates.count
-                guardCandidates.append(
-                    GuardCandidate(symbol: s, purchases: bought, lossLots: lost, lots: held[s] ?? []))
-            }
+        var buying = [[Int]](repeating: [], count: household.symbols.count)
+        for (p, purchase) in purchases.enumerated() { buying[key[purchase.symbol]].append(p) }
+        for s in household.symbols.indices where key[s] == s && !buying[s].isEmpty {
+            let held = household.identicalLots[s]
+            let lost = held.filter { household.lots[$0].isGuardedLoss }
+            guard !lost.isEmpty else { continue }
+            candidateOfSymbol[s] = guardCandidates.count
+            guardCandidates.append(GuardCandidate(symbol: s, purchases: buying[s], lossLots: lost, lots: held))
         }
     }
 

@@ -579,17 +579,7 @@ extension RebalanceModel {
 
     /// The lots of each group's classes (by group, then class), in the order of the group's
     /// accounts and of their lots.
-    func lotsByClass() -> [[[Int]]] {
-        household.groups.map { group in
-            var lots = [[Int]](repeating: [], count: group.classes.count)
-            for a in group.accounts {
-                for l in household.lotsByAccount[a] {
-                    if let c = group.classIndex[household.lots[l].symbol] { lots[c].append(l) }
-                }
-            }
-            return lots
-        }
-    }
+    func lotsByClass() -> [[[Int]]] { household.classLots }
 
     /// `coefficient`·z, left out when the coefficient is too small to matter (or for a solver to scale).
     private static func binaryTerm(_ z: Variable, _ coefficient: Double) -> [Term] {
