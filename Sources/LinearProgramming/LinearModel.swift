@@ -113,37 +113,52 @@ extension LinearModel {
 
     public static func merged(_ terms: [Term]) -> [Term] {
         // Already in strictly increasing variable order (most rows as built): nothing to sort or add.
-        if zip(terms, terms.dropFirst()).allSatisfy({ $0.variable.index < $1.variable.index }) {
+        if isStrictlyIncreasing(terms) {
             return terms.allSatisfy { $0.coefficient != 0 } ? terms : terms.filter { $0.coefficient != 0 }
         }
-        // Rows as built are short and nearly sorted (a cash row's excess-cash column comes first):
-        // an insertion sort, stable like `sorted` (repeated variables are added in the same
-        // order), costs a fraction of it there.
         var sorted = terms
-        if sorted.count <= 64 {
-            for i in 1..<sorted.count {
-                let term = sorted[i]
-                var j = i
-                while j > 0 && sorted[j - 1].variable.index > term.variable.index {
-                    sorted[j] = sorted[j - 1]
-                    j -= 1
+        let kept = sorted.withUnsafeMutableBufferPointer { terms in
+            // Rows as built are short and nearly sorted (a cash row's excess-cash column comes
+            // first): an insertion sort, stable like `sort` (repeated variables are added in the
+            // same order), costs a fraction of it there.
+            if terms.count <= 64 {
+                for i in 1..<terms.count {
+                    let term = terms[i]
+                    var j = i
+                    while j > 0 && terms[j - 1].variable.index > term.variable.index {
+                        terms[j] = terms[j - 1]
+                        j -= 1
+                    }
+                    terms[j] = term
                 }
-                sorted[j] = term
-            }
-        } else {
-            sorted.sort { $0.variable.index < $1.variable.index }
-        }
-        // Repeated variables summed in place, in the sorted order.
-        var kept = 0
-        for i in sorted.indices {
-            if kept > 0 && sorted[kept - 1].variable == sorted[i].variable {
-                sorted[kept - 1].coefficient += sorted[i].coefficient
             } else {
-                sorted[kept] = sorted[i]
-                kept += 1
+                terms.sort { $0.variable.index < $1.variable.index }
             }
+            // Repeated variables summed in place, in the sorted order.
+            var kept = 0
+            for i in terms.indices {
+                if kept > 0 && terms[kept - 1].variable == terms[i].variable {
+                    terms[kept - 1].coefficient += terms[i].coefficient
+                } else {
+                    terms[kept] = terms[i]
+                    kept += 1
+                }
+            }
+            return kept
         }
         sorted.removeLast(sorted.count - kept)
         return sorted.contains { $0.coefficient == 0 } ? sorted.filter { $0.coefficient != 0 } : sorted
+    }
+
+    /// Whether each term's variable comes after the one before it.
+    private static func isStrictlyIncreasing(_ terms: [Term]) -> Bool {
+        terms.withUnsafeBufferPointer { terms in
+            var k = 1
+            while k < terms.count {
+                if terms[k - 1].variable.index >= terms[k].variable.index { return false }
+                k += 1
+            }
+            return true
+        }
     }
 }

@@ -141,17 +141,17 @@ public final class GLPKProblem: MIPSession, DualSession {
         // matrix (16 bytes an entry) beside the two copies while GLPK's is built. GLPK links the
         // entries the same way either way (each new entry first in its row's and its column's
         // list, the rows in order), so its matrix is the same.
-        var indices: [Int32] = [0], values: [Double] = [0]
+        // One pair of 1-based buffers, as long as the longest row, refilled for each row.
+        let longest = (0..<matrix.count).reduce(0) { max($0, matrix.start[$1 + 1] - matrix.start[$1]) }
+        var indices = [Int32](repeating: 0, count: longest + 1), values = [Double](repeating: 0, count: longest + 1)
         for i in 0..<model.constraintCount {
             setRowBounds(Int32(i + 1), lower: model.rows[i].lower, upper: model.rows[i].upper)
-            let entries = matrix.start[i]..<matrix.start[i + 1]
-            indices.removeSubrange(1...)
-            values.removeSubrange(1...)
-            for k in entries {
-                indices.append(Int32(matrix.column[k] + 1))
-                values.append(matrix.value[k])
+            let first = matrix.start[i], count = matrix.start[i + 1] - first
+            for k in 0..<count {
+                indices[k + 1] = Int32(matrix.column[first + k] + 1)
+                values[k + 1] = matrix.value[first + k]
             }
-            glp_set_mat_row(problem, Int32(i + 1), Int32(entries.count), indices, values)
+            glp_set_mat_row(problem, Int32(i + 1), Int32(count), indices, values)
         }
         constraintCount = model.constraintCount
         self.matrix = matrix
