@@ -69,33 +69,76 @@ public struct Household: Sendable {
         public func classTarget(of symbol: Int) -> Double { classOf(symbol)?.target ?? 0 }
     }
 
-    public let scenario: Scenario
+    public var scenario: Scenario { storage.scenario }
     /// Every symbol held or targeted, sorted.
-    public let symbols: [String]
-    public let prices: [Double]
-    public let lots: [LotInfo]
+    public var symbols: [String] { storage.symbols }
+    public var prices: [Double] { storage.prices }
+    public var lots: [LotInfo] { storage.lots }
     /// Lot indices per account.
-    public let lotsByAccount: [[Int]]
-    public let groups: [Group]
+    public var lotsByAccount: [[Int]] { storage.lotsByAccount }
+    public var groups: [Group] { storage.groups }
     /// The group of each account.
-    public let groupOfAccount: [Int]
+    public var groupOfAccount: [Int] { storage.groupOfAccount }
     /// Symbols (by index) that no account may buy now, because a member of their identical
     /// group was sold at a loss within 30 days (`recentSales`); blocked symbols neither held
     /// nor targeted are not listed, as nothing could buy them anyway.
-    public let blockedSymbols: Set<Int>
+    public var blockedSymbols: Set<Int> { storage.blockedSymbols }
     /// The identical group of each symbol (by index), named by its first member held or
     /// targeted: two symbols are substantially identical iff their `identicalKey`s are equal.
-    public let identicalKey: [Int]
+    public var identicalKey: [Int] { storage.identicalKey }
     /// The lots of each group's classes (by group, then class), in the order of the group's
     /// accounts and of their lots: worked out once here, not again by every strategy's model.
-    public let classLots: [[[Int]]]
+    public var classLots: [[[Int]]] { storage.classLots }
     /// The lots of each identical group, by its ``identicalKey`` (empty for a symbol that is not
     /// a key), in household lot order.
-    public let identicalLots: [[Int]]
+    public var identicalLots: [[Int]] { storage.identicalLots }
+
+    /// The values above, shared by every copy: a household is copied into every model, plan and
+    /// report made from it, and copying one reference costs a fraction of copying a dozen arrays.
+    private let storage: Storage
+
+    private final class Storage: Sendable {
+        let scenario: Scenario
+        let symbols: [String]
+        let prices: [Double]
+        let lots: [LotInfo]
+        let lotsByAccount: [[Int]]
+        let groups: [Group]
+        let groupOfAccount: [Int]
+        let blockedSymbols: Set<Int>
+        let identicalKey: [Int]
+        let classLots: [[[Int]]]
+        let identicalLots: [[Int]]
+
+        init(
+            scenario: Scenario,
+            symbols: [String],
+            prices: [Double],
+            lots: [LotInfo],
+            lotsByAccount: [[Int]],
+            groups: [Group],
+            groupOfAccount: [Int],
+            blockedSymbols: Set<Int>,
+            identicalKey: [Int],
+            classLots: [[[Int]]],
+            identicalLots: [[Int]]
+        ) {
+            self.scenario = scenario
+            self.symbols = symbols
+            self.prices = prices
+            self.lots = lots
+            self.lotsByAccount = lotsByAccount
+            self.groups = groups
+            self.groupOfAccount = groupOfAccount
+            self.blockedSymbols = blockedSymbols
+            self.identicalKey = identicalKey
+            self.classLots = classLots
+            self.identicalLots = identicalLots
+        }
+    }
 
     /// Builds the derived quantities; the scenario must have passed validation (prices present).
     public init(_ scenario: Scenario) {
-        self.scenario = scenario
         let accounts = scenario.accounts
         var symbolSet = Set<String>()
         // (Lots of one symbol usually come together: each run's symbol is inserted once.)
@@ -111,14 +154,11 @@ public struct Household: Sendable {
         for c in householdClasses + ownClasses.flatMap({ $0 ?? [] }) { symbolSet.formUnion(c.members) }
         let symbols = symbolSet.sorted()
         let symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, $0) })
-        self.symbols = symbols
         let prices = symbols.map { scenario.prices[$0] ?? .nan }
-        self.prices = prices
-        self.blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
+        let blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
         let identicalKey = symbols.indices.map { s in
             scenario.identicalGroup(of: symbols[s]).compactMap { symbolIndex[$0] }.min() ?? s
         }
-        self.identicalKey = identicalKey
 
         // Look-back: lots acquired 30 days or fewer before asOf, in any account, counted by
         // identical group. A loss lot is caught by any such lot other than itself.
@@ -163,8 +203,6 @@ public struct Household: Sendable {
             }
             lotsByAccount.append(indices)
         }
-        self.lots = lots
-        self.lotsByAccount = lotsByAccount
 
         // Groups: the household (accounts without a pie), then each account with its own pie.
         var groups: [Group] = []
@@ -220,9 +258,7 @@ public struct Household: Sendable {
                     name: "account \(account.id)" + (account.pie?.name.map { " (\($0))" } ?? ""),
                     path: "accounts[\(a)].pie", members: [a], pieClasses: pieClasses))
         }
-        self.groups = groups
-        self.groupOfAccount = groupOfAccount
-        classLots = groups.map { group in
+        let classLots = groups.map { group in
             var lotsOf = [[Int]](repeating: [], count: group.classes.count)
             for a in group.accounts {
                 for l in lotsByAccount[a] {
@@ -233,7 +269,10 @@ public struct Household: Sendable {
         }
         var identicalLots = [[Int]](repeating: [], count: symbols.count)
         for (l, lot) in lots.enumerated() { identicalLots[identicalKey[lot.symbol]].append(l) }
-        self.identicalLots = identicalLots
+        storage = Storage(
+            scenario: scenario, symbols: symbols, prices: prices, lots: lots, lotsByAccount: lotsByAccount,
+            groups: groups, groupOfAccount: groupOfAccount, blockedSymbols: blockedSymbols, identicalKey: identicalKey,
+            classLots: classLots, identicalLots: identicalLots)
     }
 
     /// What account `a` can spend at most: its cash, flow and everything it holds, less minCash.
