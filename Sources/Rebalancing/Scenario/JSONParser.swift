@@ -2,8 +2,10 @@
 /// keys (the reader refuses them) and every number's text; refuses nesting past the limit.
 /// Much faster than `JSONDecoder` for this untyped tree, which matters for batches.
 struct JSONParser {
-    private let bytes: [UInt8]
-    private var i = 0
+    // (Internal, not private: the typical household's reader, JSONParser+Household.swift, reads
+    // with them too.)
+    let bytes: [UInt8]
+    var i = 0
 
     static func parse(_ bytes: [UInt8]) throws(DocumentError) -> Document {
         var parser = JSONParser(bytes: bytes)
@@ -16,7 +18,7 @@ struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8]) { self.bytes = bytes }
 
     private func error(_ message: String) -> DocumentError {
         // Report a line and column, counted up to the failure.
@@ -27,7 +29,7 @@ struct JSONParser {
         return .syntax("invalid JSON at line \(line), column \(column): \(message)")
     }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
     }
 
@@ -61,7 +63,7 @@ struct JSONParser {
         return true
     }
 
-    private mutating func literal(_ word: String) throws(DocumentError) {
+    mutating func literal(_ word: String) throws(DocumentError) {
         for b in word.utf8 {
             guard i < bytes.count, bytes[i] == b else { throw error("unexpected character") }
             i += 1
@@ -110,7 +112,7 @@ struct JSONParser {
 
     /// A key: the scenario's own spelling of the keys every lot and slice repeats (no string
     /// made and checked per lot for each of them), else as ``string()`` reads it.
-    private mutating func key() throws(DocumentError) -> String {
+    mutating func key() throws(DocumentError) -> String {
         let start = i + 1
         // The key's end, and its first 16 bytes packed into two words on the way (none of them is
         // 0, as a key's bytes are at least 0x20: equal words, equal bytes).
@@ -154,7 +156,7 @@ struct JSONParser {
             return (words, key)
         }
 
-    private mutating func string() throws(DocumentError) -> String {
+    mutating func string() throws(DocumentError) -> String {
         i += 1
         let start = i
         // Fast path: no escapes.
@@ -219,8 +221,21 @@ struct JSONParser {
         return v
     }
 
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
     private mutating func number() throws(DocumentError) -> Document {
+        let text = try numberText()
+        let value = try numberValue(text)
+        return .number(value, text: String(decoding: bytes[text], as: UTF8.self))
+    }
+
+    /// The number written in `bytes[text]` (which ``numberText()`` read).
+    func numberValue(_ text: Range<Int>) throws(DocumentError) -> Double {
+        guard let value = exactDouble(text.lowerBound, text.upperBound) ?? Double(String(decoding: bytes[text], as: UTF8.self))
+        else { throw error("invalid number") }
+        return value
+    }
+
+    /// Reads a number's text, `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    mutating func numberText() throws(DocumentError) -> Range<Int> {
         let start = i
         func digits() -> Int {
             let s = i
@@ -243,9 +258,7 @@ struct JSONParser {
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             guard digits() > 0 else { throw error("expected digits in the exponent") }
         }
-        let text = String(decoding: bytes[start..<i], as: UTF8.self)
-        guard let value = exactDouble(start, i) ?? Double(text) else { throw error("invalid number") }
-        return .number(value, text: text)
+        return start..<i
     }
 
     /// The number written in `bytes[start..<end]` (which matched the grammar above) when its

@@ -53,6 +53,7 @@ public enum ScenarioLoader {
         guard data.count <= DocumentLimits.maxFileBytes else {
             throw .tooLarge(file: source, reason: "\(data.count) bytes; the limit is \(DocumentLimits.maxFileBytes)")
         }
+        if format == .json, let household = typicalHousehold(data) { return household }
         let document: Document
         do {
             switch format {
@@ -90,6 +91,23 @@ public enum ScenarioLoader {
             throw .invalid(file: source, issues: issues.isEmpty ? [ScenarioIssue(path: "", message: "unusable")] : issues)
         }
         return household ?? Household(scenario)
+    }
+}
+
+extension ScenarioLoader {
+    /// A typical household's JSON read the short way (``JSONParser/typicalScenario(_:)``) and
+    /// validated; nil when that way gives up or the validator has something to say: the full way
+    /// then reads it again and reports every problem with its path.
+    static func typicalHousehold(_ data: Data) -> Household? {
+        guard String(validatingUTF8Data: data) != nil, let scenario = JSONParser.typicalScenario([UInt8](data)) else {
+            return nil
+        }
+        // Every account and lot was kept, each at its own place in the file.
+        let paths = ScenarioPaths(
+            accounts: Array(scenario.accounts.indices), lots: scenario.accounts.map { Array($0.lots.indices) })
+        let checked = ScenarioValidator.check(scenario, complete: true, paths: paths)
+        guard checked.issues.isEmpty else { return nil }
+        return checked.household ?? Household(scenario)
     }
 }
 
