@@ -40,6 +40,7 @@ public struct Comparison: Sendable {
         }
         let full = fullSolve.map { plans[$0] }
         var reports: [PlanReport] = []
+        let before = PlanMeasures(household).misallocation(sharesSold: nil, purchases: [])
         for (strategy, solve) in zip(strategies, solveOf) {
             let made = plans[solve]
             let plan: Plan
@@ -53,7 +54,7 @@ public struct Comparison: Sendable {
             case .cashOnly, .taxBudget, .taxAware, .band, .m1:
                 plan = made
             }
-            reports.append(PlanReport(plan, household: household))
+            reports.append(PlanReport(plan, household: household, misallocatedBefore: before))
         }
         self.reports = reports
         self.fullPlan = full

@@ -72,7 +72,9 @@ public struct PlanReport: Sendable {
     public var strategy: Strategy { plan.strategy }
     public var status: PlanStatus { plan.status }
 
-    public init(_ plan: Plan, household: Household) {
+    /// `misallocatedBefore`: the household's misallocation with no trades, when the caller worked
+    /// it out once for several plans (it is the same for every plan of the household).
+    public init(_ plan: Plan, household: Household, misallocatedBefore: Double? = nil) {
         self.plan = plan
         let scenario = household.scenario
         let measure = PlanMeasures(household)
@@ -119,7 +121,7 @@ public struct PlanReport: Sendable {
         }
         self.trades = trades
 
-        let before = measure.misallocation(sharesSold: nil, purchases: [])
+        let before = misallocatedBefore ?? measure.misallocation(sharesSold: nil, purchases: [])
         let after = measure.misallocation(sharesSold: plan.sharesSold, purchases: plan.purchases)
         let total = household.totalInvestable
         let cash = measure.cashAfter(sharesSold: plan.sharesSold, purchases: plan.purchases)
