@@ -47,7 +47,7 @@ extension JSONParser {
         var tax = TaxSettings()
         var seen = Set<String>()
         try members { p, key in
-            guard seen.insert(key).inserted else { throw Unusual() }
+            guard seen.insert(key.text).inserted else { throw Unusual() }
             switch key {
             case "shortTermRate": tax.shortTermRate = try p.number(.fraction)
             case "longTermRate": tax.longTermRate = try p.number(.fraction)
@@ -75,7 +75,8 @@ extension JSONParser {
 
     private mutating func priceTable() throws -> [String: Double] {
         var prices: [String: Double] = [:]
-        try members { p, symbol in
+        try members { p, key in
+            let symbol = key.text
             guard prices[symbol] == nil else { throw Unusual() }
             prices[symbol] = try p.number(.positive)
         }
@@ -177,8 +178,31 @@ extension JSONParser {
 
     private func at(_ byte: UInt8) -> Bool { i < bytes.count && bytes[i] == byte }
 
+    /// A key as written, without an escape: compared with the names of a `switch` without
+    /// making a string of it.
+    private struct PlainKey {
+        let utf8: ArraySlice<UInt8>
+        var text: String { String(decoding: utf8, as: UTF8.self) }
+
+        static func ~= (name: StaticString, key: PlainKey) -> Bool {
+            name.hasPointerRepresentation && name.utf8CodeUnitCount == key.utf8.count
+                && key.utf8.withUnsafeBufferPointer { $0.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) }
+        }
+    }
+
+    /// The bytes of the string at the parser when it has no escape (the parser after it).
+    private mutating func plainString() throws -> Range<Int> {
+        guard at(UInt8(ascii: "\"")) else { throw Unusual() }
+        let start = i + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { throw Unusual() }
+        i = end + 1
+        return start..<end
+    }
+
     /// An object: `member` reads the value of each key (the parser at it).
-    private mutating func members(_ member: (inout JSONParser, String) throws -> Void) throws {
+    private mutating func members(_ member: (inout JSONParser, PlainKey) throws -> Void) throws {
         guard at(UInt8(ascii: "{")) else { throw Unusual() }
         i += 1
         skipSpace()
@@ -188,7 +212,7 @@ extension JSONParser {
         }
         while true {
             skipSpace()
-            guard at(UInt8(ascii: "\"")), let key = try? key() else { throw Unusual() }
+            let key = PlainKey(utf8: bytes[try plainString()])
             skipSpace()
             guard at(UInt8(ascii: ":")) else { throw Unusual() }
             i += 1
@@ -231,14 +255,16 @@ extension JSONParser {
         }
     }
 
-    /// A string that is not blank.
+    /// A string that is not blank (with escapes: left to the full reader).
     private mutating func text() throws -> String {
-        guard at(UInt8(ascii: "\"")), let text = try? string(), !text.isBlank else { throw Unusual() }
-        return text
+        let text = try plainString()
+        guard bytes[text].contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { throw Unusual() }
+        return String(decoding: bytes[text], as: UTF8.self)
     }
 
     private mutating func day() throws -> Day {
-        guard let day = Day(try text()) else { throw Unusual() }
+        let text = try plainString()
+        guard let day = bytes.withUnsafeBufferPointer({ Day(utf8: UnsafeBufferPointer(rebasing: $0[text])) }) else { throw Unusual() }
         return day
     }
 

@@ -112,7 +112,7 @@ struct JSONParser {
 
     /// A key: the scenario's own spelling of the keys every lot and slice repeats (no string
     /// made and checked per lot for each of them), else as ``string()`` reads it.
-    mutating func key() throws(DocumentError) -> String {
+    private mutating func key() throws(DocumentError) -> String {
         let start = i + 1
         // The key's end, and its first 16 bytes packed into two words on the way (none of them is
         // 0, as a key's bytes are at least 0x20: equal words, equal bytes).
@@ -156,7 +156,7 @@ struct JSONParser {
             return (words, key)
         }
 
-    mutating func string() throws(DocumentError) -> String {
+    private mutating func string() throws(DocumentError) -> String {
         i += 1
         let start = i
         // Fast path: no escapes.
