@@ -56,7 +56,7 @@ public struct Household: Sendable {
         /// alternates, one class per symbol of ``symbols``.
         public let classes: [Class]
         /// The index in ``classes`` of every symbol of ``symbols``.
-        public let classIndex: [Int: Int]
+        public let classIndex: ClassIndex
         /// V_G.
         public let value: Double
         /// I_G = V_G − Σ minCash.
@@ -67,6 +67,25 @@ public struct Household: Sendable {
 
         /// w of the class `symbol` belongs to (0 for a symbol in no targeted class).
         public func classTarget(of symbol: Int) -> Double { classOf(symbol)?.target ?? 0 }
+    }
+
+    /// The index of each symbol's class in a group's ``Group/classes`` (nil for a symbol in none
+    /// of them), by symbol index: a table, not a dictionary, as every model, bound and report
+    /// looks classes up lot by lot.
+    public struct ClassIndex: Sendable {
+        /// -1 for a symbol in no class.
+        private let table: [Int]
+
+        init(symbols: Int, classes: [Class]) {
+            var table = [Int](repeating: -1, count: symbols)
+            for (i, c) in classes.enumerated() { for s in c.members { table[s] = i } }
+            self.table = table
+        }
+
+        public subscript(_ symbol: Int) -> Int? {
+            guard table.indices.contains(symbol), table[symbol] >= 0 else { return nil }
+            return table[symbol]
+        }
     }
 
     public var scenario: Scenario { storage.scenario }
@@ -234,8 +253,7 @@ public struct Household: Sendable {
                 classes.append(Class(symbol: s, members: [s], target: 0))
             }
             classes.sort { $0.symbol < $1.symbol }
-            var classIndex: [Int: Int] = [:]
-            for (i, c) in classes.enumerated() { for s in c.members { classIndex[s] = i } }
+            let classIndex = ClassIndex(symbols: symbols.count, classes: classes)
             var targets: [Int: Double] = [:]
             for c in classes where c.target > 0 { targets[c.symbol] = c.target }
             return Group(

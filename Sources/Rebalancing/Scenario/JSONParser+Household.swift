@@ -118,15 +118,14 @@ extension JSONParser {
     /// ``ScenarioReader`` counts them first).
     private mutating func slices(depth: Int) throws -> [Slice] {
         guard depth - 1 <= ScenarioReader.maxPieDepth else { throw Unusual() }
-        var slices: [Slice] = []
         var sum: Int64 = 0
-        try elements { p in
+        let slices = try elements { p -> Slice in
             let slice = try p.slice(depth: depth)
             guard let weight = slice.weight, let text = slice.weightText,
                 let millionths = ScenarioReader.millionths(String(decoding: p.bytes[text], as: UTF8.self))
             else { throw Unusual() }
             sum += millionths
-            slices.append(Slice(weight: weight, content: slice.content))
+            return Slice(weight: weight, content: slice.content)
         }
         guard !slices.isEmpty, abs(sum - 100_000_000) <= 10_000 else { throw Unusual() }
         return slices

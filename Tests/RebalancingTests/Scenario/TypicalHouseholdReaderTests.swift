@@ -74,6 +74,8 @@ import Testing
         #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable", "lots": [{"symbol": "A", "shares": 1, "costBasis": 1, "acquired": "2026-01-01", "cost": 1}]}]}"#,
         #"{"asOf": "2026-11-20", "prices": {"A": null}, "accounts": [{"id": "x", "type": "taxable"}]}"#,
         #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable"}]} x"#,
+        #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable"}], "na\u006de": "escaped"}"#,
+        #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x\ty", "type": "taxable"}]}"#,
         #"[]"#,
     ])
     func unusualTextIsLeftToTheReader(_ text: String) {
