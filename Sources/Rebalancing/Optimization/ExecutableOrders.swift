@@ -33,7 +33,7 @@ import LinearProgramming
 /// with them. In whole shares the rows stay in the model: there the rounding is the hard part.
 struct ExecutableOrders {
     /// Integer and 0/1 columns added (0 for a household without order rules).
-    private(set) var integerColumns = 0
+    var integerColumns = 0
 
     /// Below this many shares a position is whole: a float's rounding, not a fraction.
     static let wholeTolerance = 1e-9
@@ -41,7 +41,7 @@ struct ExecutableOrders {
     /// No order rules.
     init() {}
 
-    private struct Key: Hashable {
+    struct Key: Hashable {
         let account: Int, symbol: Int
     }
     /// Whole shares bought (+m) and sold (−k) per account and symbol.
@@ -54,14 +54,16 @@ struct ExecutableOrders {
     private var traded: [Set<Int>] = []
 
     /// The integer columns of one account's orders in one symbol, with what decides them.
-    private struct Orders {
+    struct Orders {
         var price = 0.0, wholeShares = false, minimum = 0.0
         var purchase: Variable?, bought: Variable?, buyMinimum: Variable?
         var lots: [Variable] = [], shares = 0.0, whole = 0.0
         var sold: Variable?, closes: Variable?, saleMinimum: Variable?
         var buys: Variable?
     }
-    private var orders: [Key: Orders] = [:]
+    private(set) var orders: [Key: Orders] = [:]
+    /// Each account's exchange lattice (ExchangeLattice.swift).
+    var lattices: [Lattice] = []
     /// The deferred rows of each account and symbol in fractional shares, in the order added.
     private var deferred: [Key: [Row]] = [:]
     private var deferredKeys: [Key] = []
@@ -72,7 +74,12 @@ struct ExecutableOrders {
     /// The net-share columns n and the m (+1) and k (−1) they sum.
     private var nets: [(n: Variable, terms: [Term])] = []
 
-    init(_ household: Household, sells: [Variable], purchases: [RebalanceModel.Purchase], model: inout LinearModel) {
+    /// `exchangeLattices`: each account in whole shares also gets its exchange lattice (band's
+    /// stages, ExchangeLattice.swift).
+    init(
+        _ household: Household, sells: [Variable], purchases: [RebalanceModel.Purchase], exchangeLattices: Bool = false,
+        model: inout LinearModel
+    ) {
         // No account with whole shares or a minimum trade: every group trades every symbol in
         // fractions, so there is no rule, no net-share column and no rounding cut (`traded`
         // left empty) to add. Most households: this skips building the sets below.
@@ -134,6 +141,7 @@ struct ExecutableOrders {
                 nets.append((n, terms))
             }
         }
+        if exchangeLattices && Self.latticeEnabled { addExchangeLattices(household, &model) }
         traded = household.groups.map { _ in [] }
         for p in purchases where model.columns[p.variable.index].upper > 0 {
             traded[household.groupOfAccount[p.account]].insert(p.symbol)
@@ -379,7 +387,7 @@ struct ExecutableOrders {
         for net in nets {
             set(net.n, net.terms.reduce(0) { $0 + $1.coefficient * (value[$1.variable] ?? 0) })
         }
-        return fixed
+        return fixed + latticeChoice(value)
     }
 
     /// cash-only's sell cap for account `a` (MODEL §4): what it must raise to keep minCash, plus,

@@ -107,7 +107,9 @@ struct RebalanceModel {
         }
 
         // Executable orders: whole shares and minimum trades, where an account asks for them.
-        orders = ExecutableOrders(household, sells: sells, purchases: purchases, model: &model)
+        // (band's stages: every account's cash spent nearly to the cent; ExchangeLattice.swift.)
+        let banded = self.stages.contains { if case .bandMisallocation = $0 { true } else { false } }
+        orders = ExecutableOrders(household, sells: sells, purchases: purchases, exchangeLattices: banded, model: &model)
 
         // Deviations: Σ p(q − x) + Σ y − w·I = d⁺ − d⁻ for each group and class it targets or
         // holds, over every member of the class.
