@@ -14,14 +14,15 @@ import LinearProgramming
 // So t is written in a second basis of the integers: t = B·λ, λ whole, with B an integer matrix
 // of determinant ±1 (unimodular), so that every whole t has exactly one whole λ = B⁻¹·t and the
 // model keeps exactly its integer points. B is the LLL-reduced basis of Zⁿ under the norm
-// |x|² = Σ x_s² + (p·x)² (p in dollars): short vectors that move the cash little — exchanges of
-// one symbol for others at nearly equal value (1 at $62.50 for 1 at $55 and …). A branch on a
-// λ_j then splits the slab along it, as the lattice methods for equality knapsacks do (Aardal
-// and Lenstra). Only `band` gets the lattices (RebalanceModel): other strategies' whole-share
-// stages are proven without them, and one (401k-menu.yaml under full) became slower with them. The rows t_s = Σ_j B_sj·λ_j join the model and
-// the λ_j are integer columns, bounded by the range of B⁻¹·t over the bounds of t; the m and k
-// stay integer columns too (their rows are only written again, no point is added or removed),
-// and every answer is still verified with every integer column fixed.
+// |x|² = Σ x_s² + (10·p·x)² (p in dollars, the cash in dimes): short vectors that move the cash
+// little — exchanges of one symbol for others at nearly equal value (8 at $62.50 for 9 at $55
+// and …). A branch on a λ_j then splits the slab along it, as the lattice methods for equality
+// knapsacks do (Aardal and Lenstra). The rows t_s = Σ_j B_sj·λ_j join the model and the λ_j are
+// integer columns, bounded by the range of B⁻¹·t over the bounds of t; the m and k stay integer
+// columns too (their rows are only written again, no point is added or removed), and every
+// answer is still verified with every integer column fixed. Only `band` gets the lattices
+// (RebalanceModel): other strategies' whole-share stages are proven without them, and one
+// (401k-menu.yaml under full) became slower with them.
 
 extension ExecutableOrders {
     /// One account's lattice: its symbols (in whole shares), B and B⁻¹, and the λ columns.
@@ -93,7 +94,7 @@ extension ExecutableOrders {
         return fixed
     }
 
-    /// An LLL-reduced basis B of Zⁿ (columns) under |x|² = Σ x² + (p·x)², with B⁻¹ (both
+    /// An LLL-reduced basis B of Zⁿ (columns) under |x|² = Σ x² + (10·p·x)², with B⁻¹ (both
     /// integer, B·B⁻¹ = I); nil if an entry outgrows exact arithmetic in a Double.
     static func reducedBasis(prices: [Double]) -> (basis: [[Int]], inverse: [[Int]])? {
         let n = prices.count
@@ -101,10 +102,10 @@ extension ExecutableOrders {
         // inverse row operation on B⁻¹).
         var b = (0..<n).map { i in (0..<n).map { $0 == i ? 1 : 0 } }
         var inv = b
-        // The cash in dollars: weighted in cents, the basis is of nearly exact exchanges but its
-        // inverse runs to thousands, and GLPK's node preprocessing then cut off true optima
-        // (docs/engineering.md).
-        let weight = prices
+        // The cash in dimes: weighted in cents, the basis is of nearly exact exchanges but its
+        // inverse runs to thousands, and GLPK's branch and bound then cut off true optima; in
+        // dollars, the searches were up to 30 times slower (docs/engineering.md).
+        let weight = prices.map { 10 * $0 }
 
         // Gram–Schmidt coefficients, recomputed after each change (n is small).
         var mu = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
