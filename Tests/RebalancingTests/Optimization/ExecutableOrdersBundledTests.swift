@@ -20,7 +20,7 @@ import Testing
 @Suite struct ExecutableOrdersBundledTests {
     static let strategies = ["cash-only", "full", "tax-aware", "band:5", "tax-budget:0", "tax-budget:1000", "fifo", "m1"]
     /// The bundled households whose `band` plans in whole shares are not yet proven within seconds.
-    static let bandNotInWholeShares: Set<String> = ["three-fund.yaml", "three-fund.json"]
+    static let bandNotInWholeShares: Set<String> = ["three-fund.yaml"]
 
     enum Rules: String, CaseIterable { case wholeShares, minTrade }
 
