@@ -302,13 +302,15 @@ import Testing
 
         let gap = Optimizer<GLPKSolver>.stageGap(whole)
         #expect(close(gap, 0.01 + 1e-7 * 1000.01 - (1e-6 + 1e-11 * 1000.01), within: 1e-12))
-        // The first stage's branch and bound stopped within the gap: 0.005 above a bound ≥ 0.
+        // The first stage's branch and bound may stop within the gap: 0.005 above a bound ≥ 0.
+        // Branching along the account's exchange lattice (ExchangeLattice.swift: band's stages)
+        // often proves the optimum outright instead; either way the stage ran with the gap.
         let first = try #require(log.runs.first)
         #expect(first.run.gap == gap)
-        guard case .withinGap(_, let bound) = first.outcome else {
-            Issue.record("the first stage did not stop within the gap: \(first.outcome)")
-            return
+        switch first.outcome {
+        case .withinGap(_, let bound): #expect(bound >= -1e-9 && bound <= 0.005 + 1e-9)
+        case .optimal: break
+        default: Issue.record("the first stage neither stopped within the gap nor proved its optimum: \(first.outcome)")
         }
-        #expect(bound >= -1e-9 && bound <= 0.005 + 1e-9)
     }
 }
