@@ -60,25 +60,50 @@ struct SeparableDriftBound {
         /// H_c − w_c·I_G.
         let dev0: Double
         /// What may be sold of the class whatever the guard decides, and what each candidate's
-        /// loss lots add when the plan does not buy it (candidate index → dollars).
+        /// loss lots add when the plan does not buy it (by candidate index, increasing).
         var freeSellable = 0.0
-        var lossSellable: [Int: Double] = [:]
+        var lossSellable: [(candidate: Int, dollars: Double)] = []
         /// Whether a purchase of no candidate may fill the class, and the candidates whose
-        /// purchases may.
+        /// purchases may (increasing).
         var freelyBuyable = false
-        var buyableBy: Set<Int> = []
+        var buyableBy: [Int] = []
         /// At most what the group may sell in all.
         var sellCap = Double.infinity
+        /// The candidates this class's term depends on (increasing).
+        let candidates: [Int]
 
-        /// The candidates this class's term depends on.
-        var candidates: [Int] { Set(lossSellable.keys).union(buyableBy).sorted() }
+        init(
+            group: Int, dev0: Double, freeSellable: Double, lossSellable: [(candidate: Int, dollars: Double)],
+            freelyBuyable: Bool, buyableBy: [Int], sellCap: Double
+        ) {
+            self.group = group
+            self.dev0 = dev0
+            self.freeSellable = freeSellable
+            self.lossSellable = lossSellable
+            self.freelyBuyable = freelyBuyable
+            self.buyableBy = buyableBy
+            self.sellCap = sellCap
+            var candidates = lossSellable.map(\.candidate)
+            for k in buyableBy where !candidates.contains(k) { candidates.append(k) }
+            self.candidates = candidates.sorted()
+        }
 
-        /// O_c and U_c when the candidates in `buys` buy (and sell no loss lot) and the others do not buy.
-        func parts(_ buys: (Int) -> Bool) -> (over: Double, under: Double) {
+        /// O_c and U_c when, of the candidates `settled`, those of `mask` buy (bit i: `settled[i]`;
+        /// they sell no loss lot) and the others do not buy, nor does a candidate not settled.
+        func parts(_ settled: [Int], _ mask: Int) -> (over: Double, under: Double) {
+            func buys(_ k: Int) -> Bool {
+                var i = 0
+                while i < settled.count {
+                    if settled[i] == k { return mask & (1 << i) != 0 }
+                    i += 1
+                }
+                return false
+            }
             var sellable = freeSellable
             for (k, dollars) in lossSellable where !buys(k) { sellable += dollars }
             let over = max(0, dev0 - min(sellable, sellCap))
-            let buyable = freelyBuyable || buyableBy.contains(where: buys)
+            var buyable = freelyBuyable
+            if !buyable { for k in buyableBy where buys(k) { buyable = true; break } }
             return (over, buyable ? 0 : max(0, -dev0))
         }
     }
@@ -107,13 +132,6 @@ struct SeparableDriftBound {
     /// The largest component enumerated; larger ones are bounded class by class.
     static let enumerationLimit = 10
 
-    /// Whether a candidate buys in the settlement `mask` of `candidates` (bit i: candidates[i]
-    /// buys): a scan of at most ``enumerationLimit`` candidates, where a set built per mask cost
-    /// most of the bound's instructions on typical households.
-    private static func buying(_ candidates: [Int], _ mask: Int) -> (Int) -> Bool {
-        { k in candidates.firstIndex(of: k).map { mask & (1 << $0) != 0 } ?? false }
-    }
-
     init(_ built: RebalanceModel) {
         let household = built.household
         let accounts = household.scenario.accounts
@@ -139,8 +157,8 @@ struct SeparableDriftBound {
                 yMax += max(0, account.cash + account.flow - account.minCash + sells)
             }
             var held = [Double](repeating: 0, count: group.classes.count)
-            var sellable = [(free: Double, loss: [Int: Double])](repeating: (0, [:]), count: group.classes.count)
-            var buyable = [(free: Bool, by: Set<Int>)](repeating: (false, []), count: group.classes.count)
+            var sellable = [(free: Double, loss: [(candidate: Int, dollars: Double)])](repeating: (0, []), count: group.classes.count)
+            var buyable = [(free: Bool, by: [Int])](repeating: (false, []), count: group.classes.count)
             for a in group.accounts {
                 for l in household.lotsByAccount[a] {
                     let lot = household.lots[l]
@@ -148,7 +166,12 @@ struct SeparableDriftBound {
                     held[c] += lot.value
                     let upper = built.model.columns[built.sells[l].index].upper
                     if let k = candidateOfLossLot[l] {
-                        sellable[c].loss[k, default: 0] += upper
+                        // (The same sum per candidate, in lot order, as a dictionary's `+=`.)
+                        if let i = sellable[c].loss.firstIndex(where: { $0.candidate == k }) {
+                            sellable[c].loss[i].dollars += upper
+                        } else {
+                            sellable[c].loss.append((k, upper))
+                        }
                     } else {
                         sellable[c].free += upper
                     }
@@ -156,7 +179,11 @@ struct SeparableDriftBound {
                 for p in purchasesOf[a] {
                     let purchase = built.purchases[p]
                     guard built.model.columns[purchase.variable.index].upper > 0, let c = group.classIndex[purchase.symbol] else { continue }
-                    if let k = candidateOfPurchase[p] { buyable[c].by.insert(k) } else { buyable[c].free = true }
+                    if let k = candidateOfPurchase[p] {
+                        if !buyable[c].by.contains(k) { buyable[c].by.append(k) }
+                    } else {
+                        buyable[c].free = true
+                    }
                 }
             }
             var p0 = 0.0, n0 = 0.0, w = 0.0
@@ -167,8 +194,9 @@ struct SeparableDriftBound {
                 w += class_.target
                 classes.append(
                     ClassPart(
-                        group: g, dev0: dev0, freeSellable: sellable[c].free, lossSellable: sellable[c].loss,
-                        freelyBuyable: buyable[c].free, buyableBy: buyable[c].by, sellCap: xMax))
+                        group: g, dev0: dev0, freeSellable: sellable[c].free,
+                        lossSellable: sellable[c].loss.sorted { $0.candidate < $1.candidate },
+                        freelyBuyable: buyable[c].free, buyableBy: buyable[c].by.sorted(), sellCap: xMax))
             }
             let h = 0.5 * (1 - w) * group.investable
             half.append(h)
@@ -189,9 +217,8 @@ struct SeparableDriftBound {
             var o: [Double] = [], u: [Double] = []
             if component.candidates.count <= Self.enumerationLimit {
                 for mask in 0..<(1 << component.candidates.count) {
-                    let buys = Self.buying(component.candidates, mask)
                     for c in component.parts {
-                        let p = classes[c].parts(buys)
+                        let p = classes[c].parts(component.candidates, mask)
                         o.append(p.over)
                         u.append(p.under)
                     }
@@ -201,12 +228,23 @@ struct SeparableDriftBound {
             under.append(u)
         }
         (settledOver, settledUnder) = (over, under)
-        fixedParts = linked.untouched.map { classes[$0].parts { _ in false } }
+        fixedParts = linked.untouched.map { classes[$0].parts([], 0) }
         groupOf = classes.map(\.group)
     }
 
-    /// A class's term, by its group and its (O_c, U_c).
-    typealias Term = (Int, (over: Double, under: Double)) -> Double
+    /// A class's term, by its group and its (O_c, U_c): λ_G·O_c + (1 − λ_G)·U_c for D, the part
+    /// outside the band for D_β. (A value, not a closure: the coordinate ascent evaluates the
+    /// bound about forty times a drift stage, and a closure's context was allocated every time.)
+    struct Term {
+        let lambda: [Double]
+        /// β in percentage points for D_β, with each group's I_G; nil for D.
+        let band: (points: Double, investable: [Double])?
+
+        func callAsFunction(_ g: Int, _ p: (over: Double, under: Double)) -> Double {
+            if let band { return 0.5 * max(0, max(p.over, p.under) - band.points / 100 * band.investable[g]) }
+            return lambda[g] * p.over + (1 - lambda[g]) * p.under
+        }
+    }
 
     /// Σ over the members of component `i` of `term` under its settlement `mask`.
     private func settlementTerm(_ i: Int, _ mask: Int, _ term: Term) -> Double {
@@ -224,8 +262,7 @@ struct SeparableDriftBound {
         func least(_ members: [Int], _ candidates: [Int]) -> Double {
             var best = Double.infinity
             for mask in 0..<(1 << candidates.count) {
-                let buys = Self.buying(candidates, mask)
-                let total = members.reduce(0.0) { $0 + term(classes[$1].group, classes[$1].parts(buys)) }
+                let total = members.reduce(0.0) { $0 + term(classes[$1].group, classes[$1].parts(candidates, mask)) }
                 best = min(best, total)
             }
             return best
@@ -240,7 +277,7 @@ struct SeparableDriftBound {
             if own.count <= Self.enumerationLimit { return total + least([i], own) }
             // Every loss lot sellable and every purchase allowed: no settlement does better.
             let part = classes[i]
-            let unguarded = (max(0, part.dev0 - min(part.freeSellable + part.lossSellable.values.reduce(0, +), part.sellCap)),
+            let unguarded = (max(0, part.dev0 - min(part.freeSellable + part.lossSellable.reduce(0) { $0 + $1.dollars }, part.sellCap)),
                 part.freelyBuyable || !part.buyableBy.isEmpty ? 0 : max(0, -part.dev0))
             return total + term(part.group, unguarded)
         }
@@ -250,11 +287,10 @@ struct SeparableDriftBound {
     /// constant part of the bound.
     private func terms(_ stage: Stage, _ lambda: [Double]) -> (term: Term, constant: Double) {
         if case .bandMisallocation(let points) = stage {
-            let investable = self.investable
-            return ({ g, p in 0.5 * max(0, max(p.over, p.under) - points / 100 * investable[g]) }, 0)
+            return (Term(lambda: lambda, band: (points, investable)), 0)
         }
         let constant = half.indices.reduce(0.0) { $0 + (1 - 2 * lambda[$1]) * half[$1] }
-        return ({ g, p in lambda[g] * p.over + (1 - lambda[g]) * p.under }, constant)
+        return (Term(lambda: lambda, band: nil), constant)
     }
 
     /// The bound for one choice of λ.
@@ -276,10 +312,11 @@ struct SeparableDriftBound {
             var improved = false
             for g in lambda.indices {
                 for step in 0...20 {
-                    var trial = lambda
-                    trial[g] = Double(step) / 20
-                    let value = bound(stage, trial)
-                    if value > best + 1e-9 * max(1, abs(best)) { (best, lambda, improved) = (value, trial, true) }
+                    // (λ with λ_G at the step, kept if better: changed in place, not copied.)
+                    let kept = lambda[g]
+                    lambda[g] = Double(step) / 20
+                    let value = bound(stage, lambda)
+                    if value > best + 1e-9 * max(1, abs(best)) { (best, improved) = (value, true) } else { lambda[g] = kept }
                 }
             }
             if !improved { break }
@@ -337,12 +374,20 @@ func linkedComponents(
         guard let first = touching.first else { untouched.append(i); continue }
         for k in touching.dropFirst() { parent[find(k)] = find(first) }
     }
-    var byRoot: [Int: (parts: [Int], candidates: Set<Int>)] = [:]
+    // (Arrays by root, not dictionaries and sets: this runs after every drift stage.)
+    var partsOf = [[Int]](repeating: [], count: candidateCount)
+    var touched = [Bool](repeating: false, count: candidateCount)
     for (i, touching) in partCandidates.enumerated() {
         guard let first = touching.first else { continue }
-        let root = find(first)
-        byRoot[root, default: ([], [])].parts.append(i)
-        byRoot[root]!.candidates.formUnion(touching)
+        partsOf[find(first)].append(i)
+        for k in touching { touched[k] = true }
     }
-    return (byRoot.keys.sorted().map { (byRoot[$0]!.parts, byRoot[$0]!.candidates.sorted()) }, untouched)
+    // A component's candidates: every candidate a part of it touches, all linked to its root.
+    var root = [Int](repeating: -1, count: candidateCount)
+    for k in 0..<candidateCount where touched[k] { root[k] = find(k) }
+    var components: [(parts: [Int], candidates: [Int])] = []
+    for r in 0..<candidateCount where !partsOf[r].isEmpty {
+        components.append((partsOf[r], (0..<candidateCount).filter { root[$0] == r }))
+    }
+    return (components, untouched)
 }
