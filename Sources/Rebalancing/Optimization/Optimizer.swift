@@ -58,28 +58,6 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         }
     }
 
-    /// A row holding an earlier stage at its optimum (or tax-budget's budget), for one tax
-    /// branch or (nil) for all.
-    private struct HeldRow {
-        let row: ConstraintRef
-        let branch: Int?
-        /// The bound before any margin.
-        let upper: Double
-        /// Whether the margin is added (a stage held at its optimum); not for a budget, nor for a
-        /// stage held at its lower bound plus MODEL's margin already.
-        let takesMargin: Bool
-    }
-
-    /// One branch's solution of a stage.
-    private struct Outcome {
-        let branch: Int?
-        let solution: Solution
-        /// The stage's value: the objective plus its constant part.
-        let value: Double
-        /// A proven lower bound on the branch's optimum, in the same terms (`value` when proven optimal).
-        let bound: Double
-    }
-
     private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
         let household = built.household
         Trace.log { "strategy \(strategy.name): \(built.taxBranches.count) tax branches, \(built.guardCandidates.count) guard candidates" }
@@ -299,4 +277,30 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                 held.row, lower: -.infinity, upper: active ? held.upper + (held.takesMargin ? margin : 0) : .infinity)
         }
     }
+}
+
+// (The optimizer's own values, at file scope rather than nested in the generic `Optimizer`:
+// nested, their arrays' filter, map, sort and min ran as unspecialized generic code, with
+// metadata looked up at every call, about 2% of a batch's instructions.)
+
+/// A row holding an earlier stage at its optimum (or tax-budget's budget), for one tax
+/// branch or (nil) for all.
+private struct HeldRow {
+    let row: ConstraintRef
+    let branch: Int?
+    /// The bound before any margin.
+    let upper: Double
+    /// Whether the margin is added (a stage held at its optimum); not for a budget, nor for a
+    /// stage held at its lower bound plus MODEL's margin already.
+    let takesMargin: Bool
+}
+
+/// One branch's solution of a stage.
+private struct Outcome {
+    let branch: Int?
+    let solution: Solution
+    /// The stage's value: the objective plus its constant part.
+    let value: Double
+    /// A proven lower bound on the branch's optimum, in the same terms (`value` when proven optimal).
+    let bound: Double
 }
