@@ -287,6 +287,10 @@ public final class GLPKProblem: MIPSession, DualSession {
         glp_init_smcp(&parm)
         parm.msg_lev = GLP_MSG_OFF
         parm.presolve = GLP_OFF
+        // The pivot row from A by rows, built once a call, rather than from N by rows, built and
+        // then updated at every iteration: on LPs too small to sift (a typical household's 100
+        // columns) building N cost more than the products it saves.
+        if !siftingApplies { parm.aorn = GLP_USE_AT }
         if let ms = timeLimitMilliseconds { parm.tm_lim = ms }
         let budget = 10_000 + 10 * (variableCount + constraintCount)
         let attempts: [(method: Int32, fresh: Bool, budget: Int32)] = [
