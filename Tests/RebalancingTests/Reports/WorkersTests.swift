@@ -17,9 +17,19 @@ private struct ThreadRecordingSolver: MIPDualSolver {
         let solvedOn = Mutex<Set<UInt>>([])
     }
     let record = Record()
+    /// The first plan waits (up to 2 s) until another thread plans too: on a loaded machine the
+    /// calling thread could otherwise make every plan of a small household before the workers
+    /// it started were scheduled.
+    var waitsForASecondThread = false
     static var thread: UInt { UInt(pthread_self()) }
     func makeSession(_ model: LinearModel) throws(LinearProgrammingError) -> GLPKProblem {
-        record.solvedOn.withLock { _ = $0.insert(Self.thread) }
+        let first = record.solvedOn.withLock { threads in
+            defer { threads.insert(Self.thread) }
+            return threads.isEmpty
+        }
+        if waitsForASecondThread && first {
+            for _ in 0..<2_000 where record.solvedOn.withLock({ $0.count }) < 2 { usleep(1_000) }
+        }
         return try GLPKSolver().makeSession(model)
     }
     func releaseThreadResources() {
@@ -60,7 +70,8 @@ struct WorkersTests {
         for file in ["three-fund.yaml", "harvest-into-alternate.yaml", "withdrawal.yaml"] {
             let household = try ScenarioLoader.loadHousehold(path: bundledScenarioPath(file))
             let one = Comparison(household, name: file, strategies: strategies, planner: Planner(), jobs: 1)
-            let solver = ThreadRecordingSolver()
+            var solver = ThreadRecordingSolver()
+            solver.waitsForASecondThread = true
             let three = Comparison(household, name: file, strategies: strategies, planner: Planner(solver: solver), jobs: 3)
             #expect(three.reports.map(\.strategy.name) == strategies.map(\.name))
             #expect(three.json.pretty() == one.json.pretty(), "\(file)")
