@@ -40,11 +40,28 @@ public enum Money {
 
     /// A plain decimal with `places` digits: `1234.50`.
     public static func fixed(_ x: Double, places: Int) -> String {
-        guard x.isFinite, abs(x) * pow10(places) < 9e15 else { return "\(x)" }
-        var scale: Int64 = 1
-        for _ in 0..<places { scale *= 10 }
-        let units = Int64((abs(x) * Double(scale)).rounded())
+        guard let units = units(x, scale: pow10(places)) else { return "\(x)" }
         return digits(units, negative: x < 0 && units != 0, places: places, dropTrailingZeros: false)
+    }
+
+    /// |x|·scale rounded to a whole number, where that fits the digits written (below 9e15);
+    /// nil otherwise (the number is then written as Swift prints it).
+    private static func units(_ x: Double, scale: Double) -> Int64? {
+        guard x.isFinite, abs(x) * scale < 9e15 else { return nil }
+        return Int64((abs(x) * scale).rounded())
+    }
+
+    /// ``plain(_:)``'s text appended to `bytes`, with no `String` made on the way (a batch line
+    /// holds hundreds of numbers).
+    static func appendPlain(_ x: Double, to bytes: inout [UInt8]) {
+        guard let units = units(x, scale: 100) else { return bytes.append(contentsOf: plain(x).utf8) }
+        withDigits(units, negative: x < 0 && units != 0, places: 2, dropTrailingZeros: false) { bytes.append(contentsOf: $0) }
+    }
+
+    /// ``decimal(_:)``'s text appended to `bytes`.
+    static func appendDecimal(_ x: Double, to bytes: inout [UInt8]) {
+        guard let units = units(x, scale: 1e6) else { return bytes.append(contentsOf: decimal(x).utf8) }
+        withDigits(units, negative: x < 0 && units != 0, places: 6, dropTrailingZeros: true) { bytes.append(contentsOf: $0) }
     }
 
     /// `units` with a decimal point `places` digits from the right (at least one digit before
@@ -52,6 +69,15 @@ public enum Money {
     /// (and then the point) are left out. Written into one small buffer: money and shares are
     /// most of what a batch line holds, and building them from padded pieces was costly.
     static func digits(_ units: Int64, negative: Bool, places: Int, dropTrailingZeros: Bool) -> String {
+        withDigits(units, negative: negative, places: places, dropTrailingZeros: dropTrailingZeros) {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+
+    /// `body` on the bytes of ``digits(_:negative:places:dropTrailingZeros:)``.
+    private static func withDigits<Result>(
+        _ units: Int64, negative: Bool, places: Int, dropTrailingZeros: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
         var units = units
         var places = places
         if dropTrailingZeros {
@@ -78,7 +104,7 @@ public enum Money {
                 units /= 10
             } while units > 0
             if negative { put(UInt8(ascii: "-")) }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[i...]), as: UTF8.self)
+            return body(UnsafeBufferPointer(rebasing: buffer[i...]))
         }
     }
 
@@ -91,8 +117,7 @@ public enum Money {
     /// A number with up to 6 decimals, trailing zeros dropped (as shares): a rate's `35`, a
     /// fraction's `0.123457`, a band's `2.5` points.
     public static func decimal(_ x: Double) -> String {
-        guard x.isFinite, abs(x) * 1e6 < 9e15 else { return withoutTrailingZeros("\(x)") }
-        let units = Int64((abs(x) * 1e6).rounded())
+        guard let units = units(x, scale: 1e6) else { return withoutTrailingZeros("\(x)") }
         return digits(units, negative: x < 0 && units != 0, places: 6, dropTrailingZeros: true)
     }
 

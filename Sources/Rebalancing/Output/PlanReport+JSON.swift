@@ -83,7 +83,7 @@ extension PlanNote {
             w.key("longTermOn")
             w.string(longTermOn.description)
             w.key("taxSavedByWaiting")
-            w.number(Money.plain(saved))
+            w.money(saved)
         case .doNotRebuyUntil(let symbol, let group, let until):
             w.key("symbol")
             w.string(symbol)
@@ -107,26 +107,26 @@ extension PlanNote {
 
 extension Assumptions {
     func write<Sink: JSONSink>(to w: inout Sink) {
-        func terms(_ key: String, _ t: TermAmounts) {
+        func terms(_ key: StaticString, _ t: TermAmounts) {
             w.key(key)
             w.beginObject()
             w.key("shortTerm")
-            w.number(Money.plain(t.shortTerm))
+            w.money(t.shortTerm)
             w.key("longTerm")
-            w.number(Money.plain(t.longTerm))
+            w.money(t.longTerm)
             w.endObject()
         }
         w.beginObject()
         w.key("shortTermRate")
-        w.number(Money.decimal(settings.shortTermRate))
+        w.decimal(settings.shortTermRate)
         w.key("longTermRate")
-        w.number(Money.decimal(settings.longTermRate))
+        w.decimal(settings.longTermRate)
         w.key("ordinaryOffsetLimit")
-        w.number(Money.plain(settings.ordinaryOffsetLimit))
+        w.money(settings.ordinaryOffsetLimit)
         terms("realizedThisYear", settings.realizedThisYear)
         terms("carryforwardLoss", settings.carryforwardLoss)
         w.key("tradingCost")
-        w.number(Money.decimal(settings.tradingCost))
+        w.decimal(settings.tradingCost)
         w.key("defaults")
         w.beginArray()
         for key in defaults { w.string(key.rawValue) }
@@ -145,9 +145,9 @@ extension PlanReport.Trade {
         w.key("action")
         w.string(action.rawValue)
         w.key("shares")
-        w.number(Money.formatShares(shares))
+        w.decimal(shares)
         w.key("amount")
-        w.number(Money.plain(amount))
+        w.money(amount)
         if action == .sell {
             w.key("lots")
             w.beginArray()
@@ -168,9 +168,9 @@ extension PlanReport.SoldLot {
         w.key("acquired")
         w.string(acquired.description)
         w.key("shares")
-        w.number(Money.formatShares(shares))
+        w.decimal(shares)
         w.key("gain")
-        w.number(Money.plain(gain))
+        w.money(gain)
         w.key("term")
         w.string(isLongTerm ? "long" : "short")
         if isDisallowed {
@@ -187,37 +187,37 @@ extension PlanReport.SoldLot {
 
 extension PlanReport.Summary {
     func write<Sink: JSONSink>(to w: inout Sink) {
-        func terms(_ key: String, _ shortTerm: Double, _ longTerm: Double) {
+        func terms(_ key: StaticString, _ shortTerm: Double, _ longTerm: Double) {
             w.key(key)
             w.beginObject()
             w.key("shortTerm")
-            w.number(Money.plain(shortTerm))
+            w.money(shortTerm)
             w.key("longTerm")
-            w.number(Money.plain(longTerm))
+            w.money(longTerm)
             w.endObject()
         }
         w.beginObject()
         w.key("driftBefore")
-        w.number(Money.decimal(driftBefore))
+        w.decimal(driftBefore)
         w.key("driftAfter")
-        w.number(Money.decimal(driftAfter))
+        w.decimal(driftAfter)
         w.key("misallocatedBefore")
-        w.number(Money.plain(misallocatedBefore))
+        w.money(misallocatedBefore)
         w.key("misallocatedAfter")
-        w.number(Money.plain(misallocatedAfter))
+        w.money(misallocatedAfter)
         w.key("turnover")
-        w.number(Money.plain(turnover))
+        w.money(turnover)
         terms("realized", realizedShortTerm, realizedLongTerm)
         w.key("lotTax")
-        w.number(Money.plain(lotTax))
+        w.money(lotTax)
         w.key("estimatedTax")
-        w.number(Money.plain(estimatedTax))
+        w.money(estimatedTax)
         terms("carryforwardAfter", carryforwardAfter.shortTerm, carryforwardAfter.longTerm)
         w.key("cashAfter")
         w.beginObject()
         for cash in cashAfter {
-            w.key(cash.account)
-            w.number(Money.plain(cash.amount))
+            w.key(named: cash.account)
+            w.money(cash.amount)
         }
         w.endObject()
         w.endObject()

@@ -149,7 +149,18 @@ struct JSONLineWriter: JSONSink {
         first = false
     }
 
-    mutating func key(_ key: String) {
+    mutating func key(_ key: StaticString) {
+        if !first { out.bytes.append(UInt8(ascii: ",")) }
+        // A key of the source's own: plain ASCII, nothing to escape.
+        assert(key.withUTF8Buffer { !$0.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 >= 0x80 } })
+        out.bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { out.bytes.append(contentsOf: $0) }
+        out.bytes.append(UInt8(ascii: "\""))
+        out.bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    mutating func key(named key: String) {
         if !first { out.bytes.append(UInt8(ascii: ",")) }
         JSONValue.writeString(key, to: &out)
         out.bytes.append(UInt8(ascii: ":"))
@@ -165,6 +176,16 @@ struct JSONLineWriter: JSONSink {
     mutating func number(_ text: String) {
         value()
         out.append(text)
+    }
+
+    mutating func money(_ x: Double) {
+        value()
+        Money.appendPlain(x, to: &out.bytes)
+    }
+
+    mutating func decimal(_ x: Double) {
+        value()
+        Money.appendDecimal(x, to: &out.bytes)
     }
 
     mutating func bool(_ b: Bool) {
@@ -187,15 +208,23 @@ struct JSONLineWriter: JSONSink {
 
 /// Where JSON goes value by value, so that an object's fields are written once for every output:
 /// ``JSONLineWriter`` (bytes, no tree) and ``JSONTreeBuilder`` (a ``JSONValue``). A `key` precedes
-/// each value of an object; numbers come formatted (``Money``).
+/// each value of an object; numbers come formatted (``Money``), or as money or decimals that
+/// the sink formats as ``Money/plain(_:)`` and ``Money/decimal(_:)`` do.
 protocol JSONSink {
     mutating func beginObject()
     mutating func endObject()
     mutating func beginArray()
     mutating func endArray()
-    mutating func key(_ key: String)
+    /// A key written in the source (plain ASCII).
+    mutating func key(_ key: StaticString)
+    /// A key made at run time (an account's name).
+    mutating func key(named key: String)
     mutating func string(_ text: String)
     mutating func number(_ text: String)
+    /// ``Money/plain(_:)``'s text.
+    mutating func money(_ x: Double)
+    /// ``Money/decimal(_:)``'s text (shares too: ``Money/formatShares(_:)``).
+    mutating func decimal(_ x: Double)
     mutating func bool(_ b: Bool)
 }
 
@@ -239,9 +268,12 @@ struct JSONTreeBuilder: JSONSink {
         precondition(!done.isObject, "JSONTreeBuilder: endArray closes an object")
         add(.array(done.items))
     }
-    mutating func key(_ key: String) { open[open.count - 1].key = key }
+    mutating func key(_ key: StaticString) { open[open.count - 1].key = key.description }
+    mutating func key(named key: String) { open[open.count - 1].key = key }
     mutating func string(_ text: String) { add(.string(text)) }
     mutating func number(_ text: String) { add(.number(text)) }
+    mutating func money(_ x: Double) { add(.number(Money.plain(x))) }
+    mutating func decimal(_ x: Double) { add(.number(Money.decimal(x))) }
     mutating func bool(_ b: Bool) { add(.bool(b)) }
 }
 

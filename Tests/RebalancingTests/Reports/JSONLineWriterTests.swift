@@ -53,6 +53,29 @@ import Testing
         }
     }
 
+    /// Money and decimals written straight into the bytes read as `Money.plain` and
+    /// `Money.decimal` write them: rounding halves, negative values rounding to zero, the
+    /// largest numbers written as digits and those beyond, and numbers that are not finite.
+    @Test func moneyAndDecimalsAsMoneyWritesThem() {
+        var values: [Double] = [
+            0, -0.0, -0.004, 0.005, -0.005, 0.0000005, -0.0000004, 1234.5, -3.14159, 2.675, 1e-7,
+            8.99e13, 9e13, 8.99e9, 9e9, 1e16, -1e300, .infinity, -.infinity, .nan,
+        ]
+        // Spread over many magnitudes, both signs (a fixed sequence: the same every run).
+        for k in 0..<3000 {
+            let digits = Double((k &* 7919) % 1_000_003)
+            values.append(digits * (k % 2 == 0 ? 1 : -1) * [1e-9, 1e-6, 1e-3, 1e-2, 1, 1e3, 1e6, 1e9][k % 8])
+        }
+        for x in values {
+            var w = JSONLineWriter()
+            w.beginArray()
+            w.money(x)
+            w.decimal(x)
+            w.endArray()
+            #expect(w.string == "[\(Money.plain(x)),\(Money.decimal(x))]", "\(x)")
+        }
+    }
+
     /// Commas and nesting by hand: `{"a":[1,{"b":true},[]],"c":{},"d":"x\"y"}`.
     @Test func commasAndNesting() {
         var w = JSONLineWriter()
