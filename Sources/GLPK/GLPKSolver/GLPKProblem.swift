@@ -126,11 +126,14 @@ public final class GLPKProblem: MIPSession, DualSession {
         self.problem = glp_create_prob()
         glp_set_obj_dir(problem, GLP_MIN)
 
+        // New columns and rows: GLPK makes each column fixed at 0 (non-basic) and each row free,
+        // so bounds are set only where they differ, without asking GLPK what it holds (the
+        // statuses come out as `setColumnBounds` and `setRowBounds` would leave them).
         if model.variableCount > 0 {
             glp_add_cols(problem, Int32(model.variableCount))
         }
         for (j, column) in model.columns.enumerated() {
-            applyKindAndBounds(column, to: Int32(j + 1))
+            applyKindAndBounds(column, to: Int32(j + 1), fresh: true)
         }
         variableCount = model.variableCount
 
@@ -143,15 +146,21 @@ public final class GLPKProblem: MIPSession, DualSession {
         // list, the rows in order), so its matrix is the same.
         // One pair of 1-based buffers, as long as the longest row, refilled for each row.
         let longest = (0..<matrix.count).reduce(0) { max($0, matrix.start[$1 + 1] - matrix.start[$1]) }
-        var indices = [Int32](repeating: 0, count: longest + 1), values = [Double](repeating: 0, count: longest + 1)
-        for i in 0..<model.constraintCount {
-            setRowBounds(Int32(i + 1), lower: model.rows[i].lower, upper: model.rows[i].upper)
+        let indices = UnsafeMutableBufferPointer<Int32>.allocate(capacity: longest + 1)
+        let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: longest + 1)
+        defer {
+            indices.deallocate()
+            values.deallocate()
+        }
+        for (i, row) in model.rows.enumerated() {
+            let (type, lb, ub) = Self.glpkBounds(lower: row.lower, upper: row.upper)
+            if type != GLP_FR { glp_set_row_bnds(problem, Int32(i + 1), type, lb, ub) }
             let first = matrix.start[i], count = matrix.start[i + 1] - first
             for k in 0..<count {
                 indices[k + 1] = Int32(matrix.column[first + k] + 1)
                 values[k + 1] = matrix.value[first + k]
             }
-            glp_set_mat_row(problem, Int32(i + 1), Int32(count), indices, values)
+            glp_set_mat_row(problem, Int32(i + 1), Int32(count), indices.baseAddress, values.baseAddress)
         }
         constraintCount = model.constraintCount
         self.matrix = matrix
@@ -172,7 +181,7 @@ public final class GLPKProblem: MIPSession, DualSession {
         try Self.checkCount(variableCount + 1, "the number of variables")
         holdsOptimum = false
         let j = glp_add_cols(problem, 1)
-        applyKindAndBounds(column, to: j)
+        applyKindAndBounds(column, to: j, fresh: true)
         variableCount += 1
         columnScale.append(1)
         matrixChanged = true
@@ -507,12 +516,18 @@ public final class GLPKProblem: MIPSession, DualSession {
         guard count < Int(Int32.max) - 1 else { throw .tooLarge(what: what, count: count) }
     }
 
-    private func applyKindAndBounds(_ column: Column, to j: Int32, record: Bool = true) {
+    /// `fresh`: a column just added (fixed at 0, non-basic), whose bounds GLPK need not be asked.
+    private func applyKindAndBounds(_ column: Column, to j: Int32, record: Bool = true, fresh: Bool = false) {
         if column.isBinary {
             glp_set_col_kind(problem, j, GLP_BV)
         } else {
             if column.isInteger { glp_set_col_kind(problem, j, GLP_IV) }
-            setColumnBounds(j, lower: column.lower, upper: column.upper)
+            if fresh {
+                let (type, lb, ub) = Self.glpkBounds(lower: column.lower, upper: column.upper)
+                if !Self.same(type, lb, ub, GLP_FX, 0, 0) { glp_set_col_bnds(problem, j, type, lb, ub) }
+            } else {
+                setColumnBounds(j, lower: column.lower, upper: column.upper)
+            }
         }
         if column.isInteger && record { integerColumns.append((j, column)) }
     }
