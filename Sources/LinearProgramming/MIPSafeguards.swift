@@ -21,12 +21,20 @@ extension MIPSession {
     /// Solves, offering `incumbent` (a value per variable, the integer ones whole) to branch and
     /// bound as a known feasible point: it prunes every node that cannot beat it. A vector of the
     /// wrong length or with a non-finite value is ignored.
-    public func solve(incumbent: [Double], gap: Double = 0) -> Solution {
+    ///
+    /// `floor`: a lower bound on the optimum known beforehand (−∞: none); with `gap`, branch and
+    /// bound may also stop once its best point is within `gap` of it.
+    public func solve(incumbent: [Double], gap: Double = 0, floor: Double = -.infinity) -> Solution {
         let usable = incumbent.count == variableCount && incumbent.allSatisfy(\.isFinite)
-        return solveMIP(incumbent: usable ? incumbent : nil, gap: gap)
+        return solveMIP(incumbent: usable ? incumbent : nil, gap: gap, floor: floor)
     }
 
-    private func solveMIP(incumbent: [Double]?, gap: Double) -> Solution {
+    /// As ``solve(gap:)``, with `floor` (see ``solve(incumbent:gap:floor:)``).
+    public func solve(gap: Double, floor: Double) -> Solution {
+        solveMIP(incumbent: nil, gap: gap, floor: floor)
+    }
+
+    private func solveMIP(incumbent: [Double]?, gap: Double, floor: Double = -.infinity) -> Solution {
         let relaxation = solveRelaxation()
         guard !integerVariables.isEmpty, relaxation.status != .infeasible else {
             // An infeasible relaxation settles the MIP too.
@@ -40,7 +48,7 @@ extension MIPSession {
         }
         guard relaxation.status == .optimal else { return relaxation }
 
-        switch branchAndBoundInTurns(incumbent: incumbent, gap: max(0, gap)) {
+        switch branchAndBoundInTurns(incumbent: incumbent, gap: max(0, gap), floor: floor) {
         case .optimal(let choice):
             if let verified = verify(choice, status: .optimal) { return verified }
             return secondOpinion(firstSaidInfeasible: false)
@@ -65,16 +73,16 @@ extension MIPSession {
     /// started from the best point found so far, until one reaches a verdict: at most about
     /// twice the searches' count times the fastest search's nodes. Node limits rather than time
     /// slices, so that a model gets the same answer on any machine.
-    private func branchAndBoundInTurns(incumbent: [Double]?, gap: Double) -> BranchAndBoundOutcome {
+    private func branchAndBoundInTurns(incumbent: [Double]?, gap: Double, floor: Double) -> BranchAndBoundOutcome {
         let searches = branchAndBoundSearches
-        guard searches > 1 else { return branchAndBound(BranchAndBoundRun(incumbent: incumbent, gap: gap)) }
+        guard searches > 1 else { return branchAndBound(BranchAndBoundRun(incumbent: incumbent, gap: gap, floor: floor)) }
         let clock = ContinuousClock()
         let start = clock.now
         var offer = incumbent
         var found: [Double]?
         /// The best of the turns' bounds (each a bound on the same model's optimum) and the
         /// objective of the best point found: within `gap` of each other, the turns may stop.
-        var bound = -Double.infinity
+        var bound = floor
         var foundValue = Double.infinity
         var nodes = firstTurnNodes
         var first = true
@@ -89,7 +97,8 @@ extension MIPSession {
                 // Each run starts from the relaxation solved to optimality.
                 if !first, solveLP() != .optimal { return .inconclusive }
                 first = false
-                let run = BranchAndBoundRun(incumbent: offer, search: search, nodeLimit: nodes, timeLimit: remaining, gap: gap)
+                let run = BranchAndBoundRun(
+                    incumbent: offer, search: search, nodeLimit: nodes, timeLimit: remaining, gap: gap, floor: floor)
                 let outcome = branchAndBound(run)
                 if case .nodeLimit = outcome, let b = nodeLimitBound { bound = max(bound, b) }
                 switch outcome {

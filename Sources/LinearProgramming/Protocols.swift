@@ -110,6 +110,10 @@ public struct BranchAndBoundRun: Sendable, Equatable {
     /// An absolute gap: the run may stop (with `.withinGap`) as soon as its best point's objective
     /// is at most this much above the least bound of the nodes left. 0: only a proven optimum.
     public var gap = 0.0
+    /// A lower bound on the optimum known beforehand (−∞: none): the run may also stop once its
+    /// best point is within ``gap`` of it (with `.withinGap`, carrying the higher of it and the
+    /// nodes' bound).
+    public var floor = -Double.infinity
     /// Integer variables this run treats as continuous (their values in its choice are then
     /// rounded fractions and mean nothing): a search over the others alone, whose answer is a
     /// heuristic's to be completed and verified by the caller, never a MIP answer as it stands.
@@ -117,10 +121,10 @@ public struct BranchAndBoundRun: Sendable, Equatable {
 
     public init(
         incumbent: [Double]? = nil, presolve: Bool = false, search: Int = 0, nodeLimit: Int? = nil, timeLimit: Double? = nil,
-        gap: Double = 0, continuous: [Variable] = []
+        gap: Double = 0, floor: Double = -.infinity, continuous: [Variable] = []
     ) {
         (self.incumbent, self.presolve, self.search, self.nodeLimit, self.timeLimit) = (incumbent, presolve, search, nodeLimit, timeLimit)
-        (self.gap, self.continuous) = (gap, continuous)
+        (self.gap, self.floor, self.continuous) = (gap, floor, continuous)
     }
 }
 

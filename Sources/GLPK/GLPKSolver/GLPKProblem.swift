@@ -16,6 +16,8 @@ private final class SearchControl {
     private var offered = false
     private let nodeLimit: Int32?
     private let gap: Double
+    /// A lower bound on the optimum known beforehand (the run's floor).
+    private let floor: Double
     private(set) var stoppedAtNodeLimit = false
     /// The least bound of the active nodes when the search stopped within the gap.
     private(set) var stoppedWithinGap: Double?
@@ -32,6 +34,7 @@ private final class SearchControl {
         }
         nodeLimit = run.nodeLimit.map { Int32(clamping: max(1, $0)) }
         gap = run.gap.isFinite ? max(0, run.gap) : 0
+        floor = run.floor.isNaN ? -.infinity : run.floor
     }
 
     func callback(_ tree: OpaquePointer) {
@@ -44,10 +47,11 @@ private final class SearchControl {
             // Every node not yet explored is active; the best of them bounds every point left
             // (the incumbent's subtree is done), so incumbent − that bound bounds the incumbent's
             // distance from the optimum.
+            // (The run's floor bounds every point too.)
             if gap > 0, let prob = glp_ios_get_prob(tree), glp_mip_status(prob) == GLP_FEAS {
                 let best = glp_ios_best_node(tree)
-                if best != 0 {
-                    let bound = glp_ios_node_bound(tree, best)
+                if best != 0 || floor.isFinite {
+                    let bound = max(best != 0 ? glp_ios_node_bound(tree, best) : -.infinity, floor)
                     if bound.isFinite, glp_mip_obj_val(prob) - bound <= gap {
                         stoppedWithinGap = bound
                         glp_ios_terminate(tree)

@@ -188,7 +188,8 @@ extension Optimizer {
         {
             return found
         }
-        return try branchAndBound(built, session, &binaries, best: best, previous: previous, gap: gap)
+        return try branchAndBound(
+            built, session, &binaries, best: best, previous: previous, gap: gap, floor: gap > 0 ? floorValue() ?? -.infinity : -.infinity)
     }
 
     /// At a time limit, the best point satisfying every guard (marked as not proven optimal).
@@ -344,12 +345,20 @@ extension Optimizer {
 
     /// Step 7: branch and bound, adding the binary of each new conflict, until no guard is
     /// broken. It starts from the best point satisfying every guard.
+    ///
+    /// `floor`: a lower bound on the stage's optimum (the drift floor, used only with a gap):
+    /// branch and bound stops once its best point is within `gap` of it.
     private func branchAndBound(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], best: Solution?,
-        previous: [Double]?, gap: Double
+        previous: [Double]?, gap: Double, floor: Double = -.infinity
     ) throws(LinearProgrammingError) -> Solution {
+        if let best, best.objectiveValue <= floor + gap {
+            var withinGap = best
+            withinGap.bound = min(floor, best.objectiveValue)
+            return withinGap
+        }
         let incumbent = (best?.values ?? previous).map { built.incumbent($0, binaries, variableCount: session.variableCount) }
-        var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent, gap: gap)
+        var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent, gap: gap, floor: floor)
         while solution.status.isOptimal {
             let conflicts = built.conflicts(in: solution.values, excluding: Set(binaries.keys))
             let rows = try built.orders.addRows(brokenBy: solution.values, to: session)
@@ -357,7 +366,7 @@ extension Optimizer {
             try addGuards(conflicts.map { $0.symbol }, built, session, &binaries)
             // (A bound with fewer guards or order rows bounds the model with more: it is a
             // relaxation of it.)
-            solution = tracedSolve(session, binaries, relaxed: false, gap: gap)
+            solution = tracedSolve(session, binaries, relaxed: false, gap: gap, floor: floor)
         }
         // A point found before the time limit may break a guard that has no binary yet, or an
         // order rule whose rows are deferred: it is no plan (the best point satisfying every
@@ -482,12 +491,14 @@ extension Optimizer {
     }
 
     func tracedSolve(
-        _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil, gap: Double = 0
+        _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil, gap: Double = 0,
+        floor: Double = -.infinity
     ) -> Solution {
         let started = Trace.now()
         let solution =
             relaxed
-            ? session.solveRelaxation() : incumbent.map { session.solve(incumbent: $0, gap: gap) } ?? session.solve(gap: gap)
+            ? session.solveRelaxation()
+            : incumbent.map { session.solve(incumbent: $0, gap: gap, floor: floor) } ?? session.solve(gap: gap, floor: floor)
         Trace.log {
             "\(relaxed ? "relaxation" : "solve"): \(solution.status.name), objective \(solution.objectiveValue), "
                 + (solution.bound.map { "bound \($0), " } ?? "")

@@ -1,0 +1,183 @@
+// A lower bound on D for households trading whole shares, in closed form: what branch and bound
+// cannot prove by itself (its relaxation lets every class sit at its target, so its bound stays
+// near 0 while the whole-share optimum is dollars), and where it may stop.
+//
+// For a group G write dev_c = V_c − w_c·I_G (class c's value after the plan less its target),
+// N = Σ_c max(0, −dev_c), E = Σ_a e_a and h = ½(1 − Σ_c w_c)·I_G. Summing G's cash rows gives
+// Σ_c dev_c + E = 2h, so with d± at their least
+//     D_G = ½(Σ_c |dev_c| + E) = N + h,   and E ≥ 0 says   Σ_c dev_c ≤ 2h.
+// (Any d± larger only raises D.) The bound keeps these two facts and the values each dev_c can
+// take, and drops the rest: the per-account cash rows (only their sum), the wash-sale guard, the
+// minimum trades and cash-only's sell caps — a relaxation, so its least D bounds the stage's.
+//
+// Each class's reachable deviations: where the only member the group trades is one symbol s at
+// price p, traded in whole shares by every account of G that trades it, dev_c = dev0_c + p·(z − F)
+// with z the net whole shares bought (Σ_a m_a − k_a) and F the fractions of the positions sold
+// off by closings: F = Σ_{a∈C} frac_a over a set C of accounts that close (each then sells all
+// its whole shares and buys none, the one direction of ExecutableOrders). So given C,
+// z ∈ [−Σ_a whole_a, Σ_{a∉C} most_a − Σ_{a∈C} whole_a]. Any other class (several members
+// traded, or one traded in fractions somewhere) may take any value in
+// [dev0 − what may be sold, dev0 + what may be bought]. From these, a⁺_c: the least dev_c ≥ 0
+// it can reach, and a⁻_c: the least −dev_c over the dev_c < 0 it can reach (∞ when none).
+//
+// For the set Neg of classes that end below target, N ≥ Σ_{Neg} a⁻_c, and Σ dev ≤ 2h gives
+// N ≥ Σ_{Neg} −dev_c ≥ Σ_{not Neg} a⁺_c − 2h. So
+//     D_G ≥ h + min over Neg of max(Σ_{Neg} a⁻_c, Σ_{not Neg} a⁺_c − 2h),
+// enumerated over every Neg (2^n, n the classes with both sides reachable and not both 0; up to
+// 16), else bounded by max(A, B) ≥ λA + (1 − λ)B, which separates class by class, for a few λ.
+// Values are shrunk by a hundredth of a cent (and a relative 1e-9) so that the arithmetic's
+// rounding never lifts the bound above a true point.
+extension RebalanceModel {
+    /// The bound above on D (every plan's, whatever its other stages), or nil when no account
+    /// trades whole shares (it would be the separable bound's weaker twin).
+    func wholeShareDriftBound() -> Double? {
+        let accounts = household.scenario.accounts
+        guard accounts.contains(where: \.wholeShares) else { return nil }
+        var purchaseOf: [Int: [Int: Double]] = [:]  // account → symbol → cap
+        for p in purchases {
+            let cap = model.columns[p.variable.index].upper
+            if cap > 0 { purchaseOf[p.account, default: [:]][p.symbol] = cap }
+        }
+        var total = 0.0
+        for (g, group) in household.groups.enumerated() {
+            var sides: [(plus: Double, minus: Double)] = []
+            var targeted = 0.0
+            for (c, class_) in group.classes.enumerated() {
+                targeted += class_.target
+                var held = 0.0
+                // Per traded member: per account, (shares it may sell, value it may sell, whole shares it may buy).
+                var sellable: [Int: [Int: Double]] = [:]  // symbol → account → shares
+                var sellableValue = 0.0
+                for l in household.classLots[g][c] {
+                    let lot = household.lots[l]
+                    held += lot.value
+                    let upper = model.columns[sells[l].index].upper
+                    guard upper > 0 else { continue }
+                    sellable[lot.symbol, default: [:]][lot.account, default: 0] += lot.shares
+                    sellableValue += upper
+                }
+                var buyable: [Int: [Int: Double]] = [:]  // symbol → account → cap
+                var buyableValue = 0.0
+                for a in group.accounts {
+                    for s in class_.members {
+                        guard let cap = purchaseOf[a]?[s] else { continue }
+                        buyable[s, default: [:]][a] = cap
+                        buyableValue += cap
+                    }
+                }
+                let dev0 = held - class_.target * group.investable
+                let traded = Set(sellable.keys).union(buyable.keys)
+                let shrink = 1e-4 + 1e-9 * (abs(dev0) + sellableValue + min(buyableValue, group.value))
+                if traded.count == 1, let s = traded.first,
+                    Set(sellable[s, default: [:]].keys).union(buyable[s, default: [:]].keys).allSatisfy({ accounts[$0].wholeShares })
+                {
+                    sides.append(
+                        Self.wholeShareSides(
+                            dev0: dev0, price: household.prices[s], sellable: sellable[s, default: [:]],
+                            buyable: buyable[s, default: [:]], shrink: shrink))
+                } else {
+                    let low = dev0 - sellableValue, high = dev0 + buyableValue
+                    sides.append(Self.sides(low: low, high: high, shrink: shrink))
+                }
+            }
+            let h = 0.5 * (1 - targeted) * group.investable
+            total += h + Self.leastNegative(sides, room: 2 * h)
+        }
+        return total
+    }
+
+    /// a⁺ and a⁻ of a class moving on whole shares of one symbol (see the top of the file).
+    /// `sellable`: shares each account may sell; `buyable`: the dollars each may spend on it.
+    static func wholeShareSides(
+        dev0: Double, price p: Double, sellable: [Int: Double], buyable: [Int: Double], shrink: Double
+    ) -> (plus: Double, minus: Double) {
+        var accounts = Array(Set(sellable.keys).union(buyable.keys)).sorted()
+        var whole: [Int: Double] = [:], fraction: [Int: Double] = [:], most: [Int: Double] = [:]
+        for a in accounts {
+            let shares = sellable[a] ?? 0
+            let w = (shares + ExecutableOrders.wholeTolerance).rounded(.down)
+            whole[a] = w
+            fraction[a] = shares - w > ExecutableOrders.wholeTolerance ? shares - w : 0
+            most[a] = buyable[a].map { min(($0 / p + ExecutableOrders.wholeTolerance).rounded(.down), 1e15) } ?? 0
+        }
+        let closers = accounts.filter { fraction[$0]! > 0 }
+        // Too many closings to list (2^n sets): each class may then sit anywhere it can reach.
+        guard closers.count <= 10 else {
+            let low = dev0 - p * sellable.values.reduce(0, +)
+            let high = dev0 + p * accounts.reduce(0) { $0 + most[$1]! }
+            return sides(low: low, high: high, shrink: shrink)
+        }
+        accounts = accounts.filter { whole[$0]! > 0 || most[$0]! > 0 || fraction[$0]! > 0 }
+        let lowest = -accounts.reduce(0) { $0 + whole[$1]! }
+        var plus = Double.infinity, minus = Double.infinity
+        for mask in 0..<(1 << closers.count) {
+            var f = 0.0
+            var highest = accounts.reduce(0) { $0 + most[$1]! }
+            for (i, a) in closers.enumerated() where mask & (1 << i) != 0 {
+                f += fraction[a]!
+                highest -= most[a]! + whole[a]!
+            }
+            guard highest >= lowest else { continue }
+            let r = dev0 - p * f
+            // The least z with r + p·z ≥ 0, and the one below it, within [lowest, highest].
+            let up = (-r / p).rounded(.up)
+            for z in [up - 1, up] {
+                let z = min(max(z, lowest), highest)
+                let value = r + p * z
+                if value + shrink >= 0 { plus = min(plus, max(0, value - shrink)) }
+                if value - shrink < 0 { minus = min(minus, max(0, -value - shrink)) }
+            }
+        }
+        return (plus, minus)
+    }
+
+    /// a⁺ and a⁻ of a class that may take any deviation in [low, high].
+    static func sides(low: Double, high: Double, shrink: Double) -> (plus: Double, minus: Double) {
+        let plus = high + shrink >= 0 ? max(0, low - shrink) : .infinity
+        let minus = low - shrink < 0 ? max(0, -high - shrink) : .infinity
+        return (plus, minus)
+    }
+
+    /// min over the set Neg of classes below target of max(Σ_{Neg} a⁻, Σ_{not Neg} a⁺ − room)
+    /// (at least 0): exactly over every set when few classes are undecided, else by the
+    /// λ-weighted bound λ·A + (1 − λ)·B ≤ max(A, B) for a few λ.
+    static func leastNegative(_ sides: [(plus: Double, minus: Double)], room: Double) -> Double {
+        var forcedMinus = 0.0, forcedPlus = 0.0
+        var open: [(plus: Double, minus: Double)] = []
+        for side in sides {
+            if side.plus == .infinity && side.minus == .infinity { continue }  // nothing reachable: no plan (not met in valid models)
+            if side.plus == .infinity { forcedMinus += side.minus } else if side.minus == .infinity { forcedPlus += side.plus } else if side.plus > 0 || side.minus > 0 {
+                open.append(side)
+            }
+        }
+        if open.count <= 16 {
+            var best = Double.infinity
+            for mask in 0..<(1 << open.count) {
+                var a = forcedMinus, b = forcedPlus
+                for (i, side) in open.enumerated() {
+                    if mask & (1 << i) != 0 { a += side.minus } else { b += side.plus }
+                }
+                best = min(best, max(a, b - room))
+            }
+            return max(0, best)
+        }
+        var best = 0.0
+        for step in 0...20 {
+            let lambda = Double(step) / 20
+            let separated = open.reduce(0) { $0 + min(lambda * $1.minus, (1 - lambda) * $1.plus) }
+            best = max(best, lambda * forcedMinus + (1 - lambda) * (forcedPlus - room) + separated)
+        }
+        return best
+    }
+}
+
+extension RebalanceModel {
+    /// The best closed-form lower bound on a drift stage (`solveGuarded`'s floor): the separable
+    /// bound, and for D in whole shares the bound above where it is higher.
+    func driftFloor(_ stage: Stage) -> Double? {
+        let separable = separableBound(stage)
+        guard case .misallocation = stage, let whole = wholeShareDriftBound() else { return separable }
+        Trace.log { "drift floor: separable \(separable.map { String($0) } ?? "-"), whole shares \(whole)" }
+        return max(separable ?? whole, whole)
+    }
+}
