@@ -7,8 +7,9 @@
 // Σ_c dev_c + E = 2h, so with d± at their least
 //     D_G = ½(Σ_c |dev_c| + E) = N + h,   and E ≥ 0 says   Σ_c dev_c ≤ 2h.
 // (Any d± larger only raises D.) The bound keeps these two facts and the values each dev_c can
-// take, and drops the rest: the per-account cash rows (only their sum), the wash-sale guard, the
-// minimum trades and cash-only's sell caps — a relaxation, so its least D bounds the stage's.
+// take, and drops the rest: the per-account cash rows (only their sum), the minimum trades,
+// cash-only's sell caps, and the wash-sale guard but for the one-symbol classes below — a
+// relaxation, so its least D bounds the stage's.
 //
 // Each class's reachable deviations: where the only member the group trades is one symbol s at
 // price p, traded in whole shares by every account of G that trades it, dev_c = dev0_c + p·(z − F)
@@ -18,7 +19,11 @@
 // z ∈ [−Σ_a whole_a, Σ_{a∉C} most_a − Σ_{a∈C} whole_a]. Any other class (several members
 // traded, or one traded in fractions somewhere) may take any value in
 // [dev0 − what may be sold, dev0 + what may be bought]. From these, a⁺_c: the least dev_c ≥ 0
-// it can reach, and a⁻_c: the least −dev_c over the dev_c < 0 it can reach (∞ when none).
+// it can reach, and a⁻_c: the least −dev_c over the dev_c < 0 it can reach (∞ when none). A
+// one-symbol class whose symbol the guard may bind on reaches the union of the guard's two sides:
+// bought with its loss lots unsold (an account holding one cannot close), or not bought.
+// (Without it, branch and bound's first point in whole shares often bought a symbol in one
+// account and sold its loss lot in another, below any plan's D.)
 //
 // For the set Neg of classes that end below target, N ≥ Σ_{Neg} a⁻_c, and Σ dev ≤ 2h gives
 // N ≥ Σ_{Neg} −dev_c ≥ Σ_{not Neg} a⁺_c − 2h. So
@@ -48,6 +53,8 @@ extension RebalanceModel {
                 // Per traded member: per account, (shares it may sell, value it may sell, whole shares it may buy).
                 var sellable: [Int: [Int: Double]] = [:]  // symbol → account → shares
                 var sellableValue = 0.0
+                /// The wash-sale guard's loss lots (sellable) of each member: unsold where it is bought.
+                var lossShares: [Int: [Int: Double]] = [:]  // symbol → account → shares
                 for l in household.classLots[g][c] {
                     let lot = household.lots[l]
                     held += lot.value
@@ -55,6 +62,9 @@ extension RebalanceModel {
                     guard upper > 0 else { continue }
                     sellable[lot.symbol, default: [:]][lot.account, default: 0] += lot.shares
                     sellableValue += upper
+                    if lot.isGuardedLoss, guardCandidate(symbol: household.identicalKey[lot.symbol]) != nil {
+                        lossShares[lot.symbol, default: [:]][lot.account, default: 0] += lot.shares
+                    }
                 }
                 var buyable: [Int: [Int: Double]] = [:]  // symbol → account → cap
                 var buyableValue = 0.0
@@ -71,10 +81,20 @@ extension RebalanceModel {
                 if traded.count == 1, let s = traded.first,
                     Set(sellable[s, default: [:]].keys).union(buyable[s, default: [:]].keys).allSatisfy({ accounts[$0].wholeShares })
                 {
-                    sides.append(
-                        Self.wholeShareSides(
-                            dev0: dev0, price: household.prices[s], sellable: sellable[s, default: [:]],
-                            buyable: buyable[s, default: [:]], shrink: shrink))
+                    let price = household.prices[s], all = sellable[s, default: [:]], buys = buyable[s, default: [:]]
+                    if let losses = lossShares[s], !buys.isEmpty {
+                        // Every plan takes one side of the guard on s (a one-member class: its
+                        // identical group's other members are in other classes): it buys s and
+                        // sells none of its loss lots (which an account holding one then cannot
+                        // close), or it buys none of s. The class reaches the union of the two.
+                        let gains = all.mapValues { $0 }.merging(losses) { $0 - $1 }
+                        let buying = Self.wholeShareSides(
+                            dev0: dev0, price: price, sellable: gains, buyable: buys, shrink: shrink, noClosing: Set(losses.keys))
+                        let selling = Self.wholeShareSides(dev0: dev0, price: price, sellable: all, buyable: [:], shrink: shrink)
+                        sides.append((min(buying.plus, selling.plus), min(buying.minus, selling.minus)))
+                    } else {
+                        sides.append(Self.wholeShareSides(dev0: dev0, price: price, sellable: all, buyable: buys, shrink: shrink))
+                    }
                 } else {
                     let low = dev0 - sellableValue, high = dev0 + buyableValue
                     sides.append(Self.sides(low: low, high: high, shrink: shrink))
@@ -87,9 +107,11 @@ extension RebalanceModel {
     }
 
     /// a⁺ and a⁻ of a class moving on whole shares of one symbol (see the top of the file).
-    /// `sellable`: shares each account may sell; `buyable`: the dollars each may spend on it.
+    /// `sellable`: shares each account may sell; `buyable`: the dollars each may spend on it;
+    /// `noClosing`: accounts that cannot close their position (the guard keeps a lot unsold).
     static func wholeShareSides(
-        dev0: Double, price p: Double, sellable: [Int: Double], buyable: [Int: Double], shrink: Double
+        dev0: Double, price p: Double, sellable: [Int: Double], buyable: [Int: Double], shrink: Double,
+        noClosing: Set<Int> = []
     ) -> (plus: Double, minus: Double) {
         var accounts = Array(Set(sellable.keys).union(buyable.keys)).sorted()
         var whole: [Int: Double] = [:], fraction: [Int: Double] = [:], most: [Int: Double] = [:]
@@ -97,7 +119,7 @@ extension RebalanceModel {
             let shares = sellable[a] ?? 0
             let w = (shares + ExecutableOrders.wholeTolerance).rounded(.down)
             whole[a] = w
-            fraction[a] = shares - w > ExecutableOrders.wholeTolerance ? shares - w : 0
+            fraction[a] = shares - w > ExecutableOrders.wholeTolerance && !noClosing.contains(a) ? shares - w : 0
             most[a] = buyable[a].map { min(($0 / p + ExecutableOrders.wholeTolerance).rounded(.down), 1e15) } ?? 0
         }
         let closers = accounts.filter { fraction[$0]! > 0 }

@@ -11,13 +11,16 @@ import Testing
 /// alone: per account a and symbol s, a trade is n whole shares bought (n > 0) or sold (n < 0,
 /// at most the whole shares it may sell), or the close of every lot it may sell (whole shares
 /// and fraction); e_a = cash_a + flow_a − Σ_s p_s·(shares bought − shares sold) ≥ 0;
-/// dev_s = p_s·(shares held after the plan) − w_s·I, D = ½(Σ |dev_s| + Σ e_a). The wash-sale
-/// guard is not applied (the bound ignores it, so it must hold over every such plan).
+/// dev_s = p_s·(shares held after the plan) − w_s·I, D = ½(Σ |dev_s| + Σ e_a); a plan that buys
+/// a symbol in either account and sells the taxable account's lot of it at a loss breaks the
+/// wash-sale guard and is left out (the bound takes the guard's sides into account).
 @Suite struct WholeShareDriftBoundTests {
     struct Account {
         var cash = 0.0, flow = 0.0
         var shares: [Double] = []
         var doNotSell: [Bool] = []
+        /// Cost basis per share as a fraction of the price (below 1: a loss).
+        var basis: [Double] = []
     }
 
     struct Small {
@@ -30,7 +33,7 @@ import Testing
             let slices = zip(symbols, weights).map { "{symbol: \($0), weight: \($1)}" }.joined(separator: ", ")
             let accountList = accounts.enumerated().map { a, account in
                 let lots = symbols.indices.map { s in
-                    "      - {symbol: \(symbols[s]), shares: \(account.shares[s]), costBasis: \((prices[s] * account.shares[s] * 0.9 * 100).rounded() / 100), acquired: 2021-03-04\(account.doNotSell[s] ? ", doNotSell: true" : "")}"
+                    "      - {symbol: \(symbols[s]), shares: \(account.shares[s]), costBasis: \((prices[s] * account.shares[s] * account.basis[s] * 100).rounded() / 100), acquired: 2021-03-04\(account.doNotSell[s] ? ", doNotSell: true" : "")}"
                 }.joined(separator: "\n")
                 return """
                       - id: a\(a)
@@ -85,25 +88,38 @@ import Testing
             return out
         }
 
-        /// The least D over every whole-share plan.
+        /// Whether account `a`'s lot of symbol s is at a loss (its basis above its value; only
+        /// the taxable account 0's losses fall under the wash-sale guard).
+        func guardedLoss(_ a: Int, _ s: Int) -> Bool {
+            a == 0 && (prices[s] * accounts[a].shares[s] * accounts[a].basis[s] * 100).rounded() / 100 > prices[s] * accounts[a].shares[s]
+        }
+
+        /// The least D over every whole-share plan that keeps the wash-sale guard (no symbol
+        /// bought in any account while its taxable loss lot is sold).
         func leastD() -> Double {
             let i = investable
             var least = Double.infinity
-            func combine(_ a: Int, _ moved: [Double], _ left: Double) {
+            let options = accounts.map { trades($0) }
+            var chosen: [[Double]] = []
+            func combine(_ a: Int, _ left: Double) {
                 if a == accounts.count {
                     var d = left
                     for s in prices.indices {
-                        let held = accounts.reduce(0) { $0 + $1.shares[s] } + moved[s]
+                        let bought = chosen.contains { $0[s] > 0 }
+                        if bought && chosen.indices.contains(where: { chosen[$0][s] < 0 && guardedLoss($0, s) }) { return }
+                        let held = accounts.reduce(0) { $0 + $1.shares[s] } + chosen.reduce(0) { $0 + $1[s] }
                         d += abs(prices[s] * held - weights[s] / 100 * i)
                     }
                     least = min(least, d / 2)
                     return
                 }
-                for trade in trades(accounts[a]) {
-                    combine(a + 1, zip(moved, trade.moved).map { $0 + $1 }, left + trade.left)
+                for trade in options[a] {
+                    chosen.append(trade.moved)
+                    combine(a + 1, left + trade.left)
+                    chosen.removeLast()
                 }
             }
-            combine(0, [Double](repeating: 0, count: prices.count), 0)
+            combine(0, 0)
             return least
         }
     }
@@ -127,6 +143,7 @@ import Testing
                 // Up to 3.99 shares, a fraction more often than not.
                 account.shares.append(Double(rng.int(1...399)) / 100)
                 account.doNotSell.append(rng.int(0...5) == 0)
+                account.basis.append(Double(rng.int(60...140)) / 100)
             }
             h.accounts.append(account)
         }
