@@ -1,3 +1,5 @@
+import Foundation
+
 /// Solving with integer variables, written once against the protocols so every backend gets the
 /// same guarantees (as JuMP's MOI utilities sit above every backend):
 ///
@@ -99,8 +101,13 @@ extension MIPSession {
                 first = false
                 let run = BranchAndBoundRun(
                     incumbent: offer, search: search, nodeLimit: nodes, timeLimit: remaining, gap: gap, floor: floor)
+                let turnStart = clock.now
                 let outcome = branchAndBound(run)
                 if case .nodeLimit = outcome, let b = nodeLimitBound { bound = max(bound, b) }
+                traceTurn {
+                    "turn: search \(search), \(nodes) nodes, \(outcome.name), bound \(bound), found \(foundValue), "
+                        + "\(turnStart.duration(to: clock.now) / .seconds(1)) s"
+                }
                 switch outcome {
                 case .nodeLimit(let choice?):
                     // The best found so far (a run keeps the point it was offered unless it beats it).
@@ -195,3 +202,27 @@ let firstTurnNodes = 1_000
 
 /// 0/1 variables decided by trying every choice when doubtful: at most 2^10 LPs.
 public let mipEnumerationLimit = 10
+
+/// With `REBALANCE_TRACE` set, each turn of `branchAndBoundInTurns` on stderr (its search, node
+/// limit, outcome and time): for finding which search settles a slow whole-share stage.
+private let turnsTraced = ProcessInfo.processInfo.environment["REBALANCE_TRACE"] != nil
+
+private func traceTurn(_ message: () -> String) {
+    guard turnsTraced else { return }
+    FileHandle.standardError.write(Data(("trace: " + message() + "\n").utf8))
+}
+
+extension BranchAndBoundOutcome {
+    /// A short name for traces.
+    var name: String {
+        switch self {
+        case .optimal: "optimal"
+        case .infeasible: "infeasible"
+        case .timeLimit: "time limit"
+        case .nodeLimit(let found): found == nil ? "node limit, nothing found" : "node limit"
+        case .withinGap(_, let bound): "within the gap of \(bound)"
+        case .inconclusive: "inconclusive"
+        case .failure: "failure"
+        }
+    }
+}

@@ -178,3 +178,141 @@ extension ExecutableOrders {
         return (basis, inverse)
     }
 }
+
+// Exact change: once the stages held so far pin an account's leftover cash (band's first stage
+// at 0 spends each account's cash to the cent, and every later stage holds that), its whole
+// shares t satisfy p·t = cash − leftover exactly, and so do those of a plan already found, t*:
+// p·(t − t*) = 0. With the prices as whole multiples P of a unit (a cent, or less), each symbol
+// s then satisfies P_s·(t_s − t*_s) ≡ 0 modulo g_s, the gcd of the account's other prices, so
+// t_s moves in steps of m_s = g_s / gcd(P_s, g_s): at $300, $62.50 and $72.10 (30000, 6250 and
+// 7210 cents) an account spending its cash to the cent trades BND only in multiples of 125
+// shares ($9,012.50), which the relaxation does not see (it bought 200.9 BND where a plan buys
+// 125 or 250), and branch and bound on the share counts or on the lattice's λ took thousands of
+// nodes to learn it (three-fund.yaml under band:5: seconds a stage). Each such symbol gets a
+// whole column w and the row t_s − m_s·w = t*_s: no plan the held stages allow is removed (each
+// has such a w), and branching on w moves t_s by a whole step.
+//
+// The leftover is pinned when the LP relaxation of the held stages bounds it (min and max)
+// within less than half the granule g/unit (g the gcd of every P): two plans' leftovers differ
+// by a multiple of the granule. Only accounts whose every order is in whole shares with no
+// closing of a fractional position (the cash row is then exactly leftover + p·t = constant).
+// The rows hold only while the stages are held as they were when they were added: a stage
+// retried with MODEL's whole margin frees them (`ExactChange.release`).
+
+extension ExecutableOrders {
+    /// One exact-change column: w with t_s − modulus·w = residue.
+    struct Congruence {
+        let w: Variable
+        /// t_s: +m (bought) and −k (sold).
+        let shares: [Term]
+        let modulus: Double
+        let residue: Double
+        let row: ConstraintRef
+    }
+
+    /// The exact-change columns a session got, and the accounts already looked at.
+    final class ExactChange {
+        var congruences: [Congruence] = []
+        /// Accounts whose leftover was pinned (their congruences added).
+        var pinned = Set<Int>()
+        /// Freed for good (a stage retried with MODEL's whole margin).
+        var released = false
+
+        /// Each w in `point` (a point of the session's columns, or fewer) as its shares say.
+        func complete(_ point: inout [Double]) {
+            for c in congruences where c.w.index < point.count {
+                let t = c.shares.reduce(0) { $0 + $1.coefficient * point[$1.variable.index] }
+                point[c.w.index] = ((t - c.residue) / c.modulus).rounded()
+            }
+        }
+
+        /// Frees every row (they may no longer hold) and adds no more.
+        func release(_ session: some SolverSession) throws(LinearProgrammingError) {
+            guard !released else { return }
+            released = true
+            for c in congruences { try session.setBounds(c.row, lower: -.infinity, upper: .infinity) }
+        }
+    }
+
+    /// The net whole shares t_s of one account and symbol: +m, −k.
+    func netShares(_ key: Key) -> [Term] {
+        let order = orders[key]!
+        return (order.bought.map { [Term($0, 1)] } ?? []) + (order.sold.map { [Term($0, -1)] } ?? [])
+    }
+
+    /// The prices as whole multiples of one unit (1/100, 1/1000 … of a dollar, the coarsest that
+    /// makes every price whole), or nil.
+    static func wholePrices(_ prices: [Double]) -> (whole: [Int], unit: Double)? {
+        var scale = 100.0
+        while scale <= 1e6 {
+            let whole = prices.map { ($0 * scale).rounded() }
+            if zip(prices, whole).allSatisfy({ abs($0 * scale - $1) <= 1e-9 * max(1, $1) && $1 >= 1 && $1 < 1e12 }) {
+                return (whole.map { Int($0) }, 1 / scale)
+            }
+            scale *= 10
+        }
+        return nil
+    }
+
+    static func gcd(_ a: Int, _ b: Int) -> Int {
+        var (a, b) = (abs(a), abs(b))
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
+    }
+
+    /// Each symbol's step m_s (1: none) for whole prices P: g_s / gcd(P_s, g_s), g_s the gcd of
+    /// the others.
+    static func exactChangeSteps(_ whole: [Int]) -> [Int] {
+        whole.indices.map { s in
+            let others = whole.indices.filter { $0 != s }.reduce(0) { gcd($0, whole[$1]) }
+            return others / gcd(whole[s], others)
+        }
+    }
+}
+
+extension Optimizer {
+    /// Adds the exact-change columns of every account with a lattice whose leftover cash the
+    /// rows held now pin (see above), `plan` (a plan satisfying them) giving t*.
+    func addExactChange(_ built: RebalanceModel, _ session: Solver.Session, plan: Solution) throws(LinearProgrammingError) {
+        guard let state = built.orders.exactChange, !state.released else { return }
+        let orders = built.orders
+        for lattice in orders.lattices {
+            let a = lattice.keys[0].account
+            guard !state.pinned.contains(a), built.household.scenario.accounts[a].wholeShares,
+                lattice.keys.allSatisfy({ orders.orders[$0]!.closes == nil }),
+                let (whole, unit) = ExecutableOrders.wholePrices(lattice.keys.map { orders.orders[$0]!.price })
+            else { continue }
+            let steps = ExecutableOrders.exactChangeSteps(whole)
+            guard steps.contains(where: { $0 > 1 }) else { continue }
+            let granule = Double(whole.reduce(0, ExecutableOrders.gcd)) * unit
+            let e = built.excessCash[a]
+            try session.setObjective([Term(e, 1)])
+            let least = session.solveRelaxation()
+            try session.setObjective([Term(e, -1)])
+            let most = session.solveRelaxation()
+            guard least.status == .optimal, most.status == .optimal else { continue }
+            let (low, high) = (least.objectiveValue, -most.objectiveValue)
+            let tolerance = 1e-6 * (1 + abs(high))
+            let leftover = plan.values[e.index]
+            guard high - low + 2 * tolerance < granule / 2, leftover >= low - tolerance, leftover <= high + tolerance else { continue }
+            state.pinned.insert(a)
+            for (s, key) in lattice.keys.enumerated() where steps[s] > 1 {
+                let shares = orders.netShares(key)
+                let t = shares.reduce(0) { $0 + $1.coefficient * plan.values[$1.variable.index] }
+                let residue = t.rounded()
+                guard abs(t - residue) < 1e-6 else { continue }
+                let order = orders.orders[key]!
+                let most = order.bought.map { built.model.columns[$0.index].upper } ?? 0
+                let least = order.sold.map { -built.model.columns[$0.index].upper } ?? 0
+                let modulus = Double(steps[s])
+                let w = try session.addVariable(
+                    Column(
+                        lower: ((least - residue) / modulus).rounded(.up), upper: ((most - residue) / modulus).rounded(.down),
+                        isInteger: true))
+                let row = try session.addConstraint(Row(shares + [Term(w, -modulus)], lower: residue, upper: residue))
+                state.congruences.append(ExecutableOrders.Congruence(w: w, shares: shares, modulus: modulus, residue: residue, row: row))
+                Trace.log { "exact change: account \(a) symbol \(key.symbol) in steps of \(steps[s]) shares (leftover \(low)…\(high))" }
+            }
+        }
+    }
+}

@@ -64,6 +64,9 @@ struct ExecutableOrders {
     private(set) var orders: [Key: Orders] = [:]
     /// Each account's exchange lattice (ExchangeLattice.swift).
     var lattices: [Lattice] = []
+    /// The exact-change congruences a session got (ExchangeLattice.swift): a reference, shared by
+    /// the copies of the model the optimizer passes around with its one session; nil without lattices.
+    private(set) var exactChange: ExactChange?
     /// The deferred rows of each account and symbol in fractional shares, in the order added.
     private var deferred: [Key: [Row]] = [:]
     private var deferredKeys: [Key] = []
@@ -141,7 +144,10 @@ struct ExecutableOrders {
                 nets.append((n, terms))
             }
         }
-        if exchangeLattices && Self.latticeEnabled { addExchangeLattices(household, &model) }
+        if exchangeLattices && Self.latticeEnabled {
+            addExchangeLattices(household, &model)
+            if !lattices.isEmpty { exactChange = ExactChange() }
+        }
         traded = household.groups.map { _ in [] }
         for p in purchases where model.columns[p.variable.index].upper > 0 {
             traded[household.groupOfAccount[p.account]].insert(p.symbol)

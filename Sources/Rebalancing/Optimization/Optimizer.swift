@@ -135,6 +135,8 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             }
             for margin in merged == nil ? [tight, Self.stageTolerance(household)] : [] {
                 outcomes = []
+                // (The exact-change rows hold only with the stages held as when they were added.)
+                if margin != tight { try built.orders.exactChange?.release(session) }
                 for branch in candidates {
                     if enumerates || margin != tight { try hold(held, branch: branch, margin: margin, session) }
                     let objective = base + (stage.includesTax ? tax(branch).terms : [])
@@ -261,6 +263,12 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                 try session.setBounds(row, lower: -.infinity, upper: upper + margin)
                 held.append(HeldRow(row: row, branch: nil, upper: upper, takesMargin: hold == nil))
                 if k == 0 { drift = row }
+            }
+            // Whole shares under band: the accounts whose leftover cash the stages held now pin
+            // trade some symbols in steps only (exact change, ExchangeLattice.swift).
+            if let exactChange = built.orders.exactChange, !exactChange.released {
+                try self.hold(held, branch: nil, margin: tight, session)
+                try addExactChange(built, session, plan: winner)
             }
         }
         return extract(built, winner, strategy: strategy, marginal: marginal)

@@ -633,7 +633,7 @@ extension RebalanceModel {
     /// A point of the session's variables from `values` (which satisfy every guard and may
     /// predate the binaries): each binary is 1 where its symbol is bought, else 0; and, with
     /// `orderBinaries`, the deferred order rules' binaries as its trades say
-    /// (``ExecutableOrders/withBinaries(_:)``).
+    /// (``ExecutableOrders/withBinaries(_:)``); the exact-change columns as its shares say.
     func incumbent(_ values: [Double], _ binaries: [Int: Variable], variableCount: Int, orderBinaries: Bool = true) -> [Double] {
         var point = (orderBinaries ? orders.withBinaries(values) : values)
             + [Double](repeating: 0, count: max(0, variableCount - values.count))
@@ -641,6 +641,7 @@ extension RebalanceModel {
             guard let candidate = guardCandidate(symbol: symbol) else { continue }
             point[z.index] = purchased(candidate, in: values) > Self.tradeEpsilon ? 1 : 0
         }
+        orders.exactChange?.complete(&point)
         return point
     }
 

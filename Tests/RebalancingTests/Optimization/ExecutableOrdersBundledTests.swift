@@ -12,15 +12,12 @@ import Testing
 ///
 /// In whole shares, `band`'s stages are exact-change problems (with the drift inside the band
 /// free, little is left but spending each account's cash to the cent in whole shares); branch
-/// and bound proves them by branching along each account's exchange directions
-/// (ExchangeLattice.swift). It runs on every household but those in `bandNotInWholeShares`, whose
-/// later stages still take GLPK more than a minute (release build); docs/engineering.md has the
-/// measurements, and WholeSharesEnumerationTests checks `band` in whole shares against listing
-/// every plan of tiny households.
+/// and bound proves them by branching along each account's exchange directions, and the later
+/// stages on the steps in which spending the cash to the cent lets a symbol trade
+/// (ExchangeLattice.swift). docs/engineering.md has the measurements; WholeSharesEnumerationTests
+/// and ExactChangeTests check `band` in whole shares against listing every plan of tiny households.
 @Suite struct ExecutableOrdersBundledTests {
     static let strategies = ["cash-only", "full", "tax-aware", "band:5", "tax-budget:0", "tax-budget:1000", "fifo", "m1"]
-    /// The bundled households whose `band` plans in whole shares are not yet proven within seconds.
-    static let bandNotInWholeShares: Set<String> = ["three-fund.yaml"]
 
     enum Rules: String, CaseIterable { case wholeShares, minTrade }
 
@@ -38,7 +35,6 @@ import Testing
         var drift: [String: Double] = [:]
         var names = Self.strategies
         for own in scenario.strategies?.map(\.name) ?? [] where !names.contains(own) { names.append(own) }
-        if rules == .wholeShares && Self.bandNotInWholeShares.contains(file) { names.removeAll { $0.hasPrefix("band") } }
         for name in names {
             let strategy = try Strategy(parsing: name)
             let plan = Planner().plan(household, strategy: strategy)
