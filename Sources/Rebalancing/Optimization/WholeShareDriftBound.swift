@@ -45,7 +45,7 @@ extension RebalanceModel {
         }
         var total = 0.0
         for (g, group) in household.groups.enumerated() {
-            var sides: [(plus: Double, minus: Double)] = []
+            var sides: [ClassReach] = []
             var targeted = 0.0
             for (c, class_) in group.classes.enumerated() {
                 targeted += class_.target
@@ -91,13 +91,13 @@ extension RebalanceModel {
                         let buying = Self.wholeShareSides(
                             dev0: dev0, price: price, sellable: gains, buyable: buys, shrink: shrink, noClosing: Set(losses.keys))
                         let selling = Self.wholeShareSides(dev0: dev0, price: price, sellable: all, buyable: [:], shrink: shrink)
-                        sides.append((min(buying.plus, selling.plus), min(buying.minus, selling.minus)))
+                        sides.append(buying.union(selling))
                     } else {
                         sides.append(Self.wholeShareSides(dev0: dev0, price: price, sellable: all, buyable: buys, shrink: shrink))
                     }
                 } else {
                     let low = dev0 - sellableValue, high = dev0 + buyableValue
-                    sides.append(Self.sides(low: low, high: high, shrink: shrink))
+                    sides.append(ClassReach(Self.sides(low: low, high: high, shrink: shrink)))
                 }
             }
             let h = 0.5 * (1 - targeted) * group.investable
@@ -112,7 +112,7 @@ extension RebalanceModel {
     static func wholeShareSides(
         dev0: Double, price p: Double, sellable: [Int: Double], buyable: [Int: Double], shrink: Double,
         noClosing: Set<Int> = []
-    ) -> (plus: Double, minus: Double) {
+    ) -> ClassReach {
         var accounts = Array(Set(sellable.keys).union(buyable.keys)).sorted()
         var whole: [Int: Double] = [:], fraction: [Int: Double] = [:], most: [Int: Double] = [:]
         for a in accounts {
@@ -127,11 +127,12 @@ extension RebalanceModel {
         guard closers.count <= 10 else {
             let low = dev0 - p * sellable.values.reduce(0, +)
             let high = dev0 + p * accounts.reduce(0) { $0 + most[$1]! }
-            return sides(low: low, high: high, shrink: shrink)
+            return ClassReach(sides(low: low, high: high, shrink: shrink))
         }
         accounts = accounts.filter { whole[$0]! > 0 || most[$0]! > 0 || fraction[$0]! > 0 }
         let lowest = -accounts.reduce(0) { $0 + whole[$1]! }
         var plus = Double.infinity, minus = Double.infinity
+        var progressions: [ClassReach.Progression] = []
         for mask in 0..<(1 << closers.count) {
             var f = 0.0
             var highest = accounts.reduce(0) { $0 + most[$1]! }
@@ -141,6 +142,7 @@ extension RebalanceModel {
             }
             guard highest >= lowest else { continue }
             let r = dev0 - p * f
+            progressions.append(ClassReach.Progression(r: r, lowest: lowest, highest: highest))
             // The least z with r + p·z ≥ 0, and the one below it, within [lowest, highest].
             let up = (-r / p).rounded(.up)
             for z in [up - 1, up] {
@@ -150,7 +152,7 @@ extension RebalanceModel {
                 if value - shrink < 0 { minus = min(minus, max(0, -value - shrink)) }
             }
         }
-        return (plus, minus)
+        return ClassReach(plus: plus, minus: minus, price: p, shrink: shrink, progressions: progressions)
     }
 
     /// a⁺ and a⁻ of a class that may take any deviation in [low, high].
@@ -160,18 +162,24 @@ extension RebalanceModel {
         return (plus, minus)
     }
 
-    /// min over the set Neg of classes below target of max(Σ_{Neg} a⁻, Σ_{not Neg} a⁺ − room)
-    /// (at least 0): exactly over every set when few classes are undecided, else by the
-    /// λ-weighted bound λ·A + (1 − λ)·B ≤ max(A, B) for a few λ.
-    static func leastNegative(_ sides: [(plus: Double, minus: Double)], room: Double) -> Double {
+    /// min over the set Neg of classes below target of Σ_{Neg} (−dev_c) subject to
+    /// Σ_{Neg} (−dev_c) ≥ Σ_{not Neg} a⁺_c − room (at least 0). First relaxed, each −dev_c
+    /// taken as any value from a⁻_c up: min over Neg of max(Σ_{Neg} a⁻, Σ_{not Neg} a⁺ − room),
+    /// exactly over every set when few classes are undecided, else by the λ-weighted bound
+    /// λ·A + (1 − λ)·B ≤ max(A, B) for a few λ. Then, where every class that may end below
+    /// target moves on whole-share progressions, exactly (`exactNegative`): a class below target
+    /// takes only the values its progressions reach, which whole shares' steps can put well above
+    /// the relaxed value.
+    static func leastNegative(_ sides: [ClassReach], room: Double) -> Double {
         var forcedMinus = 0.0, forcedPlus = 0.0
-        var open: [(plus: Double, minus: Double)] = []
+        var open: [ClassReach] = []
         for side in sides {
             if side.plus == .infinity && side.minus == .infinity { continue }  // nothing reachable: no plan (not met in valid models)
             if side.plus == .infinity { forcedMinus += side.minus } else if side.minus == .infinity { forcedPlus += side.plus } else if side.plus > 0 || side.minus > 0 {
                 open.append(side)
             }
         }
+        var relaxed = 0.0
         if open.count <= 16 {
             var best = Double.infinity
             for mask in 0..<(1 << open.count) {
@@ -181,18 +189,109 @@ extension RebalanceModel {
                 }
                 best = min(best, max(a, b - room))
             }
-            return max(0, best)
+            relaxed = max(0, best)
+        } else {
+            for step in 0...20 {
+                let lambda = Double(step) / 20
+                let separated = open.reduce(0) { $0 + min(lambda * $1.minus, (1 - lambda) * $1.plus) }
+                relaxed = max(relaxed, lambda * forcedMinus + (1 - lambda) * (forcedPlus - room) + separated)
+            }
         }
-        var best = 0.0
-        for step in 0...20 {
-            let lambda = Double(step) / 20
-            let separated = open.reduce(0) { $0 + min(lambda * $1.minus, (1 - lambda) * $1.plus) }
-            best = max(best, lambda * forcedMinus + (1 - lambda) * (forcedPlus - room) + separated)
-        }
-        return best
+        return exactNegative(sides, room: room, relaxed: relaxed) ?? relaxed
     }
+
+    /// The least of ``leastNegative`` over the values each class below target can take, by a
+    /// depth-first search over the classes (each at a⁺, or below target at one of its
+    /// progressions' values, in increasing order), cut where its cost, or its cost plus what is
+    /// still missing of Σ dev ≤ room, reaches the best found. Values above a cap (the relaxed
+    /// least plus two of the largest price) are not listed: a search that finds a plan within the
+    /// cap has found the least (any plan using a larger value costs more). Nil (the relaxed bound
+    /// stands) when a class that may end below target moves in fractions, or when nothing is
+    /// found within the cap or within ``exactNodes`` nodes.
+    static func exactNegative(_ sides: [ClassReach], room: Double, relaxed: Double) -> Double? {
+        var plus: [Double] = [], lists: [[Double]] = []
+        var start = 0.0  // Σ dev so far, negated: what classes held at a⁺ alone add to Σ dev
+        let prices = sides.filter { $0.minus < .infinity }.map(\.price)
+        let cap = relaxed + 2 * (prices.max() ?? 0) + 1
+        for side in sides {
+            if side.plus == .infinity && side.minus == .infinity { continue }
+            if side.minus == .infinity {
+                start -= side.plus
+                continue
+            }
+            guard side.progressions != nil else { return nil }
+            plus.append(side.plus)
+            lists.append(side.magnitudes(upTo: cap))
+        }
+        var best = cap, found = false, nodes = 0
+        // g: Σ_{Neg} (−dev) − Σ_{not Neg} a⁺ so far; it must end ≥ −room.
+        func search(_ i: Int, _ cost: Double, _ g: Double) -> Bool {
+            nodes += 1
+            if nodes > exactNodes { return false }
+            if cost + max(0, -room - g) >= best { return true }
+            if i == plus.count {
+                if g >= -room { (best, found) = (cost, true) }
+                return true
+            }
+            if plus[i] < .infinity, !search(i + 1, cost, g - plus[i]) { return false }
+            for v in lists[i] {
+                if cost + v >= best { break }
+                if !search(i + 1, cost + v, g + v) { return false }
+            }
+            return true
+        }
+        guard search(0, 0, start), found else { return nil }
+        return max(best, relaxed)
+    }
+
+    /// Nodes of ``exactNegative``'s search.
+    static var exactNodes: Int { 200_000 }
 }
 
+/// The deviations one class can reach (WholeShareDriftBound.swift): a⁺, a⁻ and, for a class on
+/// whole shares, the progressions r + p·z (z whole in [lowest, highest]) its values lie on.
+struct ClassReach {
+    struct Progression {
+        let r: Double, lowest: Double, highest: Double
+    }
+    var plus: Double, minus: Double
+    var price = 0.0, shrink = 0.0
+    /// Nil: the class may take any value in an interval.
+    var progressions: [Progression]?
+
+    init(plus: Double, minus: Double, price: Double = 0, shrink: Double = 0, progressions: [Progression]? = nil) {
+        (self.plus, self.minus, self.price, self.shrink, self.progressions) = (plus, minus, price, shrink, progressions)
+    }
+
+    init(_ sides: (plus: Double, minus: Double)) { self.init(plus: sides.plus, minus: sides.minus) }
+
+    /// The values of either (two sides of the wash-sale guard, on the same symbol).
+    func union(_ other: ClassReach) -> ClassReach {
+        var both = ClassReach(plus: min(plus, other.plus), minus: min(minus, other.minus), price: price, shrink: max(shrink, other.shrink))
+        if let mine = progressions, let theirs = other.progressions, price == other.price { both.progressions = mine + theirs }
+        return both
+    }
+
+    /// Every −dev > 0 the class reaches up to `cap` (shrunk as a⁻ is), in increasing order.
+    func magnitudes(upTo cap: Double) -> [Double] {
+        guard let progressions, price > 0 else { return [] }
+        var out: [Double] = []
+        for progression in progressions {
+            let up = (-progression.r / price).rounded(.up)
+            var z = min(up, progression.highest)
+            while z >= progression.lowest {
+                let value = progression.r + price * z
+                if value - shrink < 0 {
+                    let magnitude = max(0, -value - shrink)
+                    if magnitude > cap { break }
+                    out.append(magnitude)
+                }
+                z -= 1
+            }
+        }
+        return out.sorted()
+    }
+}
 extension RebalanceModel {
     /// The best closed-form lower bound on a drift stage (`solveGuarded`'s floor): the separable
     /// bound, and for D in whole shares the bound above where it is higher.
