@@ -297,8 +297,9 @@ extension RebalanceModel {
     /// bound, and for D in whole shares the bound above where it is higher.
     func driftFloor(_ stage: Stage) -> Double? {
         let separable = separableBound(stage)
+        let started = Trace.now()
         guard case .misallocation = stage, let whole = wholeShareDriftBound() else { return separable }
-        Trace.log { "drift floor: separable \(separable.map { String($0) } ?? "-"), whole shares \(whole)" }
+        Trace.log { "drift floor: separable \(separable.map { String($0) } ?? "-"), whole shares \(whole), \(Trace.since(started)) s" }
         return max(separable ?? whole, whole)
     }
 }
