@@ -161,7 +161,8 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                         records[branch] = built.lagrangianApplies(stage) ? LagrangianRecord(LagrangianBound(built, objective: objective, branch: tax(branch))) : nil
                         solution = try solveGuarded(
                             built, session, &binaries, previous: start?.values, gap: gap,
-                            floor: { built.driftFloor(stage) }, forced: { forced }, lagrangian: records[branch] ?? nil)
+                            floor: { built.separableBound(stage) }, stop: { built.driftFloor(stage) }, forced: { forced },
+                            lagrangian: records[branch] ?? nil)
                     }
                     Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
                     let constant = stage.includesTax ? tax(branch).constant : 0

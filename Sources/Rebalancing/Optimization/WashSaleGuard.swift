@@ -31,12 +31,18 @@ extension Optimizer {
     ///    decided by branch and bound with the order rules' columns relaxed, the orders rounded.
     /// 7. `branchAndBound` decides what the bounds could not.
     ///
+    /// `stop`: a lower bound on the stage's optimum (the whole-share drift bound) that only
+    /// branch and bound, in step 7, stops at (within `gap`). It is not a floor: above the
+    /// relaxation, it would pass a settled point that is not integral as reaching the bound, and
+    /// the steps would go to branch and bound without the guards' binaries (which then found
+    /// points breaking the guard below every plan's D, and started over with them).
+    ///
     /// `gap`: a point satisfying every guard may be returned once it is at most this far above a
     /// proven lower bound on the stage's optimum, which it then carries (``Solution/bound``; see
     /// `Optimizer.stageGap`). 0: only the optimum.
     func solveGuarded(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?,
-        gap: Double = 0, floor: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] },
+        gap: Double = 0, floor: () -> Double? = { nil }, stop: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] },
         lagrangian: LagrangianRecord? = nil
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
@@ -189,7 +195,8 @@ extension Optimizer {
             return found
         }
         return try branchAndBound(
-            built, session, &binaries, best: best, previous: previous, gap: gap, floor: gap > 0 ? floorValue() ?? -.infinity : -.infinity)
+            built, session, &binaries, best: best, previous: previous, gap: gap,
+            floor: gap > 0 ? max(floorValue() ?? -.infinity, stop() ?? -.infinity) : -.infinity)
     }
 
     /// At a time limit, the best point satisfying every guard (marked as not proven optimal).
