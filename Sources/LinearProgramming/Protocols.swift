@@ -77,6 +77,10 @@ public protocol MIPSession: SolverSession {
     /// Fixes every integer variable at `choice` (one whole value per ``integerVariables``) for
     /// the LP solves that follow; nil gives them their own bounds again.
     func fixIntegers(_ choice: [Double]?)
+    /// Makes general integer variables continuous from now on (0/1 ones keep their kind): for
+    /// columns whose whole values other rows imply (a unimodular change of basis), where
+    /// branching on them only costs the search numerical safety.
+    func relaxIntegrality(_ variables: [Variable])
     /// How many different searches ``branchAndBound(_:)`` offers for this model (at least 1):
     /// they differ in branching rule, cuts and node order, and no one of them is fastest on
     /// every model.

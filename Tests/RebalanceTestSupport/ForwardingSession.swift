@@ -23,6 +23,7 @@ open class ForwardingSession: MIPSession, DualSession {
         try inner.setBounds(variable, lower: lower, upper: upper)
     }
     public func fixIntegers(_ choice: [Double]?) { inner.fixIntegers(choice) }
+    public func relaxIntegrality(_ variables: [Variable]) { inner.relaxIntegrality(variables) }
     open func solveLP() -> TerminationStatus { inner.solveLP() }
     public func objectiveValue() -> Double { inner.objectiveValue() }
     public func primalValues() -> [Double] { inner.primalValues() }

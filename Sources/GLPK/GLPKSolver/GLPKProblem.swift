@@ -245,6 +245,13 @@ public final class GLPKProblem: MIPSession, DualSession {
 
     public var integerVariablesAreBinary: Bool { integerColumns.allSatisfy(\.column.isBinary) }
 
+    public func relaxIntegrality(_ variables: [Variable]) {
+        checkThread()
+        let relaxed = Set(variables.map { Int32($0.index + 1) })
+        for (j, column) in integerColumns where relaxed.contains(j) && !column.isBinary { glp_set_col_kind(problem, j, GLP_CV) }
+        integerColumns.removeAll { relaxed.contains($0.j) && !$0.column.isBinary }
+    }
+
     public func fixIntegers(_ choice: [Double]?) {
         checkThread()
         holdsOptimum = false
