@@ -40,6 +40,13 @@ public protocol SolverSession: AnyObject {
     func objectiveValue() -> Double
     /// The last LP's value of every variable.
     func primalValues() -> [Double]
+    /// The backend's simplex work so far, for tracing: its calls to an LP solver and the simplex
+    /// iterations made (those of branch and bound's nodes included); zero where it does not count.
+    var simplexWork: (calls: Int, iterations: Int) { get }
+}
+
+extension SolverSession {
+    public var simplexWork: (calls: Int, iterations: Int) { (0, 0) }
 }
 
 /// A session that reports row duals (shadow prices) of the last LP solved.

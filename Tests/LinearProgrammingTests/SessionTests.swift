@@ -272,6 +272,40 @@ struct SessionTests {
         #expect(close(mipSolution.objectiveValue, -20))
     }
 
+    @Test("The simplex work is counted: one call per solve, none for a problem unchanged since its optimum")
+    func simplexWorkIsCounted() throws {
+        var model = LinearModel()
+        let x = model.addVariable()
+        let y = model.addVariable()
+        let first = model.addConstraint([Term(x, 1), Term(y, 2)], lower: 4)
+        model.addConstraint([Term(x, 3), Term(y, 1)], lower: 6)
+        model.objective = [Term(x, 1), Term(y, 1)]
+        let problem = try GLPKSolver().makeSession(model)
+        #expect(problem.simplexWork.calls == 0)
+        #expect(problem.simplexWork.iterations == 0)
+
+        // From the slack basis (x = y = 0 breaks both rows) the optimum (1.6, 1.2) has both
+        // columns basic: at least two pivots, in one call.
+        #expect(problem.solve().status == .optimal)
+        let solved = problem.simplexWork
+        #expect(solved.calls == 1)
+        #expect(solved.iterations >= 2)
+
+        // Nothing changed (a bound set to the value it has changes nothing): no call.
+        #expect(close(problem.solve().objectiveValue, 2.8))
+        try problem.setBounds(first, lower: 4, upper: .infinity)
+        #expect(close(problem.solve().objectiveValue, 2.8))
+        #expect(problem.simplexWork.calls == solved.calls)
+        #expect(problem.simplexWork.iterations == solved.iterations)
+
+        // x + 2y ≥ 8: the optimum moves to (0.8, 3.6), objective 4.4: one more call.
+        try problem.setBounds(first, lower: 8, upper: .infinity)
+        let moved = problem.solve()
+        #expect(close(moved.objectiveValue, 4.4))
+        #expect(problem.simplexWork.calls == 2)
+        #expect(problem.simplexWork.iterations >= solved.iterations)
+    }
+
     @Test("SolverOptions defaults to no time limit")
     func defaultOptions() {
         #expect(SolverOptions().timeLimit == nil)

@@ -109,6 +109,8 @@ public final class GLPKProblem: MIPSession, DualSession {
     /// only confirm it (85k instructions for a call of no iteration on a typical household's LP:
     /// the relaxation before branch and bound is often the LP the wash-sale guard just solved).
     private var holdsOptimum = false
+    /// Calls to `glp_simplex` made by this problem (branch and bound's own not counted).
+    private var simplexCalls = 0
 
     public init(_ model: LinearModel, options: SolverOptions = SolverOptions()) throws(LinearProgrammingError) {
         try model.validate()
@@ -327,6 +329,7 @@ public final class GLPKProblem: MIPSession, DualSession {
             // The long-step ratio test only for the dual simplex: the primal one cycled with it.
             parm.r_test = attempt.method == GLP_DUALP && !attempt.fresh ? GLP_RT_FLIP : GLP_RT_HAR
             parm.it_lim = attempt.budget
+            simplexCalls += 1
             switch GLPKRoutine.simplex.check(glp_simplex(problem, &parm)) {
             case .finished:
                 switch glp_get_status(problem) {
@@ -350,6 +353,9 @@ public final class GLPKProblem: MIPSession, DualSession {
         }
         return .iterationLimit
     }
+
+    /// `glp_simplex` calls and GLPK's count of simplex iterations (which branch and bound's nodes add to).
+    public var simplexWork: (calls: Int, iterations: Int) { (simplexCalls, Int(glp_get_it_cnt(problem))) }
 
     public func objectiveValue() -> Double {
         checkThread()

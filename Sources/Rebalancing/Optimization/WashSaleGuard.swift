@@ -502,15 +502,20 @@ extension Optimizer {
         floor: Double = -.infinity
     ) -> Solution {
         let started = Trace.now()
+        let work = Trace.enabled ? session.simplexWork : (0, 0)
         let solution =
             relaxed
             ? session.solveRelaxation()
             : incumbent.map { session.solve(incumbent: $0, gap: gap, floor: floor) } ?? session.solve(gap: gap, floor: floor)
         Trace.log {
-            "\(relaxed ? "relaxation" : "solve"): \(solution.status.name), objective \(solution.objectiveValue), "
+            // (Simplex calls and iterations: a solve answered from the last one's optimum makes
+            // none; branch and bound's own calls are not counted, its iterations are.)
+            let done = session.simplexWork
+            return "\(relaxed ? "relaxation" : "solve"): \(solution.status.name), objective \(solution.objectiveValue), "
                 + (solution.bound.map { "bound \($0), " } ?? "")
                 + "\(binaries.count) binaries, "
-                + "\(session.variableCount) columns, \(session.constraintCount) rows, \(Trace.since(started)) s"
+                + "\(session.variableCount) columns, \(session.constraintCount) rows, "
+                + "\(done.calls - work.0) simplex calls, \(done.iterations - work.1) iterations, \(Trace.since(started)) s"
         }
         return solution
     }
