@@ -189,6 +189,8 @@ struct RebalanceModel {
             candidateOfSymbol[s] = guardCandidates.count
             guardCandidates.append(GuardCandidate(symbol: s, purchases: buying[s], lossLots: lost, lots: held))
         }
+        harvest = Self.harvest(
+            lotTax: lotTax, turnover: turnover, tradingCost: scenario.tax.tradingCost, variableCount: model.variableCount)
     }
 
     /// The objective of stage `k` without its Tax part (which ``taxBranches`` gives per branch).
@@ -203,13 +205,18 @@ struct RebalanceModel {
         }
     }
 
-    /// Harvest = LotTax + tradingCost·Turn, one term per variable.
-    var harvest: [Term] {
-        let cost = household.scenario.tax.tradingCost
-        var coefficients = [Double](repeating: 0, count: model.variableCount)
+    /// Harvest = LotTax + tradingCost·Turn, one term per variable (worked out once: every
+    /// optimizing strategy's stages and stage rows read it).
+    private(set) var harvest: [Term] = []
+
+    private static func harvest(lotTax: [Term], turnover: [Term], tradingCost cost: Double, variableCount: Int) -> [Term] {
+        var coefficients = [Double](repeating: 0, count: variableCount)
         for term in lotTax { coefficients[term.variable.index] += term.coefficient }
         for term in turnover { coefficients[term.variable.index] += cost * term.coefficient }
-        return coefficients.indices.compactMap { abs(coefficients[$0]) >= 1e-12 ? Term(Variable(index: $0), coefficients[$0]) : nil }
+        var terms: [Term] = []
+        terms.reserveCapacity(turnover.count)
+        for (j, c) in coefficients.enumerated() where abs(c) >= 1e-12 { terms.append(Term(Variable(index: j), c)) }
+        return terms
     }
 
     /// Whether Harvest is tradingCost·Turn on every plan: each lot with a lot tax can never be
