@@ -191,12 +191,16 @@ final class BatchOutput {
         if record >= 0 {
             var entries = ""
             for (scenario, line) in lines {
-                entries += scenario.hex16 + " " + Fingerprint.of(Array(line.utf8)[...]).hex16 + "\n"
+                entries += scenario.hex16 + " " + Fingerprint.of(line).hex16 + "\n"
             }
             try writeAll(record, entries, target: recordPath ?? name)
         }
         var text = ""
-        for (_, line) in lines { text += line + "\n" }
+        text.reserveCapacity(lines.reduce(0) { $0 + $1.line.utf8.count + 1 })
+        for (_, line) in lines {
+            text += line
+            text += "\n"
+        }
         try writeAll(fd, text, target: name)
     }
 
@@ -220,7 +224,7 @@ final class BatchOutput {
 
 /// FNV-1a, 64 bits: enough to tell a changed input or line from the one recorded.
 enum Fingerprint {
-    static func of(_ bytes: ArraySlice<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+    static func of(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
         var h = seed
         for b in bytes {
             h ^= UInt64(b)
@@ -229,12 +233,22 @@ enum Fingerprint {
         return h
     }
 
+    static func of(_ bytes: ArraySlice<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        bytes.withUnsafeBytes { of($0, seed: seed) }
+    }
+
+    /// The fingerprint of `text`'s UTF-8 bytes (read in place, not copied).
+    static func of(_ text: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var text = text
+        return text.withUTF8 { of(UnsafeRawBufferPointer($0), seed: seed) }
+    }
+
     static func of(_ item: BatchItem) -> UInt64 {
-        var h = of(Array(item.file.utf8)[...])
-        h = of(Array("\u{0}\(item.line ?? 0)\u{0}".utf8)[...], seed: h)
+        var h = of(item.file)
+        h = of("\u{0}\(item.line ?? 0)\u{0}", seed: h)
         switch item.content {
-        case .success(let data): return data.withUnsafeBytes { of(ArraySlice($0.bindMemory(to: UInt8.self)), seed: h) }
-        case .failure(let error): return of(Array(error.lines.joined(separator: "\n").utf8)[...], seed: h)
+        case .success(let data): return data.withUnsafeBytes { of($0, seed: h) }
+        case .failure(let error): return of(error.lines.joined(separator: "\n"), seed: h)
         }
     }
 }
