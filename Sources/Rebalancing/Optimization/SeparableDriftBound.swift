@@ -85,7 +85,8 @@ struct SeparableDriftBound {
             self.sellCap = sellCap
             var candidates = lossSellable.map(\.candidate)
             for k in buyableBy where !candidates.contains(k) { candidates.append(k) }
-            self.candidates = candidates.sorted()
+            // (Most classes have no candidate or one: nothing to sort.)
+            self.candidates = candidates.count < 2 ? candidates : candidates.sorted()
         }
 
         /// O_c and U_c when, of the candidates `settled`, those of `mask` buy (bit i: `settled[i]`;
@@ -143,6 +144,7 @@ struct SeparableDriftBound {
             for p in candidate.purchases { candidateOfPurchase[p] = k }
         }
         var classes: [ClassPart] = []
+        classes.reserveCapacity(household.groups.reduce(0) { $0 + $1.classes.count })
         var half: [Double] = [], groupWide: [Double] = [], investable: [Double] = []
         var purchasesOf = [[Int]](repeating: [], count: accounts.count)  // account → purchase indices
         for (p, purchase) in built.purchases.enumerated() { purchasesOf[purchase.account].append(p) }
@@ -192,11 +194,13 @@ struct SeparableDriftBound {
                 p0 += max(0, dev0)
                 n0 += max(0, -dev0)
                 w += class_.target
+                // (Most classes have no candidate or one: nothing to sort.)
+                let loss = sellable[c].loss, by = buyable[c].by
                 classes.append(
                     ClassPart(
                         group: g, dev0: dev0, freeSellable: sellable[c].free,
-                        lossSellable: sellable[c].loss.sorted { $0.candidate < $1.candidate },
-                        freelyBuyable: buyable[c].free, buyableBy: buyable[c].by.sorted(), sellCap: xMax))
+                        lossSellable: loss.count < 2 ? loss : loss.sorted { $0.candidate < $1.candidate },
+                        freelyBuyable: buyable[c].free, buyableBy: by.count < 2 ? by : by.sorted(), sellCap: xMax))
             }
             let h = 0.5 * (1 - w) * group.investable
             half.append(h)
@@ -216,6 +220,9 @@ struct SeparableDriftBound {
         for component in linked.components {
             var o: [Double] = [], u: [Double] = []
             if component.candidates.count <= Self.enumerationLimit {
+                let count = (1 << component.candidates.count) * component.parts.count
+                o.reserveCapacity(count)
+                u.reserveCapacity(count)
                 for mask in 0..<(1 << component.candidates.count) {
                     for c in component.parts {
                         let p = classes[c].parts(component.candidates, mask)
