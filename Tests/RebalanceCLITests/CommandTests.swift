@@ -59,7 +59,7 @@ func temporaryFile(_ name: String, _ contents: String? = nil) throws -> String {
 }
 
 @Suite struct CommandTests {
-    @Test func planPrintsMODELsJSONFields() throws {
+    @Test func planPrintsTheDocumentedJSONFields() throws {
         let run = try Run(["plan", "scenarios/three-fund.yaml", "--strategy", "full", "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")
         let plan = try #require(run.json as? [String: Any])

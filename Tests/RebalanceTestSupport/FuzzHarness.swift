@@ -204,7 +204,7 @@ public final class FuzzHarness: @unchecked Sendable {
         return Outcome(error: nil, cpu: cpu, wall: wall, planned: planned, problems: problems)
     }
 
-    /// What MODEL §1 promises of a scenario that passed validation; whether it was planned.
+    /// What docs/scenario-format.md promises of a scenario that passed validation; whether it was planned.
     public static func loadedProblems(_ scenario: Scenario, plan: Bool) -> ([String], Bool) {
         var problems: [String] = []
         func require(_ condition: Bool, _ message: @autoclosure () -> String) { if !condition { problems.append(message()) } }
@@ -230,7 +230,7 @@ public final class FuzzHarness: @unchecked Sendable {
         for lot in household.lots {
             require(lot.gainPerShare.isFinite, "a lot's gain per share is \(lot.gainPerShare) (basis/shares overflows)")
         }
-        // Every pie level's weights are positive and sum to 100 within 0.01 (MODEL §1).
+        // Every pie level's weights are positive and sum to 100 within 0.01 (docs/scenario-format.md).
         func checkPie(_ pie: Pie, _ path: String) {
             let sum = pie.slices.reduce(0) { $0 + $1.weight }
             require(!pie.slices.isEmpty && abs(sum - 100) <= 0.01 + 1e-9, "\(path): weights sum to \(sum)")
@@ -257,7 +257,7 @@ public final class FuzzHarness: @unchecked Sendable {
             let plan = Planner().plan(household, strategy: Strategy(name: "full", kind: .full))
             if plan.status == .optimal {
                 let violations = PlanVerifier(household).violations(of: plan)
-                require(violations.isEmpty, "the full plan breaks MODEL's constraints: \(violations.prefix(3))")
+                require(violations.isEmpty, "the full plan breaks the model's constraints: \(violations.prefix(3))")
             } else {
                 problems.append("the full plan is \(plan.status)")
             }

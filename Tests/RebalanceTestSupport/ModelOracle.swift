@@ -1,9 +1,9 @@
 import Foundation
 import Rebalancing
 
-// MARK: - MODEL written again
+// MARK: - The model written again
 
-/// MODEL §2 (groups, targets, terms, rates, look-back), §3 (misallocation) and §5 (the tax
+/// docs/strategies.md (groups, targets, terms, rates, look-back, misallocation) and docs/tax-model.md (the tax
 /// estimate), computed from the scenario alone with none of Rebalancing's code.
 public struct ModelOracle {
     public struct LotFacts {
@@ -27,7 +27,7 @@ public struct ModelOracle {
         /// Target fraction by class, named by its leaf's symbol.
         public let targets: [String: Double]
         /// The class (its leaf's symbol) of every symbol of the pie: a leaf's symbol and its
-        /// alternates (MODEL §1). A symbol not listed is a class of its own with target 0.
+        /// alternates (docs/scenario-format.md). A symbol not listed is a class of its own with target 0.
         public let classOf: [String: String]
         public let held: Set<String>
         public let investable: Double
@@ -59,7 +59,7 @@ public struct ModelOracle {
 
     /// Agreement expected between the report and this recomputation: floating-point noise.
     public var moneyTolerance: Double { 1e-6 + 1e-10 * totalInvestable }
-    /// MODEL §4's stage tolerance: 0.01 + 1e-7·Σ I_G.
+    /// docs/strategies.md's stage tolerance: 0.01 + 1e-7·Σ I_G.
     public var stageTolerance: Double { 0.01 + 1e-7 * totalInvestable }
 
     public init(_ scenario: Scenario) {
@@ -164,7 +164,7 @@ public struct ModelOracle {
         measure(sold: [Double](repeating: 0, count: lots.count), buys: []).misallocation
     }
 
-    /// MODEL's measures of a plan given as shares sold per lot and dollars bought.
+    /// The measures of a plan given as shares sold per lot and dollars bought.
     public func measure(sold: [Double], buys: [Buy]) -> Measures {
         var cash = scenario.accounts.map { $0.cash + $0.flow }
         var soldByAccount = [Double](repeating: 0, count: scenario.accounts.count)
@@ -211,7 +211,7 @@ public struct ModelOracle {
             realizedLongTerm: realizedLT, turnover: turnover, cashAfter: cash, soldByAccount: soldByAccount)
     }
 
-    /// Tax(S, L) of MODEL §5.
+    /// Tax(S, L) of docs/tax-model.md.
     public func tax(_ s: Double, _ l: Double) -> Double {
         let rST = scenario.tax.shortTermRate, rLT = scenario.tax.longTermRate
         if s >= 0 && l >= 0 { return rST * s + rLT * l }

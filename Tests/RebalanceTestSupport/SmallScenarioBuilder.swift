@@ -2,7 +2,7 @@ import Rebalancing
 
 // MARK: - Small scenarios
 
-/// Builds small valid scenarios around MODEL's edges from a seed.
+/// Builds small valid scenarios around the model's edges from a seed.
 public enum SmallScenarioBuilder {
     public static let tickers = ["VTI", "VXUS", "BND", "ON", "BRK.B", "TIP"]
     public static let asOfChoices = ["2026-11-20", "2028-02-29", "2027-03-01", "2025-01-01", "2028-03-01"]

@@ -4,7 +4,7 @@ import Testing
 @testable import Rebalancing
 import LinearProgramming
 
-/// Every bundled scenario plans under every strategy, and each plan satisfies MODEL's
+/// Every bundled scenario plans under every strategy, and each plan satisfies the model's
 /// constraints when recomputed from its trades.
 @Suite struct BundledScenarioTests {
     static let strategies = [

@@ -37,7 +37,7 @@ public func fuzzScenario(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
         let plan = Planner(solver: GLPKSolver()).plan(household, strategy: Strategy(name: "full", kind: .full))
         if plan.status == .optimal {
             let violations = PlanVerifier(household).violations(of: plan)
-            precondition(violations.isEmpty, "the full plan breaks MODEL's constraints: \(violations)")
+            precondition(violations.isEmpty, "the full plan breaks the model's constraints: \(violations)")
         }
         _ = PlanReport(plan, household: household).json.serialized()
     }

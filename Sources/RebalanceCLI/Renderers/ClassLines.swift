@@ -1,7 +1,6 @@
 import Rebalancing
 
-/// The classes of a household for the text formats: one line per slice with alternates (MODEL
-/// §1), the members filling it and how far the slice is off its target, e.g.
+/// The classes of a household for the text formats: one line per slice with alternates (docs/scenario-format.md), the members filling it and how far the slice is off its target, e.g.
 /// `VXUS slice: VXUS $12,000.00, IXUS $18,000.00; target $30,000.00, off target 0.00% → 0.00%`.
 /// The figures are ``PlanMeasures``'s (the HTML page draws the same ones as rings).
 enum ClassLines {

@@ -1,4 +1,4 @@
-/// The baselines' executable orders (MODEL §3): where an account trades whole shares or has a
+/// The baselines' executable orders (docs/strategies.md): where an account trades whole shares or has a
 /// minimum trade, `m1` rounds each order it places to what the broker takes, in the direction
 /// that keeps its rules safe — an overweight slice sells down to whole shares at most its excess,
 /// a withdrawal sells up to whole shares (or closes the position), a purchase buys the whole

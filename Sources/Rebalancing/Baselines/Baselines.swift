@@ -1,4 +1,4 @@
-/// The two baselines of MODEL §4. They are not optimized, but obey every constraint of §3,
+/// The two baselines of docs/strategies.md. They are not optimized, but obey every constraint of the model,
 /// the wash-sale guard included.
 enum Baselines {
     /// `fifo`: the `full` plan's trades, account by account and symbol by symbol, with every

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Runs many scenarios on worker threads and writes one JSON line per scenario, in input order
-/// whatever the number of threads: the compare object of MODEL §6 plus `"file"` (and `"line"`
+/// whatever the number of threads: the compare object of docs/output.md plus `"file"` (and `"line"`
 /// for JSON Lines), or `"error"` in place of `"plans"` for a scenario that failed.
 ///
 /// Work goes in chunks: each chunk is solved by `jobs` threads (each creating, solving and

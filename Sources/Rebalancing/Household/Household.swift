@@ -1,4 +1,4 @@
-/// The derived quantities of MODEL §2: groups, target weights, lots with their gains, terms,
+/// The derived quantities of docs/strategies.md: groups, target weights, lots with their gains, terms,
 /// tax rates and look-back flags. Symbols and accounts are referred to by index.
 public struct Household: Sendable {
     public struct LotInfo: Sendable {
@@ -20,7 +20,7 @@ public struct Household: Sendable {
         /// The lot is marked `doNotSell`: nothing sells it (x_l = 0).
         public let doNotSell: Bool
 
-        /// The first date on which the lot is long-term (MODEL §2); for a short-term lot, after asOf.
+        /// The first date on which the lot is long-term (docs/strategies.md); for a short-term lot, after asOf.
         public var longTermOn: Day { acquired.longTermOn }
         /// g_l: gain per share if sold now.
         public var gainPerShare: Double { price - costBasis / shares }
@@ -30,7 +30,7 @@ public struct Household: Sendable {
         public var isGuardedLoss: Bool { isTaxable && gainPerShare < 0 }
     }
 
-    /// A class of a group (MODEL §1): a leaf's symbol and its alternates, whose holdings fill
+    /// A class of a group (docs/scenario-format.md): a leaf's symbol and its alternates, whose holdings fill
     /// one target together; or a symbol the group holds that is in none of its pie's classes,
     /// alone with target 0.
     public struct Class: Sendable, Equatable {

@@ -1,4 +1,4 @@
-/// The tax a plan's sells add this year (MODEL §5): not optimized, computed exactly from the
+/// The tax a plan's sells add this year (docs/tax-model.md): not optimized, computed exactly from the
 /// realized gains, this year's earlier gains, the carryforward and the ordinary-offset limit.
 public struct TaxEstimate: Sendable, Equatable {
     /// planST, planLT: gains realized by the plan in taxable accounts, look-back losses as 0.
@@ -28,7 +28,7 @@ public struct TaxEstimate: Sendable, Equatable {
             shortTerm: netShortTerm, longTerm: netLongTerm, limit: settings.ordinaryOffsetLimit)
     }
 
-    /// Tax(S, L) of MODEL §5.
+    /// Tax(S, L) of docs/tax-model.md.
     public static func tax(shortTerm s: Double, longTerm l: Double, _ settings: TaxSettings) -> Double {
         let rST = settings.shortTermRate, rLT = settings.longTermRate
         if s + l < 0 { return -rST * min(settings.ordinaryOffsetLimit, -(s + l)) }

@@ -197,7 +197,7 @@ extension ExecutableOrders {
 // by a multiple of the granule. Only accounts whose every order is in whole shares with no
 // closing of a fractional position (the cash row is then exactly leftover + p·t = constant).
 // The rows hold only while the stages are held as they were when they were added: a stage
-// retried with MODEL's whole margin frees them (`ExactChange.release`).
+// retried with the whole stage margin frees them (`ExactChange.release`).
 
 extension ExecutableOrders {
     /// One exact-change column: w with t_s − modulus·w = residue.
@@ -215,7 +215,7 @@ extension ExecutableOrders {
         var congruences: [Congruence] = []
         /// Accounts whose leftover was pinned (their congruences added).
         var pinned = Set<Int>()
-        /// Freed for good (a stage retried with MODEL's whole margin).
+        /// Freed for good (a stage retried with the whole stage margin).
         var released = false
 
         /// Each w in `point` (a point of the session's columns, or fewer) as its shares say.

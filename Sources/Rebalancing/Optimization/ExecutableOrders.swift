@@ -1,6 +1,6 @@
 import LinearProgramming
 
-/// Executable orders (MODEL §3): the rows and integer columns that make an account's orders ones
+/// Executable orders (docs/strategies.md): the rows and integer columns that make an account's orders ones
 /// a broker can place, added only for accounts with `wholeShares` or `minTrade` (every other
 /// account, and every household without them, stays a pure LP).
 ///
@@ -396,7 +396,7 @@ struct ExecutableOrders {
         return fixed + latticeChoice(value)
     }
 
-    /// cash-only's sell cap for account `a` (MODEL §4): what it must raise to keep minCash, plus,
+    /// cash-only's sell cap for account `a` (docs/strategies.md): what it must raise to keep minCash, plus,
     /// where it must raise something and trades whole shares or has a minimum trade, the larger
     /// of `minTrade` and the highest price of a symbol it holds (an order cannot stop at the cent).
     static func cashOnlySellCap(_ household: Household, account a: Int) -> Double {

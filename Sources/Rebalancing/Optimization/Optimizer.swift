@@ -1,17 +1,17 @@
 import LinearProgramming
 
-/// Solves a strategy's stages in order (MODEL §4): each later stage holds every earlier stage at
-/// its optimum. MODEL allows a later stage to let an earlier one rise by up to
+/// Solves a strategy's stages in order (docs/strategies.md): each later stage holds every earlier stage at
+/// its optimum. docs/strategies.md allows a later stage to let an earlier one rise by up to
 /// `0.01 + 1e-7·Σ I_G`; that is a ceiling, not a budget to spend (a turnover stage allowed the
 /// whole of it would leave a cent of a deposit unspent and pick dust lots). Stages are held to a
-/// far tighter margin (`1e-6 + 1e-11·Σ I_G`), relaxed to MODEL's only if the tight margin makes a
+/// far tighter margin (`1e-6 + 1e-11·Σ I_G`), relaxed to the contract's only if the tight margin makes a
 /// stage fail numerically.
 ///
 /// Branch and bound (whole shares, minimum trades) need not prove a stage's optimum exactly:
-/// MODEL defines it only up to that margin. A stage that later stages hold may stop once its best
-/// plan is within `stageGap` (MODEL's margin less the tight one) of a proven lower bound β on its
-/// optimum z*; the later stages then hold it at β + MODEL's margin, not at the plan's value plus
-/// a margin. Since β ≤ z*, every later plan is within MODEL's margin of z*; the plan found is
+/// docs/strategies.md defines it only up to that margin. A stage that later stages hold may stop once its best
+/// plan is within `stageGap` (the stage margin less the tight one) of a proven lower bound β on its
+/// optimum z*; the later stages then hold it at β + the stage margin, not at the plan's value plus
+/// a margin. Since β ≤ z*, every later plan is within the stage margin of z*; the plan found is
 /// within β + stageGap, so it stays feasible with the tight margin's room to spare. The last stage
 /// (held by none) is solved to its optimum. See docs/engineering.md, "Stopping within the margin".
 ///
@@ -26,7 +26,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
 
     public init(solver: Solver) { self.solver = solver }
 
-    /// MODEL §4's tolerance: how far a later stage may let an earlier stage's value rise.
+    /// docs/strategies.md's tolerance: how far a later stage may let an earlier stage's value rise.
     public static func stageTolerance(_ household: Household) -> Double {
         0.01 + 1e-7 * household.totalInvestable
     }
@@ -36,7 +36,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
     }
 
     /// How far above a proven lower bound a stage that later stages hold may stop (see the type's
-    /// notes): MODEL's margin less the tight one.
+    /// notes): the stage margin less the tight one.
     static func stageGap(_ household: Household) -> Double {
         stageTolerance(household) - tightTolerance(household)
     }
@@ -105,7 +105,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         var winner = Solution(status: .infeasible)
         var marginal: Double?
         var drift: ConstraintRef?
-        /// The wash-sale sides every plan within MODEL's margin of the drift stages solved so far
+        /// The wash-sale sides every plan within the stage margin of the drift stages solved so far
         /// takes (SeparableDriftBound.swift), by symbol.
         var forced: [Int: Bool] = [:]
         /// A κ·D + Tax stage's Lagrangian bound per branch (LagrangianBound.swift).
@@ -172,7 +172,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                             bound: (solution.bound ?? solution.objectiveValue) + constant))
                     // A time limit or a failure decides the stage; an infeasible branch is only out.
                     if !solution.status.isOptimal && solution.status != .infeasible { break }
-                    // F2's optimum below 0 in T's terms, even with MODEL's whole margin: F1 can
+                    // F2's optimum below 0 in T's terms, even with the whole stage margin: F1 can
                     // neither beat it nor hold a plan F2 does not (TaxModel).
                     if secondFirst, solution.status.isOptimal,
                         outcomes.last!.value + built.taxWithoutPlan + Self.stageTolerance(household) < 0
@@ -182,7 +182,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                 }
                 // Exact ties go to the first branch, as when the branches are solved in order.
                 outcomes.sort { ($0.branch ?? -1) < ($1.branch ?? -1) }
-                // Give the earlier stages MODEL's whole tolerance and try once more.
+                // Give the earlier stages the whole stage tolerance and try once more.
                 let retry = k > 0 && outcomes.allSatisfy { !$0.solution.status.isOptimal && !$0.solution.status.isTimeLimit }
                 if !retry { break }
             }
@@ -206,7 +206,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             winner = best.solution
             let optimum = best.value
             // Where branch and bound stopped within `gap`, a lower bound on the optimum over every
-            // branch: later stages hold the stage at it plus MODEL's margin, not at `optimum`.
+            // branch: later stages hold the stage at it plus the stage margin, not at `optimum`.
             // (A closure, not `\.bound`: a key path into this generic type is built at run time
             // on every call, about 1% of a batch's instructions.)
             let lowest = optimal.map { $0.bound }.min() ?? optimum
@@ -227,7 +227,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             }
             // Later stages hold this one at its optimum.
             guard k + 1 < built.stages.count else { break }
-            // (Every later plan is within MODEL's margin of the optimum, however it is held.) On
+            // (Every later plan is within the stage margin of the optimum, however it is held.) On
             // every household: they spare the later stages' relaxations the conflicts they settle
             // (on typical households of 60 lots, 12% fewer LPs and 10% fewer branch and bounds
             // under cash-only, full and tax-aware). They were once kept to households of
@@ -249,7 +249,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                 }
                 records = [:]
             }
-            // (At the optimum plus the tight margin, or at the bound plus MODEL's margin.)
+            // (At the optimum plus the tight margin, or at the bound plus the stage margin.)
             let upper = hold ?? optimum
             let margin = hold == nil ? tight : 0
             if stage.includesTax {
@@ -300,7 +300,7 @@ private struct HeldRow {
     /// The bound before any margin.
     let upper: Double
     /// Whether the margin is added (a stage held at its optimum); not for a budget, nor for a
-    /// stage held at its lower bound plus MODEL's margin already.
+    /// stage held at its lower bound plus the stage margin already.
     let takesMargin: Bool
 }
 

@@ -1,6 +1,6 @@
 import LinearProgramming
 
-/// How planning ended, in the domain's terms (MODEL §6's `status`): the solver's verdict, or a
+/// How planning ended, in the domain's terms (docs/output.md's `status`): the solver's verdict, or a
 /// failure the domain found itself (a plan that failed verification, a guard that did not hold).
 public enum PlanStatus: Sendable, Equatable {
     case optimal

@@ -1,4 +1,4 @@
-/// The verifier's check of executable orders (MODEL §3), from the scenario and the trades alone:
+/// The verifier's check of executable orders (docs/strategies.md), from the scenario and the trades alone:
 /// where an account trades whole shares, each symbol's purchase and sale there is a whole number
 /// of shares (a sale may instead close every lot of the symbol the account may sell); where it
 /// has a minimum trade, each symbol's purchase and sale there is 0 or at least `minTrade`.
@@ -57,7 +57,7 @@ extension PlanVerifier {
         return problems
     }
 
-    /// cash-only's cap on what account `a` sells (MODEL §4), computed here again: what it must
+    /// cash-only's cap on what account `a` sells (docs/strategies.md), computed here again: what it must
     /// raise for minCash, plus, when that is more than 0 and the account trades whole shares or
     /// has a minimum trade, the larger of minTrade and the highest price of a symbol it holds.
     func cashOnlyCap(account a: Int) -> Double {

@@ -1,9 +1,9 @@
-/// An independent check of a plan against MODEL §3–4, from the scenario and the trades alone
+/// An independent check of a plan against docs/strategies.md, from the scenario and the trades alone
 /// (it shares nothing with the model builder): lots sell no more than they hold and doNotSell
 /// lots nothing, only members of targeted classes (a leaf's symbol or its alternates) that an
 /// account's canBuy menu allows are bought, nothing a recent loss sale blocks is bought, cash never falls below minCash, the wash-sale guard holds, and the
 /// strategy's own constraint (cash-only's sell cap, tax-budget's budget on this year's tax,
-/// recomputed here from MODEL §5) is met.
+/// recomputed here from docs/tax-model.md) is met.
 public struct PlanVerifier: Sendable {
     public let household: Household
 
@@ -34,7 +34,7 @@ public struct PlanVerifier: Sendable {
                 problems.append("\(where_): sells \(x) shares of a lot marked doNotSell")
             }
             sold[lot.account] += x * lot.price
-            // MODEL §5: gains of taxable lots by term, a caught loss counting 0.
+            // docs/tax-model.md: gains of taxable lots by term, a caught loss counting 0.
             if lot.isTaxable && !lot.isLookBack {
                 if lot.isLongTerm { planLongTerm += lot.gainPerShare * x } else { planShortTerm += lot.gainPerShare * x }
             }
@@ -100,7 +100,7 @@ public struct PlanVerifier: Sendable {
         return problems
     }
 
-    /// The classes of group `g`'s pie, read from the scenario again (MODEL §1): each member
+    /// The classes of group `g`'s pie, read from the scenario again (docs/scenario-format.md): each member
     /// symbol (a leaf's symbol or one of its alternates) with its class's leaf symbol and the
     /// class's target fraction, summed over leaves naming the same symbol.
     func classTargets(of g: Int) -> [String: (leaf: String, target: Double)] {
@@ -123,7 +123,7 @@ public struct PlanVerifier: Sendable {
         return leafOf.mapValues { ($0, target[$0] ?? 0) }
     }
 
-    /// D of MODEL §3 recomputed from the scenario and the plan's trades: per group, half of
+    /// D of docs/strategies.md recomputed from the scenario and the plan's trades: per group, half of
     /// Σ over classes of |what the members hold after trading − w·I| plus Σ |cash above minCash|.
     /// A symbol in no class of its group is a class of its own with target 0.
     public func misallocation(of plan: Plan) -> Double {
@@ -162,7 +162,7 @@ public struct PlanVerifier: Sendable {
         return total
     }
 
-    /// The plan's incremental tax for the year, MODEL §5, written here again.
+    /// The plan's incremental tax for the year, docs/tax-model.md, written here again.
     static func tax(_ settings: TaxSettings, planShortTerm: Double, planLongTerm: Double) -> Double {
         func t(_ s: Double, _ l: Double) -> Double {
             let rST = settings.shortTermRate, rLT = settings.longTermRate

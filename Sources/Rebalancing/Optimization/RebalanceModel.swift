@@ -1,6 +1,6 @@
 import LinearProgramming
 
-/// The program of MODEL §3 for one household and one optimizing strategy, as plain values,
+/// The program of docs/strategies.md for one household and one optimizing strategy, as plain values,
 /// with a handle to every variable.
 ///
 /// Money is in dollars throughout: a sell is modeled by the dollars it raises, v_l = p·x_l, so
@@ -58,7 +58,7 @@ struct RebalanceModel {
     /// cash-only's cap on each account's sales (nil: none), as a bound where it is zero, else a row.
     private(set) var sellCaps: [Double?] = []
 
-    /// The stages, minimized in order (MODEL §4).
+    /// The stages, minimized in order (docs/strategies.md).
     let stages: [Stage]
 
     /// The program of `strategy`, minimizing `stages` (by default the strategy's own).
@@ -168,7 +168,7 @@ struct RebalanceModel {
         }
         turnover += purchases.map { Term($0.variable, 1) }
 
-        // Tax (MODEL §5) and tax-budget's row.
+        // Tax (docs/tax-model.md) and tax-budget's row.
         let tax = TaxModel(household, sells: sells, upper: sells.map { model.columns[$0.index].upper })
         taxBranches = tax.branches(in: &model)
         taxWithoutPlan = tax.taxWithoutPlan

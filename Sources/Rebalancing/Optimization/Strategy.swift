@@ -1,4 +1,4 @@
-/// A way to pick trades (MODEL §4), remembered with the text it was asked for by.
+/// A way to pick trades (docs/strategies.md), remembered with the text it was asked for by.
 ///
 /// Everything about a strategy lives in this file: its syntax (``init(parsing:)``), its stages
 /// and extra rows (``Kind/stages``, ``Kind/taxBudget``, ``Kind/capsSellsAtNeed``) and its one-line
@@ -129,13 +129,13 @@ public struct Strategy: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// One objective of a strategy, minimized in order (MODEL §3–4).
+/// One objective of a strategy, minimized in order (docs/strategies.md).
 public enum Stage: Sendable, Equatable {
     /// D: dollars misallocated, excess cash included.
     case misallocation
     /// D_β: misallocation outside the band of β percentage points.
     case bandMisallocation(points: Double)
-    /// Tax: this year's incremental tax (MODEL §5).
+    /// Tax: this year's incremental tax (docs/tax-model.md).
     case tax
     /// κ·D + Tax.
     case misallocationAndTax(kappa: Double)
@@ -154,7 +154,7 @@ public enum Stage: Sendable, Equatable {
 }
 
 extension Strategy.Kind {
-    /// The stages, minimized in order (MODEL §4); none for the baselines.
+    /// The stages, minimized in order (docs/strategies.md); none for the baselines.
     public var stages: [Stage] {
         switch self {
         case .cashOnly, .full, .taxBudget: [.misallocation, .tax, .harvest, .turnover]

@@ -1,6 +1,6 @@
 import LinearProgramming
 
-/// Tax = T(S, L) − T(no trades) of MODEL §5, written for the LP.
+/// Tax = T(S, L) − T(no trades) of docs/tax-model.md, written for the LP.
 ///
 /// With dollars sold v_l, S = s0 + Σ_short (g_l/p)·v_l and L = l0 + Σ_long (g_l/p)·v_l over the
 /// taxable lots not caught by the look-back (s0, l0: this year's realized gains less the
@@ -83,7 +83,7 @@ struct TaxModel {
         for (index, lot) in household.lots.enumerated() where lot.isTaxable && !lot.isLookBack {
             let perDollar = lot.gainPerShare / lot.price
             // A gain under 1e-7 per dollar sold is none: leaving it out moves Tax by at most
-            // 1e-7 of the dollars sold (within MODEL's stage margin of 1e-7·Σ I), and in the
+            // 1e-7 of the dollars sold (within the stage margin of 1e-7·Σ I), and in the
             // epigraph rows such a coefficient beside the rates made GLPK's simplex call a
             // feasible cash-only model infeasible (a lot bought at 306.380017 priced 306.38).
             guard abs(perDollar) >= 1e-7, upper[index] > 0 else { continue }
@@ -168,7 +168,7 @@ struct TaxModel {
             .filter { abs($0.coefficient) >= 1e-12 }
     }
 
-    /// T(S, L) of MODEL §5.
+    /// T(S, L) of docs/tax-model.md.
     static func tax(_ s: Double, _ l: Double, _ settings: TaxSettings) -> Double {
         TaxEstimate.tax(shortTerm: s, longTerm: l, settings)
     }

@@ -1,6 +1,6 @@
 import LinearProgramming
 
-// The wash-sale guard of MODEL §3, household-wide: a plan that buys any member of an identical
+// The wash-sale guard of docs/strategies.md, household-wide: a plan that buys any member of an identical
 // group sells no taxable lot of any member at a loss (a group is named by its first symbol). It
 // is added lazily to each solve: the relaxation first, settling each conflict by bounds, binaries
 // with cuts when the settlement is not proven optimal, and branch and bound only when both fail.

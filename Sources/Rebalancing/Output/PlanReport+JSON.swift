@@ -1,4 +1,4 @@
-/// The PLAN object of MODEL §6, each object's fields written once, into any ``JSONSink``: a
+/// The PLAN object of docs/output.md, each object's fields written once, into any ``JSONSink``: a
 /// ``JSONValue`` tree for `plan`, `compare`, `preview` and `frontier` (``JSONValue/build(_:)``), or
 /// straight into the bytes of a line for `batch` (``JSONLineWriter``).
 extension PlanReport {

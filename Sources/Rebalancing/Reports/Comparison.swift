@@ -88,7 +88,7 @@ public struct Comparison: Sendable {
     /// The tax settings every plan's figures assume.
     public var assumptions: Assumptions { Assumptions(household.scenario.tax) }
 
-    /// `{"scenario": NAME, "assumptions": {...}, "plans": [PLAN, ...]}` (MODEL §6, with the
+    /// `{"scenario": NAME, "assumptions": {...}, "plans": [PLAN, ...]}` (docs/output.md, with the
     /// assumptions stated once for every plan).
     public var json: JSONValue {
         .object([("scenario", .string(name)), ("assumptions", assumptions.json), ("plans", .array(reports.map(\.json)))])

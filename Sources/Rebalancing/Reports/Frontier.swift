@@ -1,5 +1,5 @@
 /// The trade-off between tax and drift: `tax-budget` plans with budgets on this year's tax
-/// (Tax, MODEL §5) from the least any valid plan can pay up to the full rebalance's.
+/// (Tax, docs/tax-model.md) from the least any valid plan can pay up to the full rebalance's.
 ///
 /// The least is found by minimizing Tax alone: a forced withdrawal can make it positive, and a
 /// budget below it has no plan, so the frontier never starts at an infeasible $0.

@@ -1,6 +1,6 @@
 /// One group's money laid out along its pie, level by level, before or after a plan: what a
 /// report draws as nested rings and lists as an indented table. A leaf with alternates is its
-/// class (MODEL §1): it holds what all its members hold, and its members, one level further
+/// class (docs/scenario-format.md): it holds what all its members hold, and its members, one level further
 /// out, show what fills it. Every figure comes from ``PlanMeasures`` (holdings, class holdings,
 /// cash, misallocation), so a report shows what the plan's summary counts.
 public struct GroupAllocation: Sendable {

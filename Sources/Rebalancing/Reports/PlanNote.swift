@@ -59,7 +59,7 @@ public enum PlanNote: Sendable, Equatable {
 }
 
 extension PlanNote {
-    /// The notes of a plan's trades (MODEL §6), in this order: near-long-term lots in trade
+    /// The notes of a plan's trades (docs/output.md), in this order: near-long-term lots in trade
     /// order, then every identical group the plan sells at a loss in a taxable account,
     /// alphabetically. Computed from the trades and the household alone, whatever the strategy.
     /// (The `blocked` notes come from the scenario's recent sales.)

@@ -58,7 +58,7 @@ public struct PlanReport: Sendable {
         public var carryforwardAfter: TermAmounts { tax.carryforwardAfter }
     }
 
-    /// Something the reader of a plan should know beside its trades (MODEL §6 `notes`).
+    /// Something the reader of a plan should know beside its trades (docs/output.md `notes`).
     public typealias Note = PlanNote
 
     public let plan: Plan
@@ -139,7 +139,7 @@ public struct PlanReport: Sendable {
     }
 }
 
-/// Misallocation and cash recomputed from trades alone (MODEL §2–3), independent of the model.
+/// Misallocation and cash recomputed from trades alone (docs/strategies.md), independent of the model.
 public struct PlanMeasures: Sendable {
     public let household: Household
 

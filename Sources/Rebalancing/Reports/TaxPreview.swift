@@ -1,6 +1,6 @@
 /// The tax-impact preview of one plan: every lot sold (those in tax-deferred and tax-exempt
 /// accounts marked not taxable), the short- and long-term totals, how they net against this
-/// year's gains and the carryforward (MODEL §5), the loss carried to next year, the plan's notes
+/// year's gains and the carryforward (docs/tax-model.md), the loss carried to next year, the plan's notes
 /// and what the last dollar of drift removed costs in tax.
 public struct TaxPreview: Sendable {
     public typealias SoldLot = PlanReport.SoldLotInTrade

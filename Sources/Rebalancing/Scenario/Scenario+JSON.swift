@@ -1,4 +1,4 @@
-/// A scenario written back as MODEL §1's JSON (used by `generate`).
+/// A scenario written back as docs/scenario-format.md's JSON (used by `generate`).
 extension Scenario {
     public var json: JSONValue {
         var fields: [(String, JSONValue)] = []

@@ -1,4 +1,4 @@
-/// One household, as read from a scenario file (MODEL §1) and validated.
+/// One household, as read from a scenario file (docs/scenario-format.md) and validated.
 public struct Scenario: Sendable {
     public var name: String?
     /// The trade date: holding periods are measured to it.
@@ -32,7 +32,7 @@ public struct Scenario: Sendable {
         self.identicalGroups = identicalGroups
     }
 
-    /// The symbols substantially identical to `symbol` (MODEL §2), itself included, sorted: the
+    /// The symbols substantially identical to `symbol` (docs/strategies.md), itself included, sorted: the
     /// one definition the look-back, the repurchase blocks, the wash-sale guard and the notes use:
     /// its `washSale.identical` group, or the symbol alone.
     public func identicalGroup(of symbol: String) -> [String] {
@@ -67,7 +67,7 @@ public struct Scenario: Sendable {
     }
 }
 
-/// A sale at a loss shortly before `asOf` (MODEL §1 `recentSales`).
+/// A sale at a loss shortly before `asOf` (docs/scenario-format.md `recentSales`).
 public struct RecentSale: Sendable, Equatable {
     public var account: String
     public var symbol: String
@@ -192,7 +192,7 @@ public struct Pie: Sendable {
     }
 }
 
-/// A class of a pie (MODEL §1): a leaf's `symbol` and its `alternates`. Holdings of any member
+/// A class of a pie (docs/scenario-format.md): a leaf's `symbol` and its `alternates`. Holdings of any member
 /// fill the class's target, and purchases may go to any member.
 public struct PieClass: Sendable, Equatable {
     /// The leaf's symbol, which names the class.
@@ -214,7 +214,7 @@ public struct Slice: Sendable {
     /// Percent of the enclosing pie.
     public var weight: Double
     public var content: Content
-    /// A leaf's alternates: other symbols that fill its target (its class, MODEL §1). Empty
+    /// A leaf's alternates: other symbols that fill its target (its class, docs/scenario-format.md). Empty
     /// for a sub-pie.
     public var alternates: [String]
     public init(weight: Double, content: Content, alternates: [String] = []) {

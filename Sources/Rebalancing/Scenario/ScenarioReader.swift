@@ -1,6 +1,6 @@
 import Foundation
 
-/// Gives a ``Document`` the meaning of MODEL §1, collecting every problem with its field path
+/// Gives a ``Document`` the meaning of docs/scenario-format.md, collecting every problem with its field path
 /// instead of stopping at the first.
 struct ScenarioReader {
     private(set) var issues: [ScenarioIssue] = []
@@ -270,7 +270,7 @@ struct ScenarioReader {
             let symbol = string(f, "symbol")
             let weight = number(f, "weight", rule: .positive, required: true)
             guard let symbol else { return nil }
-            // Classes (MODEL §1): a symbol belongs to one class of a pie, named by its leaf symbol.
+            // Classes (docs/scenario-format.md): a symbol belongs to one class of a pie, named by its leaf symbol.
             if let owner = classOwners[symbol], owner.symbol != symbol {
                 report(
                     f.path("symbol"), "\(symbol) is already an alternate of \(owner.symbol) (\(owner.path)); \(Self.oneClass)",

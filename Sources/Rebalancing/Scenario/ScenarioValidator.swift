@@ -1,4 +1,4 @@
-/// The checks of MODEL §1 that relate one field to another: prices for every held or targeted
+/// The checks of docs/scenario-format.md that relate one field to another: prices for every held or targeted
 /// symbol, dates against `asOf`, unique ids, pie coverage, withdrawals the account can raise and
 /// groups with something to invest.
 enum ScenarioValidator {

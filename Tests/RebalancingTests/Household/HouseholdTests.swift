@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-// Tests of MODEL §2's derived quantities: groups, V_G and I_G, target weights, gains and rates.
+// Tests of docs/strategies.md's derived quantities: groups, V_G and I_G, target weights, gains and rates.
 
 
 /// w_{G,s} by symbol name.

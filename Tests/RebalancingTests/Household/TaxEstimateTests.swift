@@ -4,7 +4,7 @@ import Testing
 import LinearProgramming
 @testable import Rebalancing
 
-// Tests of MODEL §5 (the tax estimate) and of money formatting (output rounding, MODEL §6).
+// Tests of docs/tax-model.md (the tax estimate) and of money formatting (output rounding, docs/output.md).
 
 private func taxSettings(
     shortTermRate: Double = 0.35, longTermRate: Double = 0.15,
@@ -195,7 +195,7 @@ struct TaxEstimateTests {
         #expect(taxClose(e.incremental, 90))
     }
 
-    // MARK: Loss carried to next year, by character (MODEL §5), branch by branch
+    // MARK: Loss carried to next year, by character (docs/tax-model.md), branch by branch
 
     private func carried(_ s: Double, _ l: Double, limit: Double = 3000) -> TermAmounts {
         TaxEstimate.carryforward(shortTerm: s, longTerm: l, limit: limit)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-// Classes (MODEL §1, §3): a leaf's alternates fill its target, purchases may go to any member.
+// Classes (docs/scenario-format.md, docs/strategies.md): a leaf's alternates fill its target, purchases may go to any member.
 // Each case is worked by hand; every plan is also checked by the verifier, whose drift per class
 // is recomputed from the scenario.
 

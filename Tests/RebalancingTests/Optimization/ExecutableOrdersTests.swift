@@ -6,7 +6,7 @@ import Testing
 
 @testable import Rebalancing
 
-/// Whole shares and minimum trades (MODEL §3 "Executable orders"), worked by hand: the optimizer
+/// Whole shares and minimum trades (docs/strategies.md "Executable orders"), worked by hand: the optimizer
 /// plans with them (a mixed-integer model, each answer verified with its integers fixed), and
 /// every plan passes the independent verifier.
 @Suite struct ExecutableOrdersTests {
@@ -266,7 +266,7 @@ import Testing
     }
 }
 
-/// A stage that later stages hold may stop branch and bound once its plan is within MODEL's
+/// A stage that later stages hold may stop branch and bound once its plan is within the model's
 /// margin of a proven lower bound (`Optimizer.stageGap`), and is then held at that bound plus
 /// the margin; the last stage is solved to its optimum.
 @Suite struct StageGapTests {
@@ -277,7 +277,7 @@ import Testing
     /// inside the band (|100a − 600.006| ≤ 50.0005 so a = 6; then b = 8, |400 − 400.004| inside)
     /// the only such plan is 6 A and 8 B: D_β = ½·0.01 = 0.005. Any other plan leaves $50 or
     /// more or leaves the band by $49.99 or more. The relaxation spends the cent in fractional
-    /// shares: bound 0. MODEL's margin is 0.01 + 1e-7·1,000.01 = 0.0101 > 0.005, so branch and
+    /// shares: bound 0. the stage margin is 0.01 + 1e-7·1,000.01 = 0.0101 > 0.005, so branch and
     /// bound may stop as soon as it finds 6 A and 8 B, without proving that no plan spends the
     /// last cent; the later stages hold D_β ≤ 0 + 0.0101, which only that plan meets (the next
     /// is 25 away). After it: D = ½(0.006 + 0.004 + 0.01) = 0.01, cash left 0.01.

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-// `washSale.identical` (MODEL §1–§3): the wash-sale guard, the look-back, recent-sale blocks and
+// `washSale.identical` (docs/scenario-format.md, docs/strategies.md): the wash-sale guard, the look-back, recent-sale blocks and
 // doNotRebuyUntil notes act on a whole group of substantially identical symbols.
 
 private func identicalYAML(identical: Bool, extraLots: String = "", recentSales: String = "[]") -> String {

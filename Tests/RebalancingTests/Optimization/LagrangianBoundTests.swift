@@ -123,7 +123,7 @@ import Testing
     /// tax-aware:0.10, in every tax branch: the bound at the duals of the LP without the guard
     /// (at least that LP's value: the multipliers' signs are the duals'), at the duals of every
     /// settled LP and at random multipliers is never above the guarded optimum; and the sides it
-    /// fixes for plans within MODEL's margin of the optimum keep the optimum.
+    /// fixes for plans within the stage margin of the optimum keep the optimum.
     @Test func theBoundNeverExceedsTheEnumeratedOptimum() throws {
         let stage = Stage.misallocationAndTax(kappa: 0.10)
         var rng = SplitMix64(seed: 13)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-// `doNotSell` lots and `canBuy` menus (MODEL §1, §3): read with field-path messages, honoured by
+// `doNotSell` lots and `canBuy` menus (docs/scenario-format.md, docs/strategies.md): read with field-path messages, honoured by
 // every strategy and baseline, checked by the verifier.
 
 private func doNotSellYAML(flow: Double = 0, marked: Bool = true) -> String {

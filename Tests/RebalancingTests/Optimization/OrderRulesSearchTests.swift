@@ -10,7 +10,7 @@ import Testing
 /// Checked against an independent route: a plan in minimum trades is a plan of the continuous
 /// model, so no stage of it can beat the continuous plan's; where the continuous plan trades
 /// nothing under $1 and never both buys and sells a symbol in one account, it obeys `minTrade: 1`
-/// too, and the plan in minimum trades must then match it stage by stage (within MODEL's margin).
+/// too, and the plan in minimum trades must then match it stage by stage (within the stage margin).
 @Suite struct OrderRulesSearchTests {
     /// 10 stocks and 1,000 lots: the size at which the Lagrangian bound and the merged drift stage
     /// apply. Under `band:5` its tax stage's conflicts settled by bounds miss the relaxation's

@@ -7,7 +7,7 @@ import Testing
 
 // Property tests: random households (Rebalancing's own `Generator`, and small edge-case
 // scenarios from `SmallScenarioBuilder`), planned under every strategy; each plan is checked
-// against MODEL §2–§5 recomputed by `ModelOracle` from the scenario and the report's trades
+// against docs/strategies.md and docs/tax-model.md recomputed by `ModelOracle` from the scenario and the report's trades
 // alone (both in RebalanceTestSupport).
 //
 // The default run is short. `PROPERTY_ITERATIONS=2000 swift test --filter PropertyTests` runs
@@ -49,7 +49,7 @@ struct GeneratedCase: Sendable, CustomTestStringConvertible {
 }
 
 /// A small scenario built by ``SmallScenarioBuilder`` from a seed: few symbols and lots, but the
-/// edges MODEL cares about (look-back windows, the one-year boundary, leap days, zero basis,
+/// edges the model cares about (look-back windows, the one-year boundary, leap days, zero basis,
 /// withdrawals, own pies, nested and repeated slices, untargeted holdings).
 struct SmallCase: Sendable, CustomTestStringConvertible {
     let seed: UInt64
@@ -83,7 +83,7 @@ private let smallCases = Gen.uint64(in: 0...UInt64.max).map { SmallCase(seed: $0
     @Test(.shrinking(false)) func smallScenariosPlanValidly() async {
         let known = KnownIssueLog()
         await propertyCheck(count: PropertySettings.iterations, input: smallCases) { c in
-            // Written as MODEL §1 JSON and read back: the scenario the CLI would see.
+            // Written as docs/scenario-format.md JSON and read back: the scenario the CLI would see.
             let built = c.scenario
             let text = built.json.serialized()
             let scenario: Scenario
@@ -414,7 +414,7 @@ struct PropertyChecks {
         let violations = PlanVerifier(household).violations(of: plan)
         expect(violations.isEmpty, "\(name): verifier: \(violations)")
 
-        // The report's figures equal MODEL's formulas applied to its trades.
+        // The report's figures equal the documented formulas applied to its trades.
         let s = report.summary
         let tol = oracle.moneyTolerance
         expect(abs(s.misallocatedBefore - oracle.misallocationBefore) <= tol, "\(name): misallocatedBefore \(s.misallocatedBefore), recomputed \(oracle.misallocationBefore)")
@@ -441,7 +441,7 @@ struct PropertyChecks {
                 expect(m.soldByAccount[a] <= need + 0.01, "\(name): \(account.id) sells \(m.soldByAccount[a]), needs \(need)")
             }
         }
-        // tax-budget:B keeps this year's tax (MODEL §5, recomputed here) ≤ B.
+        // tax-budget:B keeps this year's tax (docs/tax-model.md, recomputed here) ≤ B.
         if case .taxBudget(let budget) = strategy.kind {
             expect(m.estimatedTax <= budget + oracle.stageTolerance, "\(name): tax \(m.estimatedTax) over the budget")
         }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-// `recentSales` (MODEL §1–§2, §6): read with field-path messages, a blocked identical group
+// `recentSales` (docs/scenario-format.md, docs/strategies.md, docs/output.md): read with field-path messages, a blocked identical group
 // bought by no strategy or baseline, checked by the verifier, and a `blocked` note on every plan.
 
 private func recentSalesYAML(_ sales: String, asOf: String = "2026-11-20") -> String {

@@ -53,7 +53,7 @@ func roth(_ lots: String) -> String {
         #expect(PlanVerifier(h).violations(of: r.plan) == [])
 
         // The separable bound is 0 (buying A leaves nothing unavoidable), and any plan within
-        // MODEL's margin of D = 0 buys A: not buying it leaves r's $1,000 underweight, which
+        // the stage margin of D = 0 buys A: not buying it leaves r's $1,000 underweight, which
         // costs (1 − λ_r)·1,000 = 500 at the bound's λ = ½, far above the margin.
         let built = RebalanceModel(h, strategy: .full)
         let a = h.symbols.firstIndex(of: "A")!

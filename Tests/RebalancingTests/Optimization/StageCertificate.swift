@@ -4,7 +4,7 @@ import LinearProgramming
 @testable import Rebalancing
 
 // The scale check: bounds on each stage's optimum, worked out here from the household alone
-// (MODEL §2–§5, sharing nothing with RebalanceModel, Optimizer or WashSaleGuard), against which
+// (docs/strategies.md and docs/tax-model.md, sharing nothing with RebalanceModel, Optimizer or WashSaleGuard), against which
 // a plan's stage values are certified. Two bounds:
 //
 // 1. The separable drift bound (D and D_β stages), in closed form. For a group G and symbol s
@@ -22,7 +22,7 @@ import LinearProgramming
 //    included) and N ≥ N0 − Y_max (N0 = Σ dev0⁻; Y_max: cash, flow and sellable value, less
 //    minCash). With E ≥ 0:
 //        D_G ≥ max(Σ O_s, P0 − X_max) − ½(1 − W)·I_G   and   D_G ≥ max(Σ U_s, N0 − Y_max) + ½(1 − W)·I_G.
-//    Everything above is per class (MODEL §1: a leaf's symbol and its alternates fill one target;
+//    Everything above is per class (docs/scenario-format.md: a leaf's symbol and its alternates fill one target;
 //    "symbol" reads "class"): x_s, y_s, H_s are the class's members' together. The wash-sale
 //    guard only removes plans, so the bound holds with it. For D_β each class's
 //    |dev_s| is at least max(O_s, U_s), so D_β,G ≥ ½ Σ_s max(0, max(O_s, U_s) − b).
@@ -37,7 +37,7 @@ import LinearProgramming
 //      L − d⁻ ≤ max(dev0, 0): if z, L = 0; if not, y = 0 and d⁻ ≥ x − dev0 ≥ L − dev0.
 //      y − O − d⁺ ≤ max(−dev0, 0): if not z, y = 0; if z, no loss lot sells, x = O and
 //        d⁺ ≥ dev0 − O + y.
-//    Earlier stages are held at the plan's own values plus MODEL's margin M = 0.01 + 1e-7·Σ I_G
+//    Earlier stages are held at the plan's own values plus the stage margin M = 0.01 + 1e-7·Σ I_G
 //    (a superset of the optimizer's region, since the plan's values are at least the optima).
 //    GLPK solves it, but its answer is not trusted: the bound is recomputed here from its row
 //    duals π by weak (Lagrangian) duality, valid for any π of the right signs:
@@ -45,7 +45,7 @@ import LinearProgramming
 //    with every column boxed by a bound no plan exceeds. (A branch GLPK calls infeasible is
 //    taken as holding no plan: the one verdict used as given.)
 //
-// A stage is certified when the plan's value is at most its bound plus a tolerance: MODEL's
+// A stage is certified when the plan's value is at most its bound plus a tolerance: the model's
 // margin times (1 + the held rows' duals), the first-order effect of the margins on the bound.
 struct StageCertificate {
     struct StageResult: CustomStringConvertible {
@@ -98,7 +98,7 @@ struct StageCertificate {
         return results
     }
 
-    // MARK: The plan's stage values (MODEL §3–§5 from the trades)
+    // MARK: The plan's stage values (docs/strategies.md and docs/tax-model.md from the trades)
 
     func value(_ stage: Stage, of plan: Plan) -> Double {
         switch stage {
@@ -114,7 +114,7 @@ struct StageCertificate {
     func drift(_ plan: Plan, band: Double?) -> Double {
         let accounts = household.scenario.accounts
         var cash = accounts.map { $0.cash + $0.flow - $0.minCash }
-        // Held value by group and class (MODEL §1: a class's members fill its target together).
+        // Held value by group and class (docs/scenario-format.md: a class's members fill its target together).
         var held = household.groups.map { [Double](repeating: 0, count: $0.classes.count) }
         func classOf(_ g: Int, _ s: Int) -> Int {
             guard let c = household.groups[g].classIndex[s] else { fatalError("symbol \(s) is in no class of group \(g)") }
@@ -335,7 +335,7 @@ struct StageLP {
             }
         }
 
-        // Tax: S and L as linear forms of the sells; the pieces of T = min(F1, F2) (MODEL §5).
+        // Tax: S and L as linear forms of the sells; the pieces of T = min(F1, F2) (docs/tax-model.md).
         let settings = household.scenario.tax
         let s0 = settings.realizedThisYear.shortTerm - settings.carryforwardLoss.shortTerm
         let l0 = settings.realizedThisYear.longTerm - settings.carryforwardLoss.longTerm

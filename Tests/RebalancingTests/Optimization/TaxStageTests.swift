@@ -8,7 +8,7 @@ import class RebalanceTestSupport.ForwardingSession
 
 @testable import Rebalancing
 
-/// The Tax stage (MODEL §5 optimized exactly) on households worked out by hand. Default rates:
+/// The Tax stage (docs/tax-model.md optimized exactly) on households worked out by hand. Default rates:
 /// short-term 35%, long-term 15%, offset limit $3,000, trading cost 0.001; asOf 2026-11-20, so a
 /// lot acquired 2026-06-01 is short-term and one acquired 2020-01-01 long-term. All prices $100.
 @Suite struct TaxStageTests {
@@ -259,7 +259,7 @@ import class RebalanceTestSupport.ForwardingSession
             """
     }
 
-    /// MODEL §5's T, written again here.
+    /// docs/tax-model.md's T, written again here.
     static func t(_ s: Double, _ l: Double, rST: Double, rLT: Double, limit: Double) -> Double {
         if s >= 0 && l >= 0 { return rST * s + rLT * l }
         if s + l < 0 { return -rST * min(limit, -(s + l)) }

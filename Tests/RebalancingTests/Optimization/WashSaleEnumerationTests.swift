@@ -77,7 +77,7 @@ struct WashSaleEnumerationTests {
             #expect(plan.status.isOptimal, "\(household.scenario.name): \(plan.status)")
             let summary = PlanReport(plan, household: household).summary
             let achieved = built.stages.map { Self.value(of: $0, summary, household) }
-            // Each stage within MODEL's stage tolerance of the enumerated optimum. (The turnover
+            // Each stage within the stage tolerance of the enumerated optimum. (The turnover
             // stage follows harvest, which weighs turnover by the trading cost: harvest's own
             // rounding noise reaches turnover multiplied by 1/tradingCost.)
             let margin = Optimizer<GLPKSolver>.stageTolerance(household)

@@ -11,7 +11,7 @@ import Testing
 /// lot), I = cash + flow + Σ p·q − minCash, e = cash + flow − minCash − Σ p·t ≥ 0 (the cash left),
 /// dev_s = p·(q_s + t_s) − w_s·I,
 ///   D = ½(Σ |dev_s| + e), D_β = ½(Σ max(0, |dev_s| − β·I) + e),
-///   Tax = T(S, L) − T(S₀, L₀) as MODEL §5 nets it (this year's realized gains, carryforwards,
+///   Tax = T(S, L) − T(S₀, L₀) as docs/tax-model.md nets it (this year's realized gains, carryforwards,
 ///   the ordinary offset limit), LotTax = Σ r·g·x, Turn = Σ p·|t|, Harvest = LotTax + cost·Turn.
 /// The strategy's stages are minimized in order over the list, each later stage holding the
 /// earlier ones within the contract's margin M = 0.01 + 1e-7·I: the planner's plan must be
@@ -19,7 +19,7 @@ import Testing
 /// problems `band` poses in whole shares (drift inside the band is free, so the later stages
 /// are held at plans that spend the cash to the cent), on households where GLPK is quick.
 @Suite struct WholeSharesEnumerationTests {
-    /// MODEL §5's T(S, L): the tax on a year's net short-term S and long-term L gains (a net
+    /// docs/tax-model.md's T(S, L): the tax on a year's net short-term S and long-term L gains (a net
     /// loss offsets ordinary income up to `limit`). Both enumeration tests price plans with it.
     static func tax(_ s: Double, _ l: Double, shortTermRate rST: Double, longTermRate rLT: Double, limit: Double) -> Double {
         if s + l < 0 { return -rST * min(limit, -(s + l)) }

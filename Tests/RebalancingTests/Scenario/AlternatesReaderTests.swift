@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-// `alternates` on leaf slices (MODEL §1 classes): read, validated with field paths, and turned
+// `alternates` on leaf slices (docs/scenario-format.md classes): read, validated with field paths, and turned
 // into the household's classes.
 
 private let classesYAML = """

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-// Tests of MODEL §2's dates: Day itself, the long-term rule and the 30-day wash-sale look-back,
+// Tests of docs/strategies.md's dates: Day itself, the long-term rule and the 30-day wash-sale look-back,
 // the latter two through Households built from small YAML scenarios.
 
 /// A Household from a small scenario: prices and pie cover VXUS and BND; `accounts` in flow style.
@@ -106,7 +106,7 @@ struct DayTests {
         #expect(try parseDay("2025-12-31").oneYearLater == parseDay("2026-12-31"))
     }
 
-    // MARK: Long-term (MODEL §2: later than the same month and day one year after acquired)
+    // MARK: Long-term (docs/strategies.md: later than the same month and day one year after acquired)
 
     @Test func exactlyOneYearIsShortTermAndOneDayMoreIsLongTerm() throws {
         // asOf 2025-03-04. Acquired 2024-03-04: one year later is 2025-03-04, not earlier than asOf → short.
@@ -218,7 +218,7 @@ struct DayTests {
     }
 
     @Test func aRecentLotAtALossIsNotItsOwnReplacement() throws {
-        // The recent lot cost 70 at a price of 60: a taxable loss, bought ≤ 30 days ago. MODEL §2
+        // The recent lot cost 70 at a price of 60: a taxable loss, bought ≤ 30 days ago. docs/strategies.md
         // counts only another lot as a replacement: the old loss lot is caught by the recent
         // one, the recent one by nothing (it keeps its short-term rate).
         let h = try lookBack(recentAcquired: "2026-11-10", recentCost: 70)

@@ -6,7 +6,7 @@ import Testing
 // A seeded mutation fuzzer for the scenario reader (`ScenarioLoader.parse`): every input must
 // either load or be refused with a `ScenarioError` — never crash, trap or hang — and each
 // must be decided within 2 seconds of CPU (plus 1 s per MiB; 4 times that in debug builds; see
-// FuzzSettings.cpuLimit). A scenario that loads must keep MODEL §1's promises, make a Household
+// FuzzSettings.cpuLimit). A scenario that loads must keep docs/scenario-format.md's promises, make a Household
 // with finite figures, write itself back as JSON that reads back to the same text, and (every
 // few) plan under `full` and verify.
 //

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-/// Reading `wholeShares` and `minTrade` per account (MODEL §1): their types and ranges, refused
+/// Reading `wholeShares` and `minTrade` per account (docs/scenario-format.md): their types and ranges, refused
 /// with field paths, and a withdrawal that positions under `minTrade` cannot raise.
 @Suite struct OrderRulesReaderTests {
     static func scenario(_ account: String) -> String {

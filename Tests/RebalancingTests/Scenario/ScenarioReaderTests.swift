@@ -3,7 +3,7 @@ import Testing
 
 @testable import Rebalancing
 
-// Tests of MODEL §1: reading and validating scenario files (ScenarioLoader, ScenarioReader,
+// Tests of docs/scenario-format.md: reading and validating scenario files (ScenarioLoader, ScenarioReader,
 // ScenarioValidator, Document), plus the strategy names a scenario may list (Strategy(parsing:)).
 
 // MARK: - Helpers (file-private so that other test files may use the same names)
@@ -83,7 +83,7 @@ struct ScenarioReaderTests {
         #expect(scenario.prices == ["VTI": 300, "BND": 70])
         #expect(scenario.accounts.count == 1)
         #expect(scenario.accounts[0].lots.count == 1)
-        // Defaults of MODEL §1 when tax is absent.
+        // Defaults of docs/scenario-format.md when tax is absent.
         #expect(scenario.tax == TaxSettings())
         #expect(scenario.tax.shortTermRate == 0.35)
         #expect(scenario.tax.longTermRate == 0.15)
@@ -238,7 +238,7 @@ struct ScenarioReaderTests {
     @Test func negativeCarryforwardRefusedButNegativeRealizedAllowed() throws {
         let found = readerIssues(readerYAML(tax: "{carryforwardLoss: {shortTerm: -10}}"))
         expectReaderIssue(found, "tax.carryforwardLoss.shortTerm", "must be ≥ 0, got -10")
-        // realizedThisYear may be < 0 (MODEL §1).
+        // realizedThisYear may be < 0 (docs/scenario-format.md).
         let scenario = try readerParse(readerYAML(tax: "{realizedThisYear: {shortTerm: -1500, longTerm: 200}}"))
         #expect(scenario.tax.realizedThisYear == TermAmounts(shortTerm: -1500, longTerm: 200))
     }
@@ -261,7 +261,7 @@ struct ScenarioReaderTests {
     }
 
     @Test func sharesMessageInSecondAccountFourthLot() {
-        // The exact shape quoted by MODEL §1: accounts[1].lots[3].shares: must be > 0, got -2.
+        // The exact shape quoted by docs/scenario-format.md: accounts[1].lots[3].shares: must be > 0, got -2.
         let lot = "{symbol: VTI, shares: 1, costBasis: 100, acquired: 2021-03-04}"
         let bad = "{symbol: VTI, shares: -2, costBasis: 100, acquired: 2021-03-04}"
         let found = readerIssues(
@@ -951,7 +951,7 @@ struct ScenarioReaderTests {
     }
 
     @Test func jsonErrorsQuoteNumbersAsWritten() {
-        // MODEL §1's message shape, `must be > 0, got -2`, holds for JSON input too.
+        // docs/scenario-format.md's message shape, `must be > 0, got -2`, holds for JSON input too.
         let json = """
             {"asOf": "2026-11-20", "prices": {"VTI": 300},
              "pie": {"slices": [{"symbol": "VTI", "weight": 100}]},
@@ -1114,7 +1114,7 @@ struct StrategyParsing {
     }
 
     @Test func defaults() {
-        // MODEL §4: κ defaults to 0.10 and β to 5.
+        // docs/strategies.md: κ defaults to 0.10 and β to 5.
         #expect(Strategy.defaultForPlan.kind == .taxAware(kappa: 0.10))
         #expect(Strategy.defaultForCompare.map(\.name) == ["cash-only", "band:5", "tax-aware:0.10", "full"])
         #expect(Strategy.defaultForCompare.map(\.kind) == [.cashOnly, .band(points: 5), .taxAware(kappa: 0.10), .full])
