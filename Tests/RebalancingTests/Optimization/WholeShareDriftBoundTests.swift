@@ -1,4 +1,5 @@
 import Foundation
+import GLPKSolver
 import RebalanceTestSupport
 import Testing
 
@@ -176,5 +177,23 @@ import Testing
         let yaml = small.yaml.replacingOccurrences(of: "wholeShares: true", with: "wholeShares: false")
         let built = RebalanceModel(try household(yaml), strategy: try Strategy(parsing: "full").kind)
         #expect(built.wholeShareDriftBound() == nil)
+    }
+
+    /// A regression: on `own-pie-account.yaml` in whole shares under `cash-only`, the bound
+    /// came out at 10,436.82, above the optimum, and branch and bound stopped there with a plan
+    /// about $37 worse. The optimum, 10,337.82, is HiGHS's (1.16, gap 0) on the stage model GLPK
+    /// was given; by hand: cash-only sells nothing here, the Roth spends its $8,200 to the cent
+    /// on 12 VGT and 2 QQQ (its classes then $3,000 short of target in all), the brokerage $398
+    /// (one VTI, two BNDX) and the 401(k) $250 (four VXUS), each on a class below its target:
+    /// the household group is left $7,337.57 short, about 10,337.6 in all.
+    @Test func cashOnlyOnOwnPieAccountReachesTheOptimum() throws {
+        var scenario = try ScenarioLoader.load(path: bundledScenarioPath("own-pie-account.yaml"))
+        for a in scenario.accounts.indices { scenario.accounts[a].wholeShares = true }
+        let household = Household(scenario)
+        let plan = Planner().plan(household, strategy: try Strategy(parsing: "cash-only"))
+        #expect(plan.status == .optimal)
+        #expect(PlanVerifier(household).violations(of: plan) == [])
+        let drift = PlanReport(plan, household: household).summary.misallocatedAfter
+        #expect(drift <= 10_337.82 + 0.01 + 1e-7 * 115_215, "D \(drift)")
     }
 }
