@@ -181,11 +181,18 @@ import Testing
 
     /// A regression: on `own-pie-account.yaml` in whole shares under `cash-only`, the bound
     /// came out at 10,436.82, above the optimum, and branch and bound stopped there with a plan
-    /// about $37 worse. The optimum, 10,337.82, is HiGHS's (1.16, gap 0) on the stage model GLPK
-    /// was given; by hand: cash-only sells nothing here, the Roth spends its $8,200 to the cent
-    /// on 12 VGT and 2 QQQ (its classes then $3,000 short of target in all), the brokerage $398
-    /// (one VTI, two BNDX) and the 401(k) $250 (four VXUS), each on a class below its target:
-    /// the household group is left $7,337.57 short, about 10,337.6 in all.
+    /// about $37 worse. The optimum, worked by hand (HiGHS finds the same on the stage model):
+    /// cash-only sells nothing here (every account's cash and deposit cover its minimum), and both
+    /// groups' weights sum to 1, so D is each group's total shortfall below target, and each dollar
+    /// spent on a class below its target lowers it by one at most.
+    /// - Roth (I = 8,200 + 30·500 + 5·600 + 10·300 = 29,200): QQQ $2,520 and VGT $8,680 short;
+    ///   its $8,200 is spent to the cent only by 2 QQQ + 12 VGT ($1,000 + $7,200), both staying
+    ///   below target: shortfall 11,200 − 8,200 = 3,000.
+    /// - Household group (I = 86,015; VTI 0.65·0.6923, VXUS 0.65·0.3077, BNDX 0.35·0.2857 of it
+    ///   short by 2,706.32, 1,578.43 and 3,701.07, 7,985.82 in all): the brokerage's $400 buys at
+    ///   most $398 ($300, $62.50 and $49 combinations: 1 VTI + 2 BNDX), the 401(k)'s $250 exactly
+    ///   4 VXUS; shortfall 7,985.82 − 648 = 7,337.82.
+    /// D = 3,000 + 7,337.82 = 10,337.82.
     @Test func cashOnlyOnOwnPieAccountReachesTheOptimum() throws {
         var scenario = try ScenarioLoader.load(path: bundledScenarioPath("own-pie-account.yaml"))
         for a in scenario.accounts.indices { scenario.accounts[a].wholeShares = true }
