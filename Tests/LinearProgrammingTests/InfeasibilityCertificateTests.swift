@@ -1,0 +1,83 @@
+import Testing
+
+@testable import GLPKSolver
+@testable import LinearProgramming
+
+/// A warm dual simplex's verdict of infeasible, taken at once when the tableau row it stopped on
+/// proves it (`GLPKProblem.provesInfeasible`), else confirmed from a fresh basis as before.
+@Suite("Infeasibility certificates")
+struct InfeasibilityCertificateTests {
+    @Test("New bounds that leave no point: infeasible in one call, and feasible again once released")
+    func boundsThatLeaveNoPoint() throws {
+        // min x + y with x + 2y ≥ 4 and 3x + y ≥ 6: optimum 2.8 at (1.6, 1.2).
+        var model = LinearModel()
+        let x = model.addVariable()
+        let y = model.addVariable()
+        model.addConstraint([Term(x, 1), Term(y, 2)], lower: 4)
+        model.addConstraint([Term(x, 3), Term(y, 1)], lower: 6)
+        model.objective = [Term(x, 1), Term(y, 1)]
+        let problem = try GLPKSolver().makeSession(model)
+        #expect(close(problem.solve().objectiveValue, 2.8))
+        let calls = problem.simplexWork.calls
+
+        // x ≤ 1 and y ≤ 1: x + 2y ≤ 3 < 4. The dual simplex (new bounds, warm) finds no point,
+        // and a row of its tableau proves it: one call, not three.
+        try problem.setBounds(x, lower: 0, upper: 1)
+        try problem.setBounds(y, lower: 0, upper: 1)
+        #expect(problem.solve().status == .infeasible)
+        #expect(problem.simplexWork.calls == calls + 1)
+
+        // x ≤ 2, y ≤ 2 holds (1.6, 1.2) again.
+        try problem.setBounds(x, lower: 0, upper: 2)
+        try problem.setBounds(y, lower: 0, upper: 2)
+        let again = problem.solve()
+        #expect(again.status == .optimal)
+        #expect(close(again.objectiveValue, 2.8))
+    }
+
+    @Test("Warm verdicts after new bounds agree with a fresh solve of the same LP, on random LPs")
+    func warmVerdictsAgreeWithFreshOnes() throws {
+        // A fixed linear congruential sequence: the same LPs on every run.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var infeasible = 0, feasible = 0, inOneCall = 0
+        for _ in 0..<300 {
+            var model = LinearModel()
+            let n = 3 + Int(next() * 4)
+            let variables = (0..<n).map { _ in model.addVariable(lower: 0, upper: 10) }
+            for _ in 0..<(2 + Int(next() * 4)) {
+                let terms = variables.map { Term($0, (next() * 10).rounded() - 3) }
+                // Through a point inside the box, so that the first LP is feasible.
+                let at = terms.reduce(0.0) { $0 + $1.coefficient * 5 }
+                model.addConstraint(terms, lower: at - 1 - (next() * 20).rounded())
+            }
+            model.objective = variables.map { Term($0, (next() * 6).rounded() - 2) }
+            let session = try GLPKSolver().makeSession(model)
+            guard session.solve().status == .optimal else { continue }
+            // Tighter boxes, some of them leaving no point.
+            var tightened = model
+            for v in variables {
+                let lower = (next() * 6).rounded(), upper = lower + (next() * 5).rounded()
+                try session.setBounds(v, lower: lower, upper: upper)
+                tightened.setBounds(v, lower: lower, upper: upper)
+            }
+            let calls = session.simplexWork.calls
+            let warm = session.solve()
+            if warm.status == .infeasible && session.simplexWork.calls == calls + 1 { inOneCall += 1 }
+            let fresh = try GLPKSolver().makeSession(tightened).solve()
+            #expect(warm.status == fresh.status)
+            if warm.status == .optimal && fresh.status == .optimal {
+                #expect(close(warm.objectiveValue, fresh.objectiveValue))
+            }
+            if fresh.status == .infeasible { infeasible += 1 } else { feasible += 1 }
+        }
+        // Both verdicts were put to the test.
+        #expect(infeasible > 20)
+        #expect(feasible > 20)
+        // And the certificate decided some infeasible ones at once.
+        #expect(inOneCall > 10)
+    }
+}
