@@ -385,12 +385,12 @@ public final class GLPKProblem: MIPSession, DualSession {
         var alpha = [Double](repeating: 0, count: Int(n) + 1)
         let count = Int(glp_eval_tab_row(problem, k, &index, &alpha))
         // The range of Σ α_j x_j, and the size of its terms (for the rounding margin). Entries
-        // below 1e-9 of the row's largest are rounding left of exact zeros (parallel lot columns
+        // below 1e-12 of the row's largest are rounding left of exact zeros (parallel lot columns
         // give 5.6e-17 beside 1) and taken as zeros, as GLPK's ratio test takes them.
         var low = 0.0, high = 0.0, size = 0.0
         var largest = 0.0
         for t in stride(from: 1, through: count, by: 1) { largest = max(largest, abs(alpha[t])) }
-        for t in stride(from: 1, through: count, by: 1) where abs(alpha[t]) > 1e-9 * largest {
+        for t in stride(from: 1, through: count, by: 1) where abs(alpha[t]) > 1e-12 * largest {
             let a = alpha[t], b = bounds(index[t])
             let hasLower = b.type == GLP_LO || b.type == GLP_DB || b.type == GLP_FX
             let hasUpper = b.type == GLP_UP || b.type == GLP_DB || b.type == GLP_FX
