@@ -26,17 +26,20 @@ extension MIPSession {
     ///
     /// `floor`: a lower bound on the optimum known beforehand (−∞: none); with `gap`, branch and
     /// bound may also stop once its best point is within `gap` of it.
-    public func solve(incumbent: [Double], gap: Double = 0, floor: Double = -.infinity) -> Solution {
+    ///
+    /// `blocks`: sets of integer variables (see ``blockBound``) whose relaxations may raise the
+    /// turns' bound; none by default.
+    public func solve(incumbent: [Double], gap: Double = 0, floor: Double = -.infinity, blocks: [[Variable]] = []) -> Solution {
         let usable = incumbent.count == variableCount && incumbent.allSatisfy(\.isFinite)
-        return solveMIP(incumbent: usable ? incumbent : nil, gap: gap, floor: floor)
+        return solveMIP(incumbent: usable ? incumbent : nil, gap: gap, floor: floor, blocks: blocks)
     }
 
-    /// As ``solve(gap:)``, with `floor` (see ``solve(incumbent:gap:floor:)``).
-    public func solve(gap: Double, floor: Double) -> Solution {
-        solveMIP(incumbent: nil, gap: gap, floor: floor)
+    /// As ``solve(gap:)``, with `floor` and `blocks` (see ``solve(incumbent:gap:floor:blocks:)``).
+    public func solve(gap: Double, floor: Double, blocks: [[Variable]] = []) -> Solution {
+        solveMIP(incumbent: nil, gap: gap, floor: floor, blocks: blocks)
     }
 
-    private func solveMIP(incumbent: [Double]?, gap: Double, floor: Double = -.infinity) -> Solution {
+    private func solveMIP(incumbent: [Double]?, gap: Double, floor: Double = -.infinity, blocks: [[Variable]] = []) -> Solution {
         let relaxation = solveRelaxation()
         guard !integerVariables.isEmpty, relaxation.status != .infeasible else {
             // An infeasible relaxation settles the MIP too.
@@ -50,7 +53,7 @@ extension MIPSession {
         }
         guard relaxation.status == .optimal else { return relaxation }
 
-        switch branchAndBoundInTurns(incumbent: incumbent, gap: max(0, gap), floor: floor) {
+        switch branchAndBoundInTurns(incumbent: incumbent, gap: max(0, gap), floor: floor, blocks: blocks) {
         case .optimal(let choice):
             if let verified = verify(choice, status: .optimal) { return verified }
             return secondOpinion(firstSaidInfeasible: false)
@@ -75,7 +78,13 @@ extension MIPSession {
     /// started from the best point found so far, until one reaches a verdict: at most about
     /// twice the searches' count times the fastest search's nodes. Node limits rather than time
     /// slices, so that a model gets the same answer on any machine.
-    private func branchAndBoundInTurns(incumbent: [Double]?, gap: Double, floor: Double) -> BranchAndBoundOutcome {
+    ///
+    /// With a gap and `blocks`, after each round in which no search reached a verdict, each block's
+    /// relaxation is searched too (``blockBound``); its bound raises the turns' bound and the
+    /// floor of the runs after it.
+    private func branchAndBoundInTurns(
+        incumbent: [Double]?, gap: Double, floor: Double, blocks: [[Variable]]
+    ) -> BranchAndBoundOutcome {
         let searches = branchAndBoundSearches
         guard searches > 1 else { return branchAndBound(BranchAndBoundRun(incumbent: incumbent, gap: gap, floor: floor)) }
         let clock = ContinuousClock()
@@ -88,6 +97,10 @@ extension MIPSession {
         var foundValue = Double.infinity
         var nodes = firstTurnNodes
         var first = true
+        /// The blocks whose relaxation is still worth a search (one proven is done), and the
+        /// best of their bounds: a floor for every later run.
+        var open = gap > 0 && blocks.count > 1 ? Array(blocks.indices) : []
+        var floor = floor
         while true {
             for search in 0..<searches {
                 var remaining: Double?
@@ -125,7 +138,62 @@ extension MIPSession {
                     return outcome
                 }
             }
+            // Every search ran to its node limit: the blocks' relaxations (each a relaxation of
+            // this model, so its bound is one on this model's optimum).
+            for b in open {
+                var remaining: Double?
+                if let limit = timeLimit {
+                    let elapsed = start.duration(to: clock.now) / .seconds(1)
+                    guard elapsed < limit else { return .timeLimit(found) }
+                    remaining = limit - elapsed
+                }
+                if !first, solveLP() != .optimal { return .inconclusive }
+                let turnStart = clock.now
+                let (blockFloor, proven) = blockBound(
+                    blocks[b], incumbent: offer, nodes: nodes, timeLimit: remaining, gap: gap, floor: floor)
+                if proven { open.removeAll { $0 == b } }
+                if let blockFloor {
+                    floor = max(floor, blockFloor)
+                    bound = max(bound, blockFloor)
+                }
+                traceTurn {
+                    "turn: block \(b) (\(blocks[b].count) integer columns), \(nodes) nodes, \(proven ? "proven" : "not proven"), "
+                        + "bound \(blockFloor.map { String($0) } ?? "-"), \(turnStart.duration(to: clock.now) / .seconds(1)) s"
+                }
+                if let found, foundValue - bound <= gap { return .withinGap(found, bound: bound) }
+            }
             nodes = min(2 * nodes, Int(Int32.max))
+        }
+    }
+
+    /// The relaxation of the model in which only `block`'s integer variables are integer (every
+    /// other integer variable continuous), searched by branch and bound up to `nodes` nodes:
+    /// a lower bound on its optimum (the backend's ``runBound``), nil when the search gave none,
+    /// and whether the search ended (optimal, or within `gap` of `incumbent`: more nodes would
+    /// not raise the bound enough to matter).
+    ///
+    /// Why it is a bound on the model's optimum: every point of the model is a point of the
+    /// relaxation (dropping integrality removes no point), so the relaxation's optimum is at most
+    /// the model's, and any lower bound on it is one on the model's. Why it can be far above the
+    /// LP relaxation's bound: the blocks are where the model's integrality binds independently
+    /// (whole shares: each account's cash is spent only by its own whole shares); with every
+    /// other block continuous, branch and bound on one block meets only that block's number
+    /// theory, while on the whole model it branches on every block's variables whose values do
+    /// not move the bound (another account's trades at no cost in the objective) and the tree
+    /// grows with their product.
+    private func blockBound(
+        _ block: [Variable], incumbent: [Double]?, nodes: Int, timeLimit: Double?, gap: Double, floor: Double
+    ) -> (bound: Double?, proven: Bool) {
+        let inBlock = Set(block)
+        let relaxed = integerVariables.filter { !inBlock.contains($0) }
+        guard !relaxed.isEmpty, relaxed.count < integerVariables.count else { return (nil, true) }
+        let run = BranchAndBoundRun(
+            incumbent: incumbent, search: 0, nodeLimit: nodes, timeLimit: timeLimit, gap: gap, floor: floor, continuous: relaxed)
+        let outcome = branchAndBound(run)
+        switch outcome {
+        case .optimal, .withinGap: return (runBound, true)
+        case .infeasible: return (nil, true)
+        default: return (runBound, false)
         }
     }
 

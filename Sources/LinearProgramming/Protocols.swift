@@ -99,10 +99,15 @@ public protocol MIPSession: SolverSession {
     /// Where the last ``branchAndBound(_:)`` stopped at its node limit: the least bound of the
     /// nodes it left, a proven lower bound on the optimum; nil when unknown.
     var nodeLimitBound: Double? { get }
+    /// A proven lower bound on the optimum of the last `branchAndBound` run's model (its
+    /// relaxed columns continuous) when it ended optimal, within its gap or at its node limit
+    /// with a point found, with the backend's own pruning tolerance taken off; nil otherwise.
+    var runBound: Double? { get }
 }
 
 extension MIPSession {
     public var nodeLimitBound: Double? { nil }
+    public var runBound: Double? { nil }
 }
 
 /// One run of branch and bound.

@@ -30,4 +30,5 @@ open class ForwardingSession: MIPSession, DualSession {
     public func rowDuals() -> [Double] { inner.rowDuals() }
     open func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome { inner.branchAndBound(run) }
     open var nodeLimitBound: Double? { inner.nodeLimitBound }
+    open var runBound: Double? { inner.runBound }
 }

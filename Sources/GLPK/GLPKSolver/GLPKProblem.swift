@@ -436,6 +436,23 @@ public final class GLPKProblem: MIPSession, DualSession {
     public var timeLimit: Double? { options.timeLimit }
 
     public private(set) var nodeLimitBound: Double?
+    public private(set) var runBound: Double?
+
+    /// GLPK prunes a node whose bound is within tol_obj·(1 + |incumbent|) of the incumbent
+    /// (`ios_is_hopeful`), so a proof of optimality, or the least bound of the nodes left, bounds
+    /// the run's optimum only down to the incumbent less that tolerance.
+    private static func runBound(code: Int32, _ search: SearchControl, _ problem: OpaquePointer) -> Double? {
+        let status = glp_mip_status(problem)
+        guard status == GLP_OPT || status == GLP_FEAS else { return nil }
+        let incumbent = glp_mip_obj_val(problem)
+        var parm = glp_iocp()
+        glp_init_iocp(&parm)
+        let pruned = incumbent - parm.tol_obj * (1 + abs(incumbent))
+        guard pruned.isFinite else { return nil }
+        if code == 0 && status == GLP_OPT { return pruned }
+        if let bound = search.stoppedWithinGap ?? search.nodeLimitBound { return min(bound, pruned) }
+        return nil
+    }
 
     public func branchAndBound(_ run: BranchAndBoundRun) -> BranchAndBoundOutcome {
         checkThread()
@@ -449,6 +466,7 @@ public final class GLPKProblem: MIPSession, DualSession {
         let search = SearchControl(run, variableCount: variableCount, integerColumns: integral.map(\.j))
         let code = intopt(run, search)
         nodeLimitBound = search.nodeLimitBound
+        runBound = Self.runBound(code: code, search, problem)
         // Branch and bound works on the problem itself: take its scale factors as it leaves them.
         rereadScale()
         let mipStatus = glp_mip_status(problem)

@@ -365,7 +365,10 @@ extension Optimizer {
             return withinGap
         }
         let incumbent = (best?.values ?? previous).map { built.incumbent($0, binaries, variableCount: session.variableCount) }
-        var solution = tracedSolve(session, binaries, relaxed: false, incumbent: incumbent, gap: gap, floor: floor)
+        // (Each account's whole shares alone: a bound for a stage with a gap, AccountRelaxation.swift.)
+        let blocks = gap > 0 ? built.orders.accountBlocks(shared: binaries.keys.sorted().map { binaries[$0]! }) : []
+        var solution = tracedSolve(
+            session, binaries, relaxed: false, incumbent: incumbent, gap: gap, floor: floor, blocks: blocks)
         while solution.status.isOptimal {
             let conflicts = built.conflicts(in: solution.values, excluding: Set(binaries.keys))
             let rows = try built.orders.addRows(brokenBy: solution.values, to: session)
@@ -499,14 +502,15 @@ extension Optimizer {
 
     func tracedSolve(
         _ session: Solver.Session, _ binaries: [Int: Variable], relaxed: Bool, incumbent: [Double]? = nil, gap: Double = 0,
-        floor: Double = -.infinity
+        floor: Double = -.infinity, blocks: [[Variable]] = []
     ) -> Solution {
         let started = Trace.now()
         let work = Trace.enabled ? session.simplexWork : (0, 0)
         let solution =
             relaxed
             ? session.solveRelaxation()
-            : incumbent.map { session.solve(incumbent: $0, gap: gap, floor: floor) } ?? session.solve(gap: gap, floor: floor)
+            : incumbent.map { session.solve(incumbent: $0, gap: gap, floor: floor, blocks: blocks) }
+                ?? session.solve(gap: gap, floor: floor, blocks: blocks)
         Trace.log {
             // (Simplex calls and iterations: a solve answered from the last one's optimum makes
             // none; branch and bound's own calls are not counted, its iterations are.)
