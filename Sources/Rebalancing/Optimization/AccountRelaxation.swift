@@ -14,9 +14,8 @@ import LinearProgramming
 // tree grows with the product of both accounts' choices.
 //
 // So the turns of branch and bound (`MIPSession.branchAndBoundInTurns`) also search, per account
-// in whole shares, the stage with only that account's integer columns integer (its share counts,
-// its order rules' binaries, its lattice and exact-change steps) and the wash-sale guards'
-// binaries, every other integer column continuous. Dropping integrality removes no point, so
+// in whole shares, the stage with only that account's integer columns integer (its share counts
+// and its order rules' binaries) and the wash-sale guards' binaries, every other integer column continuous. Dropping integrality removes no point, so
 // each such relaxation's optimum is at most the stage's, and a proven lower bound on it
 // (`MIPSession.runBound`: its optimum, or the least bound of the nodes it left, less GLPK's
 // pruning tolerance) is a lower bound on the stage's optimum. With the other accounts
@@ -27,31 +26,24 @@ import LinearProgramming
 // it at that bound plus the stage margin ("Stopping within the margin").
 
 extension ExecutableOrders {
-    /// The integer columns of each account with order rules (its whole shares, its order rules'
-    /// binaries, its exchange lattice's and exact-change steps), each joined by `shared` (the
-    /// wash-sale guards' binaries), for ``MIPSession/solve(incumbent:gap:floor:blocks:)``; empty
-    /// when fewer than two accounts have any (one block would be the whole model).
+    /// The integer columns of each account with order rules (its whole shares and its order
+    /// rules' binaries), each joined by `shared` (the wash-sale guards' binaries), for
+    /// ``MIPSession/solve(incumbent:gap:floor:blocks:)``; empty when fewer than two accounts
+    /// have any (one block would be the whole model).
+    ///
+    /// None under `band` (a model with exchange lattices): GLPK's branch and bound on those
+    /// coordinates is not to be trusted (docs/engineering.md), and on 3 of the 63 block
+    /// relaxations it searched under `band:1`, `band:2`, `band:5` and `band:10` on the bundled
+    /// households in whole shares it claimed a bound above the relaxation's optimum (HiGHS, on
+    /// the same model written out), though each was still below the stage's optimum.
     func accountBlocks(shared: [Variable]) -> [[Variable]] {
+        guard lattices.isEmpty else { return [] }
         var byAccount: [Int: [Variable]] = [:]
         for (key, order) in orders {
             let columns = [order.bought, order.buyMinimum, order.sold, order.closes, order.saleMinimum, order.buys]
             byAccount[key.account, default: []] += columns.compactMap { $0 }
         }
-        for lattice in lattices {
-            byAccount[lattice.keys[0].account, default: []] += lattice.steps
-        }
-        if let exactChange {
-            for congruence in exactChange.congruences {
-                guard let account = congruence.shares.lazy.compactMap({ self.account(of: $0.variable) }).first else { continue }
-                byAccount[account, default: []].append(congruence.w)
-            }
-        }
         let blocks = byAccount.keys.sorted().compactMap { byAccount[$0]!.isEmpty ? nil : byAccount[$0]! + shared }
         return blocks.count > 1 ? blocks : []
-    }
-
-    /// The account whose share count `variable` is (bought or sold), if any.
-    private func account(of variable: Variable) -> Int? {
-        orders.first { $0.value.bought == variable || $0.value.sold == variable }?.key.account
     }
 }
