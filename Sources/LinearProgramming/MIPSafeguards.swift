@@ -79,9 +79,9 @@ extension MIPSession {
     /// twice the searches' count times the fastest search's nodes. Node limits rather than time
     /// slices, so that a model gets the same answer on any machine.
     ///
-    /// With a gap and `blocks`, after each round in which no search reached a verdict, each block's
-    /// relaxation is searched too (``blockBound``); its bound raises the turns' bound and the
-    /// floor of the runs after it.
+    /// With a gap and `blocks`, after each round from the second on in which no search reached a
+    /// verdict, each block's relaxation is searched too (``blockBound``); its bound raises the
+    /// turns' bound and the floor of the runs after it.
     private func branchAndBoundInTurns(
         incumbent: [Double]?, gap: Double, floor: Double, blocks: [[Variable]]
     ) -> BranchAndBoundOutcome {
@@ -139,8 +139,10 @@ extension MIPSession {
                 }
             }
             // Every search ran to its node limit: the blocks' relaxations (each a relaxation of
-            // this model, so its bound is one on this model's optimum).
-            for b in open {
+            // this model, so its bound is one on this model's optimum), from the second round on
+            // (most models are settled within two; a block's search also moves the basis the
+            // next turn starts from, and so the turns' path).
+            for b in open where nodes > firstTurnNodes {
                 var remaining: Double?
                 if let limit = timeLimit {
                     let elapsed = start.duration(to: clock.now) / .seconds(1)
