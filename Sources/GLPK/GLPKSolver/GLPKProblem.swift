@@ -386,14 +386,17 @@ public final class GLPKProblem: MIPSession, DualSession {
         let count = Int(glp_eval_tab_row(problem, k, &index, &alpha))
         // The range of Σ α_j x_j, and the size of its terms (for the rounding margin). Entries
         // below 1e-12 of the row's largest are rounding left of exact zeros (parallel lot columns
-        // give 5.6e-17 beside 1) and taken as zeros, as GLPK's ratio test takes them.
+        // give 5.6e-17 beside 1): on a variable bounded both ways they count like the others (a
+        // tiny, finite share of the range), and only where a bound is missing are they taken as
+        // zeros, as GLPK's ratio test takes them.
         var low = 0.0, high = 0.0, size = 0.0
         var largest = 0.0
         for t in stride(from: 1, through: count, by: 1) { largest = max(largest, abs(alpha[t])) }
-        for t in stride(from: 1, through: count, by: 1) where abs(alpha[t]) > 1e-12 * largest {
+        for t in stride(from: 1, through: count, by: 1) {
             let a = alpha[t], b = bounds(index[t])
             let hasLower = b.type == GLP_LO || b.type == GLP_DB || b.type == GLP_FX
             let hasUpper = b.type == GLP_UP || b.type == GLP_DB || b.type == GLP_FX
+            if abs(a) <= 1e-12 * largest && !(hasLower && hasUpper) { continue }
             let (least, most) = a > 0 ? (hasLower ? a * b.lower : -.infinity, hasUpper ? a * b.upper : .infinity)
                 : (hasUpper ? a * b.upper : -.infinity, hasLower ? a * b.lower : .infinity)
             low += least
