@@ -89,6 +89,12 @@ extension MIPSession {
         guard searches > 1 else { return branchAndBound(BranchAndBoundRun(incumbent: incumbent, gap: gap, floor: floor)) }
         let clock = ContinuousClock()
         let start = clock.now
+        /// Whether the time limit has passed, and the seconds left of it (nil: no limit).
+        func timeLeft() -> (expired: Bool, remaining: Double?) {
+            guard let limit = timeLimit else { return (false, nil) }
+            let elapsed = start.duration(to: clock.now) / .seconds(1)
+            return (elapsed >= limit, limit - elapsed)
+        }
         var offer = incumbent
         var found: [Double]?
         /// The best of the turns' bounds (each a bound on the same model's optimum) and the
@@ -103,12 +109,8 @@ extension MIPSession {
         var floor = floor
         while true {
             for search in 0..<searches {
-                var remaining: Double?
-                if let limit = timeLimit {
-                    let elapsed = start.duration(to: clock.now) / .seconds(1)
-                    guard elapsed < limit else { return .timeLimit(found) }
-                    remaining = limit - elapsed
-                }
+                let (expired, remaining) = timeLeft()
+                if expired { return .timeLimit(found) }
                 // Each run starts from the relaxation solved to optimality.
                 if !first, solveLP() != .optimal { return .inconclusive }
                 first = false
@@ -143,12 +145,8 @@ extension MIPSession {
             // (most models are settled within two; a block's search also moves the basis the
             // next turn starts from, and so the turns' path).
             for b in open where nodes > firstTurnNodes {
-                var remaining: Double?
-                if let limit = timeLimit {
-                    let elapsed = start.duration(to: clock.now) / .seconds(1)
-                    guard elapsed < limit else { return .timeLimit(found) }
-                    remaining = limit - elapsed
-                }
+                let (expired, remaining) = timeLeft()
+                if expired { return .timeLimit(found) }
                 if !first, solveLP() != .optimal { return .inconclusive }
                 let turnStart = clock.now
                 let (blockFloor, proven) = blockBound(
