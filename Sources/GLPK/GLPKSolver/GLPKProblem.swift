@@ -372,11 +372,16 @@ public final class GLPKProblem: MIPSession, DualSession {
         let k = glp_get_unbnd_ray(problem)
         let m = glp_get_num_rows(problem), n = glp_get_num_cols(problem)
         guard k >= 1, k <= m + n else { return false }
-        func bounds(_ v: Int32) -> (type: Int32, lower: Double, upper: Double, status: Int32) {
-            v <= m
+        /// A variable's bounds (−∞ or +∞ where it has none: GLPK reports ±DBL_MAX) and status.
+        func bounds(_ v: Int32) -> (lower: Double, upper: Double, status: Int32) {
+            let (type, lower, upper, status) =
+                v <= m
                 ? (glp_get_row_type(problem, v), glp_get_row_lb(problem, v), glp_get_row_ub(problem, v), glp_get_row_stat(problem, v))
                 : (glp_get_col_type(problem, v - m), glp_get_col_lb(problem, v - m), glp_get_col_ub(problem, v - m),
                     glp_get_col_stat(problem, v - m))
+            let hasLower = type == GLP_LO || type == GLP_DB || type == GLP_FX
+            let hasUpper = type == GLP_UP || type == GLP_DB || type == GLP_FX
+            return (hasLower ? lower : -.infinity, hasUpper ? upper : .infinity, status)
         }
         let basic = bounds(k)
         guard basic.status == GLP_BS else { return false }
@@ -394,20 +399,16 @@ public final class GLPKProblem: MIPSession, DualSession {
         for t in stride(from: 1, through: count, by: 1) { largest = max(largest, abs(alpha[t])) }
         for t in stride(from: 1, through: count, by: 1) {
             let a = alpha[t], b = bounds(index[t])
-            let hasLower = b.type == GLP_LO || b.type == GLP_DB || b.type == GLP_FX
-            let hasUpper = b.type == GLP_UP || b.type == GLP_DB || b.type == GLP_FX
-            if abs(a) <= 1e-12 * largest && !(hasLower && hasUpper) { continue }
-            let (least, most) = a > 0 ? (hasLower ? a * b.lower : -.infinity, hasUpper ? a * b.upper : .infinity)
-                : (hasUpper ? a * b.upper : -.infinity, hasLower ? a * b.lower : .infinity)
-            low += least
-            high += most
-            size += abs(a) * max(hasLower ? abs(b.lower) : 0, hasUpper ? abs(b.upper) : 0)
+            let bounded = b.lower.isFinite && b.upper.isFinite
+            if abs(a) <= 1e-12 * largest && !bounded { continue }
+            // (With a ≠ 0 here wherever a bound is infinite, a product is ±∞, never NaN.)
+            low += a > 0 ? a * b.lower : a * b.upper
+            high += a > 0 ? a * b.upper : a * b.lower
+            size += abs(a) * max(b.lower.isFinite ? abs(b.lower) : 0, b.upper.isFinite ? abs(b.upper) : 0)
         }
         let margin = 1e-6 * (1 + size)
-        let hasLower = basic.type == GLP_LO || basic.type == GLP_DB || basic.type == GLP_FX
-        let hasUpper = basic.type == GLP_UP || basic.type == GLP_DB || basic.type == GLP_FX
-        if hasLower, high.isFinite, high < basic.lower - margin - 1e-6 * abs(basic.lower) { return true }
-        if hasUpper, low.isFinite, low > basic.upper + margin + 1e-6 * abs(basic.upper) { return true }
+        if basic.lower.isFinite, high.isFinite, high < basic.lower - margin - 1e-6 * abs(basic.lower) { return true }
+        if basic.upper.isFinite, low.isFinite, low > basic.upper + margin + 1e-6 * abs(basic.upper) { return true }
         return false
     }
 
