@@ -575,20 +575,29 @@ public final class GLPKProblem: MIPSession, DualSession {
     /// Debug builds: GLPK's own `glp_scale_prob`, run on a copy of the problem, must give the
     /// same factors bit for bit.
     private func checkScaling(_ f: GLPKScaling.Factors) {
-        let copy = glp_create_prob()
-        defer { glp_delete_prob(copy) }
-        glp_copy_prob(copy, problem, GLP_OFF)
         for i in 0..<constraintCount { precondition(glp_get_rii(problem, Int32(i + 1)) == rowScale[i]) }
         for j in 0..<variableCount { precondition(glp_get_sjj(problem, Int32(j + 1)) == columnScale[j]) }
-        glp_scale_prob(copy, GLP_SF_AUTO)
+        let glpk = glpkScaleFactors()
         for i in 0..<constraintCount {
-            precondition(glp_get_rii(copy, Int32(i + 1)) == f.row[i], "row \(i)'s scale factor differs from GLPK's")
+            precondition(glpk.row[i] == f.row[i], "row \(i)'s scale factor differs from GLPK's")
         }
         for j in 0..<variableCount {
-            precondition(glp_get_sjj(copy, Int32(j + 1)) == f.column[j], "column \(j)'s scale factor differs from GLPK's")
+            precondition(glpk.column[j] == f.column[j], "column \(j)'s scale factor differs from GLPK's")
         }
     }
     #endif
+
+    /// The factors `glp_scale_prob(GLP_SF_AUTO)` gives the problem as it is now (on a copy: the
+    /// problem keeps its own). What ``GLPKScaling`` must reproduce; for checks and tests.
+    func glpkScaleFactors() -> GLPKScaling.Factors {
+        let copy = glp_create_prob()
+        defer { glp_delete_prob(copy) }
+        glp_copy_prob(copy, problem, GLP_OFF)
+        glp_scale_prob(copy, GLP_SF_AUTO)
+        return GLPKScaling.Factors(
+            row: (0..<constraintCount).map { glp_get_rii(copy, Int32($0 + 1)) },
+            column: (0..<variableCount).map { glp_get_sjj(copy, Int32($0 + 1)) })
+    }
 
     // MARK: Helpers
 

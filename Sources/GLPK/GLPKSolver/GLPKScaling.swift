@@ -99,13 +99,18 @@ struct GLPKScaling {
         mutating func update(across other: UnsafeMutableBufferPointer<Double>) {
             guard !current else { return }
             for i in 0..<count {
-                var low = 1.0, high = 1.0
                 let f = factor[i], first = start[i], end = start[i + 1]
-                var k = first
+                guard first < end else {
+                    (lo[i], hi[i]) = (1, 1)
+                    continue
+                }
+                // The first entry's value, then GLPK's `min > t` and `max < t` for the others.
+                var low = entry[first].magnitude * (f * other[index[first]]), high = low
+                var k = first + 1
                 while k < end {
                     let t = entry[k].magnitude * (f * other[index[k]])
-                    if k == first || low > t { low = t }
-                    if k == first || high < t { high = t }
+                    if t < low { low = t }
+                    if t > high { high = t }
                     k += 1
                 }
                 lo[i] = low
@@ -113,6 +118,22 @@ struct GLPKScaling {
             }
             current = true
         }
+
+        /// The least lo and largest hi over the lines (over the non-empty ones unless
+        /// `emptyLines`), together with 1 if `orOne`; 1 and 1 if there is nothing to take them
+        /// over. The ranges must be current.
+        func range(emptyLines: Bool, orOne: Bool) -> (lo: Double, hi: Double) {
+            var low = 1.0, high = 1.0, first = !orOne
+            for i in 0..<count where emptyLines || start[i] < start[i + 1] {
+                if first || low > lo[i] { low = lo[i] }
+                if first || high < hi[i] { high = hi[i] }
+                first = false
+            }
+            return (low, high)
+        }
+
+        /// Whether some line has no entry.
+        var hasEmptyLine: Bool { (0..<count).contains { start[$0] == start[$0 + 1] } }
 
         /// The largest hi/lo of a line (max_row_ratio, max_col_ratio); the ranges must be current.
         func largestRatio() -> Double {
@@ -168,15 +189,18 @@ struct GLPKScaling {
             columns.deallocate()
         }
 
-        /// min_mat_aij and max_mat_aij: over the rows.
-        mutating func matrixRange() -> (lo: Double, hi: Double) {
-            rows.update(across: columns.factor)
-            var lo = 1.0, hi = 1.0
-            for i in 0..<rows.count {
-                if i == 0 || lo > rows.lo[i] { lo = rows.lo[i] }
-                if i == 0 || hi < rows.hi[i] { hi = rows.hi[i] }
+        /// min_mat_aij and max_mat_aij: the least and largest scaled |a|, and 1 when a row is
+        /// empty (GLPK goes through the rows, and an empty row's range is 1 and 1); 1 and 1 with
+        /// no rows. Worked out from the columns' ranges (`byColumns`: the same products, as
+        /// |a|·(r·s) = |a|·(s·r) exactly, so the same least and largest) where the columns are
+        /// scaled next, which then need no pass of their own.
+        mutating func matrixRange(byColumns: Bool = false) -> (lo: Double, hi: Double) {
+            guard byColumns else {
+                rows.update(across: columns.factor)
+                return rows.range(emptyLines: true, orOne: false)
             }
-            return (lo, hi)
+            columns.update(across: rows.factor)
+            return columns.range(emptyLines: false, orOne: rows.hasEmptyLine)
         }
 
         /// max_row_ratio(lp) > max_col_ratio(lp): GLPK's flag, rows scaled on the second pass.
@@ -210,7 +234,7 @@ struct GLPKScaling {
                 var ratio = 0.0
                 for k in 1...15 {
                     let previous = ratio
-                    let (least, most) = matrixRange()
+                    let (least, most) = matrixRange(byColumns: gmRowsLast)
                     ratio = most / least
                     if k > 1 && ratio > 0.90 * previous { break }
                     for pass in 0...1 {
