@@ -84,7 +84,7 @@ private final class SearchControl {
 /// Not `Sendable`: GLPK keeps its state per thread, so a problem is created, solved and deleted on
 /// one thread. Using it on another is a precondition failure (a programming error no input can
 /// cause), not a solver result.
-public final class GLPKProblem: MIPSession, DualSession {
+public final class GLPKProblem: MIPSession, DualSession, BasisSession {
     let problem: OpaquePointer
     private let owner: pthread_t
     private let options: SolverOptions
@@ -111,6 +111,9 @@ public final class GLPKProblem: MIPSession, DualSession {
     private var holdsOptimum = false
     /// Calls to `glp_simplex` made by this problem (branch and bound's own not counted).
     private var simplexCalls = 0
+    /// Whether the basis was set by ``warmStart(_:)`` since the last solve: the next solve
+    /// factorizes it first, and starts from GLPK's standard basis if it cannot.
+    private var startsFromGivenBasis = false
 
     public init(_ model: LinearModel, options: SolverOptions = SolverOptions()) throws(LinearProgrammingError) {
         try model.validate()
@@ -291,6 +294,12 @@ public final class GLPKProblem: MIPSession, DualSession {
         // infeasible), or from the dual simplex when the tableau row it stopped on proves it
         // (`provesInfeasible`).
         if holdsOptimum { return .optimal }
+        if startsFromGivenBasis {
+            // (After the scale factors: setting them may invalidate a factorization.) A basis
+            // GLPK cannot factorize would make `glp_simplex` fail: the slack basis instead.
+            startsFromGivenBasis = false
+            if glp_factorize(problem) != 0 { glp_std_basis(problem) }
+        }
         let warm: Int32 = objectiveChanged ? GLP_PRIMAL : GLP_DUALP
         objectiveChanged = false
         if siftingApplies { return siftedSolve(warm: warm) }
@@ -432,6 +441,48 @@ public final class GLPKProblem: MIPSession, DualSession {
         var duals = [Double](repeating: 0, count: constraintCount)
         for i in 0..<constraintCount { duals[i] = glp_get_row_dual(problem, Int32(i + 1)) }
         return duals
+    }
+
+    // MARK: The basis
+
+    public func basis() -> Basis? {
+        checkThread()
+        func status(_ s: Int32) -> BasisStatus {
+            switch s {
+            case GLP_BS: .basic
+            case GLP_NU: .atUpper
+            case GLP_NF: .free
+            case GLP_NS: .fixed
+            default: .atLower
+            }
+        }
+        return Basis(
+            rows: (0..<constraintCount).map { status(glp_get_row_stat(problem, Int32($0 + 1))) },
+            columns: (0..<variableCount).map { status(glp_get_col_stat(problem, Int32($0 + 1))) })
+    }
+
+    @discardableResult
+    public func warmStart(_ basis: Basis) -> Bool {
+        checkThread()
+        guard basis.rows.count == constraintCount, basis.columns.count == variableCount,
+            basis.basicCount == constraintCount
+        else { return false }
+        // GLPK takes any of its five statuses and makes a non-basic one fit the bounds the
+        // row or column has (`glp_set_row_stat`, `glp_set_col_stat`).
+        func status(_ s: BasisStatus) -> Int32 {
+            switch s {
+            case .basic: GLP_BS
+            case .atLower: GLP_NL
+            case .atUpper: GLP_NU
+            case .free: GLP_NF
+            case .fixed: GLP_NS
+            }
+        }
+        for (i, s) in basis.rows.enumerated() { glp_set_row_stat(problem, Int32(i + 1), status(s)) }
+        for (j, s) in basis.columns.enumerated() { glp_set_col_stat(problem, Int32(j + 1), status(s)) }
+        holdsOptimum = false
+        startsFromGivenBasis = true
+        return true
     }
 
     /// Models with general integer columns get three searches (see `intopt`); 0/1 ones one.

@@ -45,20 +45,27 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         plan(household, strategy: strategy, stages: strategy.kind.stages)
     }
 
-    /// The plan minimizing `stages` in order under the strategy's constraints.
-    func plan(_ household: Household, strategy: Strategy, stages: [Stage]) -> Plan {
+    /// The plan minimizing `stages` in order under the strategy's constraints. Its first LP starts
+    /// from the last of `starting` whose matrix is the same (`StartingBasis`), and the basis it
+    /// ends at is handed to `offer` (nil when there is none to give), once, as soon as it is known.
+    func plan(
+        _ household: Household, strategy: Strategy, stages: [Stage], starting: [StartingBasis] = [],
+        offer: (StartingBasis?) -> Void = { _ in }
+    ) -> Plan {
         let built = RebalanceModel(household, strategy: strategy.kind, stages: stages)
         guard !built.stages.isEmpty else {
             return .none(strategy, household, status: .numericalFailure("\(strategy.name) is not an optimizing strategy"))
         }
         do throws(LinearProgrammingError) {
-            return try solveStages(built, strategy: strategy)
+            return try solveStages(built, strategy: strategy, starting: starting, offer: offer)
         } catch {
             return .none(strategy, household, status: .numericalFailure("the model was refused: \(error)"))
         }
     }
 
-    private func solveStages(_ built: RebalanceModel, strategy: Strategy) throws(LinearProgrammingError) -> Plan {
+    private func solveStages(
+        _ built: RebalanceModel, strategy: Strategy, starting: [StartingBasis], offer: (StartingBasis?) -> Void
+    ) throws(LinearProgrammingError) -> Plan {
         let household = built.household
         Trace.log { "strategy \(strategy.name): \(built.taxBranches.count) tax branches, \(built.guardCandidates.count) guard candidates" }
         let enumerates = built.taxBranches.count > 1
@@ -79,6 +86,11 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
             stageRows.append(rows)
         }
         let session = try solver.makeSession(model)
+        if StartingBasis.start(session, built, from: starting) {
+            Trace.log { "first LP from another strategy's basis" }
+        }
+        /// Whether the first LP's basis is still to be offered.
+        var offers = StartingBasis.applies(to: built)
         let tight = Self.tightTolerance(household)
         /// The binaries of the wash-sale guards added so far, by symbol.
         var binaries: [Int: Variable] = [:]
@@ -162,7 +174,12 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                         solution = try solveGuarded(
                             built, session, &binaries, previous: start?.values, gap: gap,
                             floor: { built.separableBound(stage) }, stop: { built.driftFloor(stage) }, forced: { forced },
-                            lagrangian: records[branch] ?? nil)
+                            lagrangian: records[branch] ?? nil,
+                            relaxed: { optimal in
+                                guard offers else { return }
+                                offers = false
+                                offer(optimal ? StartingBasis(built, session) : nil)
+                            })
                     }
                     Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
                     let constant = stage.includesTax ? tax(branch).constant : 0

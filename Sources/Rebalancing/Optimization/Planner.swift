@@ -36,6 +36,22 @@ public struct Planner: Sendable {
         }
     }
 
+    /// Solve `index` of several strategies of one household planned side by side: an optimizing
+    /// strategy's first LP starts from an earlier solve's basis where the matrix is the same, and
+    /// offers its own to the later ones (`StartingBasis`). The plan is optimal either way; which of
+    /// several equally good plans it is may depend on the earlier solves (never on the threads).
+    func plan(_ household: Household, strategy: Strategy, bases: StartingBases, index: Int) -> Plan {
+        defer { bases.offer(index, nil) }
+        switch strategy.kind {
+        case .fifo, .m1:
+            return plan(household, strategy: strategy)
+        case .cashOnly, .full, .taxBudget, .taxAware, .band:
+            return checked(
+                optimize(household, strategy: strategy, with: solver, starting: bases.before(index)) { bases.offer(index, $0) },
+                household)
+        }
+    }
+
     /// A plan with the least Tax any valid plan can have (then the least drift, harvest and
     /// turnover at that tax): where the tax–drift frontier starts. A forced withdrawal can make
     /// it positive.
@@ -54,6 +70,13 @@ public struct Planner: Sendable {
         _ household: Household, strategy: Strategy, stages: [Stage], with solver: some MIPDualSolver
     ) -> Plan {
         Optimizer(solver: solver).plan(household, strategy: strategy, stages: stages)
+    }
+
+    private func optimize(
+        _ household: Household, strategy: Strategy, with solver: some MIPDualSolver, starting: [StartingBasis],
+        offer: (StartingBasis?) -> Void
+    ) -> Plan {
+        Optimizer(solver: solver).plan(household, strategy: strategy, stages: strategy.kind.stages, starting: starting, offer: offer)
     }
 
     /// Frees what the solver keeps for the calling thread: a worker thread calls it before it ends.

@@ -43,7 +43,7 @@ extension Optimizer {
     func solveGuarded(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?,
         gap: Double = 0, floor: () -> Double? = { nil }, stop: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] },
-        lagrangian: LagrangianRecord? = nil
+        lagrangian: LagrangianRecord? = nil, relaxed: (_ optimal: Bool) -> Void = { _ in }
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
         var settled: [Int: Bool] = [:]
@@ -84,6 +84,7 @@ extension Optimizer {
         var settledOptimum: (choices: [Int: Bool], value: Double)?
         while true {
             let relaxation = tracedSolve(session, binaries, relaxed: true)
+            relaxed(relaxation.status.isOptimal)
             if !relaxation.status.isOptimal, !held.isEmpty {
                 // The forced sides hold at every plan of this stage, but with every earlier stage
                 // held at the tight margin GLPK may find the LP with them infeasible (a property

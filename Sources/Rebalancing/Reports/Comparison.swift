@@ -35,8 +35,10 @@ public struct Comparison: Sendable {
             solves.append(strategy.kind == .fifo ? .full : strategy)
             return solves.count - 1
         }
+        // Each solve's first LP may start where an earlier one's ended (`StartingBases`).
+        let bases = StartingBases(count: solves.count)
         let plans = Workers.map(solves.count, jobs: jobs, planner: planner) { [solves] in
-            planner.plan(household, strategy: solves[$0])
+            planner.plan(household, strategy: solves[$0], bases: bases, index: $0)
         }
         let full = fullSolve.map { plans[$0] }
         var reports: [PlanReport] = []
