@@ -43,7 +43,8 @@ extension Optimizer {
     func solveGuarded(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?,
         gap: Double = 0, floor: () -> Double? = { nil }, stop: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] },
-        lagrangian: LagrangianRecord? = nil, relaxed: (_ optimal: Bool) -> Void = { _ in }
+        lagrangian: LagrangianRecord? = nil, relaxed: (_ optimal: Bool) -> Void = { _ in },
+        wholeShareStart startsInWholeShares: Bool = false
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
         var settled: [Int: Bool] = [:]
@@ -82,6 +83,8 @@ extension Optimizer {
         var best: Solution?
         /// The settlement whose LP had `best`'s value as its optimum.
         var settledOptimum: (choices: [Int: Bool], value: Double)?
+        /// The last settled relaxation's point and its sides: where a whole-share start is rounded from.
+        var settledPoint: (values: [Double], sides: [Int: Bool])?
         while true {
             let relaxation = tracedSolve(session, binaries, relaxed: true)
             relaxed(relaxation.status.isOptimal)
@@ -148,6 +151,7 @@ extension Optimizer {
             let proven = max(bound, lagrangian?.lower ?? -.infinity)
             trial = try roundedOrders(
                 trial, accepts: { reaches($0, bound) || $0 <= proven + gap }, &best, built, session, binaries)
+            if trial.status.isOptimal { settledPoint = (trial.values, settled) }
             // (A symbol settled on its forced side stays held.)
             try release(settled.keys.filter { held[$0] == nil }, built, session)
             // Whole shares and minimum trades (ExecutableOrders) have integer columns: a relaxed
@@ -195,9 +199,19 @@ extension Optimizer {
         {
             return found
         }
+        // The drift stage in whole shares: should branch and bound run out of time with no plan,
+        // or a worse one, the relaxation's settled point rounded and improved
+        // (WholeShareStart.swift). Built only then: before branch and bound, its LP moves the
+        // basis branch and bound starts from, and with it the search's path (offered as the
+        // incumbent it lost two of the 10 households below their proof within 10 s).
+        let point = startsInWholeShares ? settledPoint : nil
+        let fallback: ([Int: Variable]) throws(LinearProgrammingError) -> Solution? = { binaries throws(LinearProgrammingError) in
+            guard let point else { return nil }
+            return try self.wholeShareStart(built, session, binaries, values: point.values, sides: point.sides, held: held)
+        }
         return try branchAndBound(
             built, session, &binaries, best: best, previous: previous, gap: gap,
-            floor: gap > 0 ? max(floorValue() ?? -.infinity, stop() ?? -.infinity) : -.infinity)
+            floor: gap > 0 ? max(floorValue() ?? -.infinity, stop() ?? -.infinity) : -.infinity, fallback: fallback)
     }
 
     /// At a time limit, the best point satisfying every guard (marked as not proven optimal).
@@ -358,7 +372,8 @@ extension Optimizer {
     /// branch and bound stops once its best point is within `gap` of it.
     private func branchAndBound(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], best: Solution?,
-        previous: [Double]?, gap: Double, floor: Double = -.infinity
+        previous: [Double]?, gap: Double, floor: Double = -.infinity,
+        fallback: ([Int: Variable]) throws(LinearProgrammingError) -> Solution? = { _ in nil }
     ) throws(LinearProgrammingError) -> Solution {
         if let best, best.objectiveValue <= floor + gap {
             var withinGap = best
@@ -386,6 +401,13 @@ extension Optimizer {
             && (!built.conflicts(in: solution.values, excluding: []).isEmpty || !built.orders.keepsDeferredRules(solution.values))
         {
             solution = Solution(status: .timeLimit(feasible: false))
+        }
+        if solution.status.isTimeLimit, !session.integerVariablesAreBinary, var start = try fallback(binaries),
+            solution.status != .timeLimit(feasible: true) || start.objectiveValue < solution.objectiveValue,
+            best.map({ start.objectiveValue < $0.objectiveValue }) ?? true
+        {
+            start.status = .timeLimit(feasible: true)
+            return start
         }
         return solution.status == .timeLimit(feasible: false) ? Self.outOfTime(solution, best: best) : solution
     }
