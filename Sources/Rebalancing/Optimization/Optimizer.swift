@@ -89,8 +89,11 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         if StartingBasis.start(session, built, from: starting) {
             Trace.log { "first LP from another strategy's basis" }
         }
-        /// Whether the first LP's basis is still to be offered.
+        /// Whether the first LP's basis is still to be offered. Where none will be, the later
+        /// strategies are told so now: they wait for this offer, and would otherwise wait for this
+        /// whole solve (direct indexing and order rules would be planned one at a time).
         var offers = StartingBasis.applies(to: built)
+        if !offers { offer(nil) }
         let tight = Self.tightTolerance(household)
         /// The binaries of the wash-sale guards added so far, by symbol.
         var binaries: [Int: Variable] = [:]
