@@ -492,6 +492,8 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
 
     public private(set) var nodeLimitBound: Double?
     public private(set) var runBound: Double?
+    /// Branch and bound runs this problem has written out (`REBALANCE_DUMP_MIP`).
+    private var dumped = 0
 
     /// GLPK prunes a node whose bound is within tol_obj·(1 + |incumbent|) of the incumbent
     /// (`ios_is_hopeful`), so a proof of optimality, or the least bound of the nodes left, bounds
@@ -519,6 +521,7 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         for (j, _) in integerColumns where relaxed.contains(j) { glp_set_col_kind(problem, j, GLP_CV) }
         defer { for (j, column) in integerColumns where relaxed.contains(j) { applyKindAndBounds(column, to: j, record: false) } }
         let search = SearchControl(run, variableCount: variableCount, integerColumns: integral.map(\.j))
+        dump(run, relaxed: relaxed.count)
         let code = intopt(run, search)
         nodeLimitBound = search.nodeLimitBound
         runBound = Self.runBound(code: code, search, problem)
@@ -545,6 +548,18 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         case .failed(let error):
             return .failure(error.failure)
         }
+    }
+
+    /// A diagnostic: with `REBALANCE_DUMP_MIP=<directory>`, the model each branch and bound run
+    /// starts from, in CPLEX LP format (`glp_write_lp`), its relaxed columns continuous, as
+    /// `mip-<process>-<problem>-<run>-s<search>-n<node limit>-c<relaxed columns>.lp`, to be
+    /// solved again by another solver (HiGHS: `highspy`'s `readModel`). Unset: nothing written.
+    private func dump(_ run: BranchAndBoundRun, relaxed: Int) {
+        guard let directory = getenv("REBALANCE_DUMP_MIP").map({ String(cString: $0) }), !directory.isEmpty else { return }
+        dumped += 1
+        let problemID = String(UInt(bitPattern: ObjectIdentifier(self).hashValue), radix: 16)
+        let name = "\(directory)/mip-\(getpid())-\(problemID)-\(dumped)-s\(run.search)-n\(run.nodeLimit ?? 0)-c\(relaxed).lp"
+        _ = glp_write_lp(problem, nil, name)
     }
 
     /// The integer values of GLPK's integer solution.
