@@ -121,11 +121,10 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         try Self.checkCount(model.constraintCount, "the number of constraints")
         // Merge repeated terms (and check their sums) before GLPK sees anything, straight into
         // `matrix`: the one copy of the matrix kept beside GLPK's, which GLPK's is loaded from.
-        var matrix = SparseRows(reservingRows: model.constraintCount, entries: model.rows.reduce(0) { $0 + $1.terms.count })
-        for (i, row) in model.rows.enumerated() {
-            let terms = try LinearModel.checkedMerge(row.terms, row: i)
-            matrix.append(terms.lazy.map { (column: $0.variable.index, value: $0.coefficient) })
-        }
+        var merged: [[Term]] = []
+        merged.reserveCapacity(model.constraintCount)
+        for (i, row) in model.rows.enumerated() { merged.append(try LinearModel.checkedMerge(row.terms, row: i)) }
+        let matrix = SparseRows(rows: merged)
         let objective = try LinearModel.checkedMerge(model.objective, row: nil)
         try Self.checkCount(matrix.column.count, "the number of matrix entries")
 

@@ -1,3 +1,5 @@
+import LinearProgramming
+
 /// A sparse matrix by rows: the one copy of the matrix kept beside GLPK's (the scale factors and
 /// sifting's prices read it; GLPK's own copy is loaded from it row by row).
 struct SparseRows {
@@ -12,12 +14,32 @@ struct SparseRows {
 
     init() {}
 
-    /// Room for `rows` rows of `entries` entries in all (so that a large matrix is not copied
-    /// while it grows).
-    init(reservingRows rows: Int, entries: Int) {
-        start.reserveCapacity(rows + 1)
-        column.reserveCapacity(entries)
-        value.reserveCapacity(entries)
+    /// The matrix of `rows` (each merged: no repeated column, no zero), written in one go: a
+    /// new problem's matrix, loaded entry by entry, spent most of its time (outside GLPK) in
+    /// the arrays' checks of every append.
+    init(rows: [[Term]]) {
+        let entries = rows.reduce(0) { $0 + $1.count }
+        start = Array(unsafeUninitializedCapacity: rows.count + 1) { buffer, count in
+            buffer[0] = 0
+            for (i, row) in rows.enumerated() { buffer[i + 1] = buffer[i] + row.count }
+            count = rows.count + 1
+        }
+        column = Array(unsafeUninitializedCapacity: entries) { buffer, count in
+            for row in rows {
+                for term in row {
+                    buffer[count] = term.variable.index
+                    count += 1
+                }
+            }
+        }
+        value = Array(unsafeUninitializedCapacity: entries) { buffer, count in
+            for row in rows {
+                for term in row {
+                    buffer[count] = term.coefficient
+                    count += 1
+                }
+            }
+        }
     }
 
     mutating func append(_ entries: some Sequence<(column: Int, value: Double)>) {

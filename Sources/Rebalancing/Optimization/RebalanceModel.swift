@@ -96,10 +96,12 @@ struct RebalanceModel {
         for (a, account) in accounts.enumerated() {
             let e = model.addVariable(lower: 0)
             excessCash.append(e)
-            var terms = [Term(e, 1)]
-            terms.reserveCapacity(1 + household.lotsByAccount[a].count + purchases.count)
+            // (In the order of the columns, as the solver takes them: nothing to sort.)
+            var terms: [Term] = []
+            terms.reserveCapacity(household.lotsByAccount[a].count + purchases.count + 1)
             for l in household.lotsByAccount[a] { terms.append(Term(sells[l], -1)) }
             for p in purchases where p.account == a { terms.append(Term(p.variable, 1)) }
+            terms.append(Term(e, 1))
             cashRows.append(model.addConstraint(terms, equalTo: account.cash + account.flow - account.minCash))
             if let cap = sellCap[a], cap > 0 {
                 model.addConstraint(household.lotsByAccount[a].map { Term(sells[$0], 1) }, upper: cap)
@@ -117,6 +119,12 @@ struct RebalanceModel {
             if case .bandMisallocation(let points) = stage { points } else { nil }
         }.first
         misallocation.reserveCapacity(2 * household.groups.reduce(0) { $0 + $1.classes.count } + accounts.count)
+        // (The excess cash first: the terms in the order of the columns, as the solver takes
+        // them, with nothing to sort in every stage row and objective made of them.)
+        for e in excessCash {
+            misallocation.append(Term(e, 0.5))
+            bandMisallocation.append(Term(e, 0.5))
+        }
         for (g, group) in household.groups.enumerated() {
             let lotsOf = household.classLots[g]
             var purchasesOf = [[Variable]](repeating: [], count: group.classes.count)
@@ -128,14 +136,17 @@ struct RebalanceModel {
                 let plus = model.addVariable(lower: 0)
                 let minus = model.addVariable(lower: 0)
                 deviations[g][class_.symbol] = (plus, minus)
-                var terms = [Term(plus, -1), Term(minus, 1)]
-                terms.reserveCapacity(2 + lotsOf[c].count + purchasesOf[c].count)
+                // (In the order of the columns, as the solver takes them: nothing to sort.)
+                var terms: [Term] = []
+                terms.reserveCapacity(lotsOf[c].count + purchasesOf[c].count + 2)
                 var held = 0.0
                 for l in lotsOf[c] {
                     terms.append(Term(sells[l], -1))
                     held += household.lots[l].value
                 }
                 for y in purchasesOf[c] { terms.append(Term(y, 1)) }
+                terms.append(Term(plus, -1))
+                terms.append(Term(minus, 1))
                 model.addConstraint(terms, equalTo: class_.target * group.investable - held)
                 orders.addRoundingCut(
                     group: g, class_, offset: held - class_.target * group.investable, plus: plus, minus: minus,
@@ -151,10 +162,6 @@ struct RebalanceModel {
                     bandMisallocation.append(Term(outside, 0.5))
                 }
             }
-        }
-        for e in excessCash {
-            misallocation.append(Term(e, 0.5))
-            bandMisallocation.append(Term(e, 0.5))
         }
 
         // LotTax = Σ r_l g_l x_l = Σ r_l (g_l / p) v_l;  Turn = Σ v + Σ y.

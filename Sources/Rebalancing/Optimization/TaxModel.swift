@@ -65,9 +65,9 @@ struct TaxModel {
     let settings: TaxSettings
     let s0: Double
     let l0: Double
-    /// Σ (g_l/p)·v_l over short-term (long-term) counted lots.
-    let shortTerms: [Term]
-    let longTerms: [Term]
+    /// Σ (g_l/p)·v_l over short-term (long-term) counted lots: each lot's term, in lot order
+    /// (the order of the columns, which the solver takes them in), and whether it is long-term.
+    let lotTerms: [(term: Term, isLong: Bool)]
     /// The rectangle the plans can reach.
     let sRange: ClosedRange<Double>
     let lRange: ClosedRange<Double>
@@ -78,7 +78,7 @@ struct TaxModel {
         settings = tax
         s0 = tax.realizedThisYear.shortTerm - tax.carryforwardLoss.shortTerm
         l0 = tax.realizedThisYear.longTerm - tax.carryforwardLoss.longTerm
-        var shortTerms: [Term] = [], longTerms: [Term] = []
+        var lotTerms: [(term: Term, isLong: Bool)] = []
         var s = (s0, s0), l = (l0, l0)
         for (index, lot) in household.lots.enumerated() where lot.isTaxable && !lot.isLookBack {
             let perDollar = lot.gainPerShare / lot.price
@@ -89,15 +89,14 @@ struct TaxModel {
             guard abs(perDollar) >= 1e-7, upper[index] > 0 else { continue }
             let most = perDollar * upper[index]
             if lot.isLongTerm {
-                longTerms.append(Term(sells[index], perDollar))
+                lotTerms.append((Term(sells[index], perDollar), true))
                 l = (l.0 + min(0, most), l.1 + max(0, most))
             } else {
-                shortTerms.append(Term(sells[index], perDollar))
+                lotTerms.append((Term(sells[index], perDollar), false))
                 s = (s.0 + min(0, most), s.1 + max(0, most))
             }
         }
-        self.shortTerms = shortTerms
-        self.longTerms = longTerms
+        self.lotTerms = lotTerms
         sRange = s.0...s.1
         lRange = l.0...l.1
     }
@@ -149,7 +148,8 @@ struct TaxModel {
             // as τ's lower bound (a free column made GLPK's branch and bound cycle).
             let tau = model.addVariable(lower: floor.c)
             let rows = pieces.filter { $0 != floor }.map { piece in
-                model.addConstraint([Term(tau, 1)] + terms(piece).map { Term($0.variable, -$0.coefficient) }, lower: piece.value(s0, l0))
+                // (τ, the last column, last: the terms in the order of the columns.)
+                model.addConstraint(terms(piece).map { Term($0.variable, -$0.coefficient) } + [Term(tau, 1)], lower: piece.value(s0, l0))
             }
             return Branch(terms: [Term(tau, 1)], constant: -t0, epigraph: rows, tau: tau)
         }
@@ -164,8 +164,13 @@ struct TaxModel {
 
     /// a·(S − s0) + b·(L − l0) as terms in the sells.
     private func terms(_ piece: Piece) -> [Term] {
-        (shortTerms.map { Term($0.variable, piece.a * $0.coefficient) } + longTerms.map { Term($0.variable, piece.b * $0.coefficient) })
-            .filter { abs($0.coefficient) >= 1e-12 }
+        var terms: [Term] = []
+        terms.reserveCapacity(lotTerms.count)
+        for (term, isLong) in lotTerms {
+            let scaled = Term(term.variable, (isLong ? piece.b : piece.a) * term.coefficient)
+            if abs(scaled.coefficient) >= 1e-12 { terms.append(scaled) }
+        }
+        return terms
     }
 
     /// T(S, L) of docs/tax-model.md.
