@@ -69,6 +69,13 @@ public struct LinearModel: Sendable {
         return Variable(index: columns.count - 1)
     }
 
+    /// Room for `variables` columns and `constraints` rows in all: a model whose size is about
+    /// known grows its arrays once, not by doubling.
+    public mutating func reserveCapacity(variables: Int, constraints: Int) {
+        columns.reserveCapacity(variables)
+        rows.reserveCapacity(constraints)
+    }
+
     /// Changes a continuous variable's bounds while the model is built.
     public mutating func setBounds(_ variable: Variable, lower: Double, upper: Double) {
         precondition(!columns[variable.index].isInteger, "an integer variable keeps its bounds")

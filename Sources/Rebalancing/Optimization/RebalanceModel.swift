@@ -68,6 +68,14 @@ struct RebalanceModel {
         let scenario = household.scenario
         let accounts = scenario.accounts
 
+        // About the model's size (a sell per lot, a purchase of each symbol per account at most,
+        // excess cash and a cash row per account, two deviations and a row per class, and a few
+        // for Tax): its arrays grow once.
+        let classCount = household.groups.reduce(0) { $0 + $1.classes.count }
+        model.reserveCapacity(
+            variables: household.lots.count + accounts.count * (household.symbols.count + 1) + 2 * classCount + 8,
+            constraints: 2 * accounts.count + classCount + 8)
+
         // Sells, with cash-only's cap folded into the bounds where it is zero.
         var sellCap = [Double?](repeating: nil, count: accounts.count)
         if strategy.capsSellsAtNeed {
