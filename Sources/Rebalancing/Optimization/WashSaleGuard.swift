@@ -205,13 +205,23 @@ extension Optimizer {
         // basis branch and bound starts from, and with it the search's path (offered as the
         // incumbent it lost two of the 10 households below their proof within 10 s).
         let point = startsInWholeShares ? settledPoint : nil
+        let stopValue = gap > 0 ? stop() : nil
+        // Where the start reaches the whole-share bound (within the gap), it is the stage's plan:
+        // branch and bound then stops before its first node. Its LP is solved only then.
+        if let point, let stopValue,
+            let start = try wholeShareStart(
+                built, session, binaries, values: point.values, sides: point.sides, held: held, atMost: stopValue + gap),
+            start.objectiveValue <= stopValue + gap, best.map({ start.objectiveValue < $0.objectiveValue }) ?? true
+        {
+            best = start
+        }
         let fallback: ([Int: Variable]) throws(LinearProgrammingError) -> Solution? = { binaries throws(LinearProgrammingError) in
             guard let point else { return nil }
             return try self.wholeShareStart(built, session, binaries, values: point.values, sides: point.sides, held: held)
         }
         return try branchAndBound(
             built, session, &binaries, best: best, previous: previous, gap: gap,
-            floor: gap > 0 ? max(floorValue() ?? -.infinity, stop() ?? -.infinity) : -.infinity, fallback: fallback)
+            floor: gap > 0 ? max(floorValue() ?? -.infinity, stopValue ?? -.infinity) : -.infinity, fallback: fallback)
     }
 
     /// At a time limit, the best point satisfying every guard (marked as not proven optimal).

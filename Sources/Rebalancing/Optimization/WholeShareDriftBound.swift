@@ -27,6 +27,18 @@ import Foundation
 // (Without it, branch and bound's first point in whole shares often bought a symbol in one
 // account and sold its loss lot in another, below any plan's D.)
 //
+// The guard's sides are taken jointly where there are few identical groups it may bind on (at
+// most `jointSidesLimit`): every plan buys no member of such a group, or sells no loss lot of any
+// member (a plan doing neither takes both), so the least D is the least, over each choice of one
+// side per group, of the least D of the plans taking those sides; and the bound of those plans is
+// computed as above with each side's rows as bounds: on the buying side every loss lot of the
+// group's members left out of what may be sold (and an account holding one may not close that
+// symbol's position: closing sells every lot it may sell), on the other side every purchase of a
+// member left out. Taken class by class (the union of each one-symbol class's two sides, as
+// before), a class in one group could buy a member while a class in another group (or another
+// account's lot of the same class) sold its loss lot: on household 1 of `rebalance generate
+// --households 10 --seed 1` in whole shares, 636.36 → see docs/engineering.md.
+//
 // For the set Neg of classes that end below target, N ≥ Σ_{Neg} a⁻_c, and Σ dev ≤ 2h gives
 // N ≥ Σ_{Neg} −dev_c ≥ Σ_{not Neg} a⁺_c − 2h. So
 //     D_G ≥ h + min over Neg of max(Σ_{Neg} a⁻_c, Σ_{not Neg} a⁺_c − 2h),
@@ -43,7 +55,8 @@ import Foundation
 //    whole range, not only the values the accounts' cash rows let it reach; the guard's
 //    two sides are each a superset of the plans on that side (a plan buying s sells none of s's
 //    loss lots, a plan not buying s is listed with every sale), and a class's two sides are
-//    taken independently of every other class's.
+//    taken independently of every other class's (or, jointly, each choice of sides keeps every
+//    plan taking them: only rows the plan satisfies are imposed).
 // 3. For the plan's own Neg, N ≥ Σ_{Neg} a⁻ and N ≥ Σ_{not Neg} a⁺ − 2h (above); the min over
 //    every Neg, or the λ-weighted bound below max(A, B), is at most that. The exact search
 //    lists every value a class below target reaches up to a cap (a plan using a larger one
@@ -66,14 +79,37 @@ extension RebalanceModel {
     func wholeShareDriftBound() -> Double? {
         let accounts = household.scenario.accounts
         guard accounts.contains(where: \.wholeShares) else { return nil }
+        let keys = guardCandidates.map(\.symbol)
+        guard !keys.isEmpty, keys.count <= Self.jointSidesLimit else { return wholeShareDriftBound(sides: nil) }
+        // Every plan takes a side of each identical group the guard may bind on (it buys no
+        // member, or sells no loss lot of one; both where it does neither): the least over every
+        // choice of sides of the bound of the plans with those sides.
+        var least = Double.infinity
+        for mask in 0..<(1 << keys.count) {
+            let sides = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, mask & (1 << $0) != 0) })
+            least = min(least, wholeShareDriftBound(sides: sides))
+        }
+        return least
+    }
+
+    /// The most identical groups whose sides ``wholeShareDriftBound()`` takes jointly (2^n bounds).
+    static var jointSidesLimit: Int { 6 }
+
+    /// The bound above over the plans that take the guard's `sides` (by identical group's key;
+    /// true: purchases allowed, its loss lots unsold; false: no member bought), or over every
+    /// plan (nil: each one-symbol class then reaches the union of its two sides).
+    private func wholeShareDriftBound(sides: [Int: Bool]?) -> Double {
+        let accounts = household.scenario.accounts
+        let key = household.identicalKey
         var purchaseOf: [Int: [Int: Double]] = [:]  // account → symbol → cap
         for p in purchases {
             let cap = model.columns[p.variable.index].upper
+            if sides?[key[p.symbol]] == false { continue }
             if cap > 0 { purchaseOf[p.account, default: [:]][p.symbol] = cap }
         }
         var total = 0.0
         for (g, group) in household.groups.enumerated() {
-            var sides: [ClassReach] = []
+            var reach: [ClassReach] = []
             var targeted = 0.0
             for (c, class_) in group.classes.enumerated() {
                 targeted += class_.target
@@ -83,14 +119,20 @@ extension RebalanceModel {
                 var sellableValue = 0.0
                 /// The wash-sale guard's loss lots (sellable) of each member: unsold where it is bought.
                 var lossShares: [Int: [Int: Double]] = [:]  // symbol → account → shares
+                /// Accounts that may not close a member's position: a loss lot of it stays unsold.
+                var keepsLoss: [Int: Set<Int>] = [:]  // symbol → accounts
                 for l in household.classLots[g][c] {
                     let lot = household.lots[l]
                     held += lot.value
                     let upper = model.columns[sells[l].index].upper
                     guard upper > 0 else { continue }
+                    if lot.isGuardedLoss, sides?[key[lot.symbol]] == true, guardCandidate(symbol: key[lot.symbol]) != nil {
+                        keepsLoss[lot.symbol, default: []].insert(lot.account)
+                        continue
+                    }
                     sellable[lot.symbol, default: [:]][lot.account, default: 0] += lot.shares
                     sellableValue += upper
-                    if lot.isGuardedLoss, guardCandidate(symbol: household.identicalKey[lot.symbol]) != nil {
+                    if sides == nil, lot.isGuardedLoss, guardCandidate(symbol: household.identicalKey[lot.symbol]) != nil {
                         lossShares[lot.symbol, default: [:]][lot.account, default: 0] += lot.shares
                     }
                 }
@@ -119,17 +161,19 @@ extension RebalanceModel {
                         let buying = Self.wholeShareSides(
                             dev0: dev0, price: price, sellable: gains, buyable: buys, shrink: shrink, noClosing: Set(losses.keys))
                         let selling = Self.wholeShareSides(dev0: dev0, price: price, sellable: all, buyable: [:], shrink: shrink)
-                        sides.append(buying.union(selling))
+                        reach.append(buying.union(selling))
                     } else {
-                        sides.append(Self.wholeShareSides(dev0: dev0, price: price, sellable: all, buyable: buys, shrink: shrink))
+                        reach.append(
+                            Self.wholeShareSides(
+                                dev0: dev0, price: price, sellable: all, buyable: buys, shrink: shrink, noClosing: keepsLoss[s] ?? []))
                     }
                 } else {
                     let low = dev0 - sellableValue, high = dev0 + buyableValue
-                    sides.append(ClassReach(Self.sides(low: low, high: high, shrink: shrink)))
+                    reach.append(ClassReach(Self.sides(low: low, high: high, shrink: shrink)))
                 }
             }
             let h = 0.5 * (1 - targeted) * group.investable
-            total += h + Self.leastNegative(sides, room: 2 * h)
+            total += h + Self.leastNegative(reach, room: 2 * h)
         }
         return total
     }

@@ -33,12 +33,13 @@ import LinearProgramming
 // no guard (`solveRounded`); its value is that LP's. It is marked `time-limit`, never optimal.
 extension Optimizer {
     /// The first plan above, or nil when the household has accounts with a minimum trade (not
-    /// handled here) or the model's LP refuses the point. `values`: a point of the stage's
+    /// handled here), its D worked out from the rows is above `atMost`, or the model's LP
+    /// refuses the point. `values`: a point of the stage's
     /// relaxation with the sides `sides` settled (true: purchases allowed); `held`: sides the
     /// session holds already (kept as they are).
     func wholeShareStart(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: [Int: Variable], values: [Double],
-        sides settledSides: [Int: Bool], held: [Int: Bool]
+        sides settledSides: [Int: Bool], held: [Int: Bool], atMost: Double = .infinity
     ) throws(LinearProgrammingError) -> Solution? {
         let household = built.household
         let accounts = household.scenario.accounts
@@ -180,6 +181,8 @@ extension Optimizer {
         }
 
         Trace.log { "whole-share start: rounded \(rounded), improved \(estimate())" }
+        // (Above `atMost`, the session is left as it is: its LP would move the basis.)
+        if estimate() > atMost + 1e-6 { return nil }
         // The point in dollars (sales spread over the lots that may be sold), checked by the LP.
         var point = values
         for position in positions {
