@@ -79,12 +79,8 @@ struct BasisTests {
 
     @Test("On random LPs, an LP started from another's basis (other bounds and objective) reaches the cold optimum")
     func randomWarmStarts() throws {
-        // A fixed linear congruential sequence: the same LPs on every run.
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var numbers = SeededNumbers(seed: 0x2545_F491_4F6C_DD1D)
+        func next() -> Double { numbers.next() }
         var compared = 0, infeasible = 0, warmIterations = 0, coldIterations = 0
         for _ in 0..<300 {
             var model = LinearModel()

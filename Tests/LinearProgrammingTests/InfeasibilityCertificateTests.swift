@@ -37,12 +37,8 @@ struct InfeasibilityCertificateTests {
 
     @Test("Warm verdicts after new bounds agree with a fresh solve of the same LP, on random LPs")
     func warmVerdictsAgreeWithFreshOnes() throws {
-        // A fixed linear congruential sequence: the same LPs on every run.
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var numbers = SeededNumbers(seed: 0x9E37_79B9_7F4A_7C15)
+        func next() -> Double { numbers.next() }
         var infeasible = 0, feasible = 0, inOneCall = 0
         for _ in 0..<300 {
             var model = LinearModel()

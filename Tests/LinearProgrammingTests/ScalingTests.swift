@@ -9,12 +9,8 @@ import Testing
 struct ScalingTests {
     @Test("The factors are glp_scale_prob's, bit for bit, on random matrices with empty rows and columns")
     func factorsAreGLPKs() throws {
-        // A fixed linear congruential sequence: the same matrices on every run.
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var numbers = SeededNumbers(seed: 0x2545_F491_4F6C_DD1D)
+        func next() -> Double { numbers.next() }
         var scaled = 0
         for _ in 0..<400 {
             var model = LinearModel()
