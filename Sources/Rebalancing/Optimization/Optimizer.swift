@@ -182,7 +182,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                                 guard offers else { return }
                                 offers = false
                                 offer(optimal ? StartingBasis(built, session) : nil)
-                            }, wholeShareStart: k == 0 && stage == .misallocation)
+                            }, wholeShareStart: k == 0 && Self.startsInWholeShares(stage))
                     }
                     Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
                     let constant = stage.includesTax ? tax(branch).constant : 0

@@ -199,11 +199,12 @@ extension Optimizer {
         {
             return found
         }
-        // The drift stage in whole shares: should branch and bound run out of time with no plan,
-        // or a worse one, the relaxation's settled point rounded and improved
-        // (WholeShareStart.swift). Built only then: before branch and bound, its LP moves the
-        // basis branch and bound starts from, and with it the search's path (offered as the
-        // incumbent it lost two of the 10 households below their proof within 10 s).
+        // The first stage in whole shares (D, or κ·D + Tax: `startsInWholeShares`): should
+        // branch and bound run out of time with no plan, or a worse one, the relaxation's settled
+        // point rounded and improved (WholeShareStart.swift). Built only then: before branch and
+        // bound, its LP moves the basis branch and bound starts from, and with it the search's
+        // path (offered as the incumbent it lost two of the 10 households below their proof
+        // within 10 s).
         let point = startsInWholeShares ? settledPoint : nil
         let stopValue = gap > 0 ? stop() : nil
         // Where the start reaches the whole-share bound (within the gap), it is the stage's plan:

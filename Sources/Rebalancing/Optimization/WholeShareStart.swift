@@ -1,7 +1,8 @@
 import LinearProgramming
 
-// A plan in whole shares for the drift stage (D alone) where branch and bound runs out of time
-// without one, or with a worse one.
+// A plan in whole shares for the drift stage (D alone; also tax-aware's first stage, κ·D + Tax:
+// see `startsInWholeShares`) where branch and bound runs out of time without one, or with a
+// worse one.
 //
 // Why: the drift stage's relaxation lets every class sit at its target in fractions, so branch
 // and bound's nodes stay fractional for thousands of nodes. And the model it searches has no
@@ -203,6 +204,17 @@ extension Optimizer {
         let solution = try solveRounded(built, session, binaries, point)
         Trace.log { "whole-share start: \(solution.map { String($0.objectiveValue) } ?? "refused by the LP")" }
         return solution
+    }
+
+    /// The first stages a whole-share start is built for, where branch and bound out of time may
+    /// leave no plan at all: D (`full`, `cash-only`, `tax-budget`) and κ·D + Tax (`tax-aware`).
+    /// The moves lower D alone; under κ·D + Tax the start's value is still its LP's, the stage's
+    /// objective at the rounded point, and branch and bound's plan is kept where it is lower.
+    static func startsInWholeShares(_ stage: Stage) -> Bool {
+        switch stage {
+        case .misallocation, .misallocationAndTax: true
+        case .bandMisallocation, .tax, .harvest, .turnover: false
+        }
     }
 
     /// The exchanges of one account tried at each step: (shares sold of one symbol, shares
