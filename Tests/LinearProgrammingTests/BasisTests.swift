@@ -83,15 +83,7 @@ struct BasisTests {
         func next() -> Double { numbers.next() }
         var compared = 0, infeasible = 0, warmIterations = 0, coldIterations = 0
         for _ in 0..<300 {
-            var model = LinearModel()
-            let n = 3 + Int(next() * 5)
-            let variables = (0..<n).map { _ in model.addVariable(lower: 0, upper: 10) }
-            for _ in 0..<(2 + Int(next() * 4)) {
-                let terms = variables.map { Term($0, (next() * 10).rounded() - 3) }
-                let at = terms.reduce(0.0) { $0 + $1.coefficient * 5 }
-                model.addConstraint(terms, lower: at - 1 - (next() * 20).rounded())
-            }
-            model.objective = variables.map { Term($0, (next() * 6).rounded() - 2) }
+            let (model, variables) = numbers.feasibleLP(variables: 5)
             let first = try GLPKSolver().makeSession(model)
             guard first.solve().status == .optimal, let basis = first.basis() else { continue }
 

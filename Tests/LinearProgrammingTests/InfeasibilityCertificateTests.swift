@@ -41,16 +41,7 @@ struct InfeasibilityCertificateTests {
         func next() -> Double { numbers.next() }
         var infeasible = 0, feasible = 0, inOneCall = 0
         for _ in 0..<300 {
-            var model = LinearModel()
-            let n = 3 + Int(next() * 4)
-            let variables = (0..<n).map { _ in model.addVariable(lower: 0, upper: 10) }
-            for _ in 0..<(2 + Int(next() * 4)) {
-                let terms = variables.map { Term($0, (next() * 10).rounded() - 3) }
-                // Through a point inside the box, so that the first LP is feasible.
-                let at = terms.reduce(0.0) { $0 + $1.coefficient * 5 }
-                model.addConstraint(terms, lower: at - 1 - (next() * 20).rounded())
-            }
-            model.objective = variables.map { Term($0, (next() * 6).rounded() - 2) }
+            let (model, variables) = numbers.feasibleLP(variables: 4)
             let session = try GLPKSolver().makeSession(model)
             guard session.solve().status == .optimal else { continue }
             // Tighter boxes, some of them leaving no point.

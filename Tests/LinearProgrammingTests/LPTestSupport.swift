@@ -106,3 +106,21 @@ struct SeededNumbers {
         return Double(state >> 11) / Double(1 << 53)
     }
 }
+
+extension SeededNumbers {
+    /// A random LP on the box [0, 10]ⁿ (n from 3 to 2 + `variables`): 2 to 5 rows ≥ of small
+    /// integer coefficients, each through a point inside the box so that the LP is feasible, and
+    /// a small integer objective. Its variables in order.
+    mutating func feasibleLP(variables count: Int) -> (model: LinearModel, variables: [Variable]) {
+        var model = LinearModel()
+        let n = 3 + Int(next() * Double(count))
+        let variables = (0..<n).map { _ in model.addVariable(lower: 0, upper: 10) }
+        for _ in 0..<(2 + Int(next() * 4)) {
+            let terms = variables.map { Term($0, (next() * 10).rounded() - 3) }
+            let at = terms.reduce(0.0) { $0 + $1.coefficient * 5 }
+            model.addConstraint(terms, lower: at - 1 - (next() * 20).rounded())
+        }
+        model.objective = variables.map { Term($0, (next() * 6).rounded() - 2) }
+        return (model, variables)
+    }
+}
