@@ -204,11 +204,18 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         let i = glp_add_rows(problem, 1)
         setRowBounds(i, lower: row.lower, upper: row.upper)
         let terms = try LinearModel.checkedMerge(row.terms, row: constraintCount)
-        let indices = [Int32(0)] + terms.map { Int32($0.variable.index + 1) }
-        let values = [0.0] + terms.map(\.coefficient)
-        glp_set_mat_row(problem, i, Int32(terms.count), indices, values)
+        // GLPK's 1-based arrays, on the stack (element 0 is not read).
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: terms.count + 1) { indices in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: terms.count + 1) { values in
+                for (k, term) in terms.enumerated() {
+                    indices[k + 1] = Int32(term.variable.index + 1)
+                    values[k + 1] = term.coefficient
+                }
+                glp_set_mat_row(problem, i, Int32(terms.count), indices.baseAddress, values.baseAddress)
+            }
+        }
         constraintCount += 1
-        matrix.append(terms.lazy.map { (column: $0.variable.index, value: $0.coefficient) })
+        matrix.append(terms)
         rowScale.append(1)
         matrixChanged = true
         return ConstraintRef(index: Int(i) - 1)

@@ -42,11 +42,10 @@ struct SparseRows {
         }
     }
 
-    mutating func append(_ entries: some Sequence<(column: Int, value: Double)>) {
-        for entry in entries {
-            column.append(entry.column)
-            value.append(entry.value)
-        }
+    /// A row (merged: no repeated column, no zero) after the others.
+    mutating func append(_ terms: [Term]) {
+        column.append(contentsOf: terms.lazy.map(\.variable.index))
+        value.append(contentsOf: terms.lazy.map(\.coefficient))
         start.append(column.count)
     }
 }

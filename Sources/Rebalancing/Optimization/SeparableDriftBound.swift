@@ -311,19 +311,30 @@ struct SeparableDriftBound {
 
     /// The best λ found by coordinate ascent over a grid of twentieths (each λ gives a valid
     /// bound, so the search needs no optimality), and its bound. D_β has no λ.
+    ///
+    /// The search stops where it reaches the group whose scan last changed λ: nothing changed
+    /// since that scan left λ_G at its best step, so it would evaluate the same bounds again and
+    /// keep none (each was at most the best then, within the tolerance, and the best only
+    /// grows), nor would the scans after it in the round. With one group (most households) that
+    /// is the whole second round.
     private func bestLambda(_ stage: Stage) -> (lambda: [Double], bound: Double) {
         var lambda = [Double](repeating: 0.5, count: half.count)
         var best = bound(stage, lambda)
         guard case .misallocation = stage else { return (lambda, best) }
+        /// The group whose scan last changed λ.
+        var lastChanged: Int?
         for _ in 0..<3 {
             var improved = false
             for g in lambda.indices {
+                if g == lastChanged { break }
                 for step in 0...20 {
-                    // (λ with λ_G at the step, kept if better: changed in place, not copied.)
+                    // (λ with λ_G at the step, kept if better: changed in place, not copied. The
+                    // step λ_G is at gives the best again, which is not kept: not evaluated.)
                     let kept = lambda[g]
+                    if Double(step) / 20 == kept { continue }
                     lambda[g] = Double(step) / 20
                     let value = bound(stage, lambda)
-                    if value > best + 1e-9 * max(1, abs(best)) { (best, improved) = (value, true) } else { lambda[g] = kept }
+                    if value > best + 1e-9 * max(1, abs(best)) { (best, improved, lastChanged) = (value, true, g) } else { lambda[g] = kept }
                 }
             }
             if !improved { break }
