@@ -159,20 +159,40 @@ public struct Household: Sendable {
     /// Builds the derived quantities; the scenario must have passed validation (prices present).
     public init(_ scenario: Scenario) {
         let accounts = scenario.accounts
-        var symbolSet = Set<String>()
-        // (Lots of one symbol usually come together: each run's symbol is inserted once.)
-        var previous: String?
-        for account in accounts {
-            for lot in account.lots where lot.symbol != previous {
-                symbolSet.insert(lot.symbol)
-                previous = lot.symbol
-            }
-        }
         let householdClasses = scenario.pie?.classes ?? []
         let ownClasses = accounts.map { $0.pie?.classes }
-        for c in householdClasses + ownClasses.flatMap({ $0 ?? [] }) { symbolSet.formUnion(c.members) }
-        let symbols = symbolSet.sorted()
-        let symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, $0) })
+        // Every symbol held or targeted, numbered as first met (each lot's symbol looked up
+        // once: hashing names was most of this), then sorted.
+        // (Lots of one symbol often come together: a run's symbol is looked up once.)
+        var met: [String: Int] = [:]
+        var metSymbols: [String] = []
+        var last: (symbol: String, k: Int)?
+        func meet(_ symbol: String) -> Int {
+            if let last, last.symbol == symbol { return last.k }
+            let k = met[symbol] ?? metSymbols.count
+            if k == metSymbols.count {
+                met[symbol] = k
+                metSymbols.append(symbol)
+            }
+            last = (symbol, k)
+            return k
+        }
+        var lotMet: [Int] = []
+        lotMet.reserveCapacity(accounts.reduce(0) { $0 + $1.lots.count })
+        for account in accounts {
+            for lot in account.lots { lotMet.append(meet(lot.symbol)) }
+        }
+        for c in householdClasses + ownClasses.flatMap({ $0 ?? [] }) {
+            _ = meet(c.symbol)
+            for alternate in c.alternates { _ = meet(alternate) }
+        }
+        let order = metSymbols.indices.sorted { metSymbols[$0] < metSymbols[$1] }
+        let symbols = order.map { metSymbols[$0] }
+        var rank = [Int](repeating: 0, count: order.count)
+        for (s, k) in order.enumerated() { rank[k] = s }
+        let symbolIndex = met.mapValues { rank[$0] }
+        /// The symbol index of each lot, in household lot order.
+        let lotSymbol = lotMet.map { rank[$0] }
         let prices = symbols.map { scenario.prices[$0] ?? .nan }
         let blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
         let identicalKey = symbols.indices.map { s in
@@ -180,35 +200,30 @@ public struct Household: Sendable {
         }
 
         // Look-back: lots acquired 30 days or fewer before asOf, in any account, counted by
-        // identical group. A loss lot is caught by any such lot other than itself.
+        // identical group (by its key). A loss lot is caught by any such lot other than itself.
         func isRecent(_ lot: Lot) -> Bool { lot.acquired.days(to: scenario.asOf) <= 30 }
-        var recentLots: [Int: Int] = [:]
+        var recentLots = [Int](repeating: 0, count: symbols.count)
+        var next = 0
         for account in accounts {
-            for lot in account.lots where isRecent(lot) { recentLots[identicalKey[symbolIndex[lot.symbol]!], default: 0] += 1 }
-        }
-        // The symbol's index, looked up once per run of lots of one symbol (hashing its name was
-        // most of the loop below).
-        var last: (name: String, index: Int)?
-        func index(_ symbol: String) -> Int {
-            if let last, last.name == symbol { return last.index }
-            let found = symbolIndex[symbol]!
-            last = (symbol, found)
-            return found
+            for lot in account.lots {
+                if isRecent(lot) { recentLots[identicalKey[lotSymbol[next]]] += 1 }
+                next += 1
+            }
         }
 
         var lots: [LotInfo] = []
-        lots.reserveCapacity(accounts.reduce(0) { $0 + $1.lots.count })
+        lots.reserveCapacity(lotSymbol.count)
         var lotsByAccount: [[Int]] = []
         for (a, account) in accounts.enumerated() {
             var indices: [Int] = []
             indices.reserveCapacity(account.lots.count)
             for (l, lot) in account.lots.enumerated() {
-                let symbol = index(lot.symbol)
+                let symbol = lotSymbol[lots.count]
                 let price = prices[symbol]
                 let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
                 let isTaxable = account.type == .taxable
                 let loss = price - lot.costBasis / lot.shares < 0
-                let others = (recentLots[identicalKey[symbol]] ?? 0) - (isRecent(lot) ? 1 : 0)
+                let others = recentLots[identicalKey[symbol]] - (isRecent(lot) ? 1 : 0)
                 let isLookBack = isTaxable && loss && others > 0
                 let rate =
                     !isTaxable || isLookBack
@@ -242,14 +257,19 @@ public struct Household: Sendable {
             // The pie's classes (a symbol in two is kept in the first: the validator refuses
             // that), then every held symbol in none of them as a class of its own.
             var classes: [Class] = []
-            var claimed = Set<Int>()
+            // By symbol index, as above.
+            var claimed = [Bool](repeating: false, count: symbols.count)
+            /// Whether `s` was in no class yet (it is now).
+            func claim(_ s: Int) -> Bool {
+                defer { claimed[s] = true }
+                return !claimed[s]
+            }
             for c in pieClasses {
-                let members = c.members.map { symbolIndex[$0]! }.filter { claimed.insert($0).inserted }
+                let members = c.members.map { symbolIndex[$0]! }.filter(claim)
                 guard let first = members.first else { continue }
                 classes.append(Class(symbol: first, members: members, target: c.target))
             }
-            for s in held where !claimed.contains(s) {
-                claimed.insert(s)
+            for s in held where claim(s) {
                 classes.append(Class(symbol: s, members: [s], target: 0))
             }
             classes.sort { $0.symbol < $1.symbol }
@@ -257,7 +277,7 @@ public struct Household: Sendable {
             var targets: [Int: Double] = [:]
             for c in classes where c.target > 0 { targets[c.symbol] = c.target }
             return Group(
-                name: name, path: path, accounts: members, targets: targets, symbols: claimed.sorted(),
+                name: name, path: path, accounts: members, targets: targets, symbols: symbols.indices.filter { claimed[$0] },
                 classes: classes, classIndex: classIndex, value: value, investable: value - reserve)
         }
         let shared = accounts.indices.filter { accounts[$0].pie == nil }
@@ -277,20 +297,29 @@ public struct Household: Sendable {
                     path: "accounts[\(a)].pie", members: [a], pieClasses: pieClasses))
         }
         let classLots = groups.map { group in
-            var lotsOf = [[Int]](repeating: [], count: group.classes.count)
-            for a in group.accounts {
-                for l in lotsByAccount[a] {
-                    if let c = group.classIndex[lots[l].symbol] { lotsOf[c].append(l) }
-                }
+            Self.buckets(group.classes.count, of: group.accounts.flatMap { lotsByAccount[$0] }) {
+                group.classIndex[lots[$0].symbol]
             }
-            return lotsOf
         }
-        var identicalLots = [[Int]](repeating: [], count: symbols.count)
-        for (l, lot) in lots.enumerated() { identicalLots[identicalKey[lot.symbol]].append(l) }
+        let identicalLots = Self.buckets(symbols.count, of: Array(lots.indices)) { identicalKey[lots[$0].symbol] }
         storage = Storage(
             scenario: scenario, symbols: symbols, prices: prices, lots: lots, lotsByAccount: lotsByAccount,
             groups: groups, groupOfAccount: groupOfAccount, blockedSymbols: blockedSymbols, identicalKey: identicalKey,
             classLots: classLots, identicalLots: identicalLots)
+    }
+
+    /// `items` sorted into `count` buckets by `bucket` (none for nil), each in the items' order:
+    /// counted first, so that each bucket is allocated once rather than grown lot by lot.
+    private static func buckets(_ count: Int, of items: [Int], by bucket: (Int) -> Int?) -> [[Int]] {
+        var sizes = [Int](repeating: 0, count: count)
+        for item in items { if let b = bucket(item) { sizes[b] += 1 } }
+        var out = sizes.map { size in
+            var items: [Int] = []
+            items.reserveCapacity(size)
+            return items
+        }
+        for item in items { if let b = bucket(item) { out[b].append(item) } }
+        return out
     }
 
     /// What account `a` can spend at most: its cash, flow and everything it holds, less minCash.

@@ -165,30 +165,34 @@ public struct Pie: Sendable {
     /// the sum of their weights and the alternates of them all. A symbol already in a class is
     /// not added to another (the validator refuses such a pie).
     public var classes: [PieClass] {
-        var order: [String] = []
-        var target: [String: Double] = [:]
-        var alternates: [String: [String]] = [:]
-        var classOf: [String: String] = [:]
+        var classes: [(symbol: String, alternates: [String], target: Double)] = []
+        // The index in `classes` of each leaf symbol, and every symbol some class holds.
+        var classIndex: [String: Int] = [:]
+        var claimed = Set<String>()
         func walk(_ pie: Pie, _ factor: Double) {
             for slice in pie.slices {
                 let f = factor * slice.weight / 100
                 switch slice.content {
                 case .symbol(let symbol):
-                    if target[symbol] == nil {
-                        order.append(symbol)
-                        classOf[symbol] = classOf[symbol] ?? symbol
+                    let c: Int
+                    if let found = classIndex[symbol] {
+                        c = found
+                    } else {
+                        c = classes.count
+                        classIndex[symbol] = c
+                        classes.append((symbol, [], 0))
+                        claimed.insert(symbol)
                     }
-                    target[symbol, default: 0] += f
-                    for alternate in slice.alternates where classOf[alternate] == nil {
-                        classOf[alternate] = symbol
-                        alternates[symbol, default: []].append(alternate)
+                    classes[c].target += f
+                    for alternate in slice.alternates where claimed.insert(alternate).inserted {
+                        classes[c].alternates.append(alternate)
                     }
                 case .pie(let inner): walk(inner, f)
                 }
             }
         }
         walk(self, 1)
-        return order.map { PieClass(symbol: $0, alternates: alternates[$0] ?? [], target: target[$0]!) }
+        return classes.map { PieClass(symbol: $0.symbol, alternates: $0.alternates, target: $0.target) }
     }
 }
 

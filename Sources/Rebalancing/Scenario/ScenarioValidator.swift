@@ -140,12 +140,13 @@ enum ScenarioValidator {
         _ pie: Pie, _ path: String, _ prices: [String: Double], _ report: (String, String) -> Void
     ) {
         for (i, slice) in pie.slices.enumerated() {
-            let slicePath = "\(path).slices[\(i)]"
+            // Written only when needed: for a message, or a sub-pie's slices.
+            func slicePath() -> String { "\(path).slices[\(i)]" }
             switch slice.content {
             case .symbol(let symbol):
-                if prices[symbol] == nil { report("\(slicePath).symbol", "no price for \"\(symbol)\" in prices") }
+                if prices[symbol] == nil { report("\(slicePath()).symbol", "no price for \"\(symbol)\" in prices") }
             case .pie(let inner):
-                checkPrices(inner, slicePath, prices, report)
+                checkPrices(inner, slicePath(), prices, report)
             }
         }
     }
