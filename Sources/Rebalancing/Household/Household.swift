@@ -116,6 +116,9 @@ public struct Household: Sendable {
     /// report made from it, and copying one reference costs a fraction of copying a dozen arrays.
     private let storage: Storage
 
+    /// Whether `other` is a copy of this household (made from the same ``init(_:)``).
+    func isSame(as other: Household) -> Bool { storage === other.storage }
+
     private final class Storage: Sendable {
         let scenario: Scenario
         let symbols: [String]

@@ -45,14 +45,16 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         plan(household, strategy: strategy, stages: strategy.kind.stages)
     }
 
-    /// The plan minimizing `stages` in order under the strategy's constraints. Its first LP starts
-    /// from the last of `starting` whose matrix is the same (`StartingBasis`), and the basis it
-    /// ends at is handed to `offer` (nil when there is none to give), once, as soon as it is known.
+    /// The plan minimizing `stages` in order under the strategy's constraints. Its program is the
+    /// last of `starting`'s where that is the same, and its first LP starts from the last of
+    /// `starting` whose matrix is the same (`StartingBasis`); the basis it ends at is handed to
+    /// `offer` (nil when there is none to give), once, as soon as it is known.
     func plan(
         _ household: Household, strategy: Strategy, stages: [Stage], starting: [StartingBasis] = [],
         offer: (StartingBasis?) -> Void = { _ in }
     ) -> Plan {
-        let built = RebalanceModel(household, strategy: strategy.kind, stages: stages)
+        let shape = RebalanceModel.Shape(strategy.kind, stages: stages)
+        let built = StartingBasis.program(household, shape: shape, stages: stages, from: starting)
         guard !built.stages.isEmpty else {
             return .none(strategy, household, status: .numericalFailure("\(strategy.name) is not an optimizing strategy"))
         }

@@ -59,12 +59,46 @@ struct RebalanceModel {
     private(set) var sellCaps: [Double?] = []
 
     /// The stages, minimized in order (docs/strategies.md).
-    let stages: [Stage]
+    private(set) var stages: [Stage]
+
+    /// What the program is built from besides the household: cash-only's caps on sales,
+    /// tax-budget's budget and band's band. Strategies alike in these (`full` and `tax-aware`)
+    /// have the same program, with their own stages (``restaged(_:)``).
+    struct Shape: Equatable, Sendable {
+        let capsSells: Bool
+        let taxBudget: Double?
+        /// The band of a banded drift stage, in percentage points (nil: none).
+        let band: Double?
+
+        init(_ strategy: Strategy.Kind, stages: [Stage]) {
+            capsSells = strategy.capsSellsAtNeed
+            taxBudget = strategy.taxBudget
+            band = stages.lazy.compactMap { stage -> Double? in
+                if case .bandMisallocation(let points) = stage { points } else { nil }
+            }.first
+        }
+    }
+
+    let shape: Shape
 
     /// The program of `strategy`, minimizing `stages` (by default the strategy's own).
     init(_ household: Household, strategy: Strategy.Kind, stages: [Stage]? = nil) {
+        let stages = stages ?? strategy.stages
+        self.init(household, shape: Shape(strategy, stages: stages), stages: stages)
+    }
+
+    /// This program minimizing `stages`, which must give it the same shape.
+    func restaged(_ stages: [Stage]) -> RebalanceModel {
+        var copy = self
+        copy.stages = stages
+        return copy
+    }
+
+    /// The program of `shape`, minimizing `stages` (which are read for nothing else).
+    init(_ household: Household, shape: Shape, stages: [Stage]) {
         self.household = household
-        self.stages = stages ?? strategy.stages
+        self.stages = stages
+        self.shape = shape
         let scenario = household.scenario
         let accounts = scenario.accounts
 
@@ -78,7 +112,7 @@ struct RebalanceModel {
 
         // Sells, with cash-only's cap folded into the bounds where it is zero.
         var sellCap = [Double?](repeating: nil, count: accounts.count)
-        if strategy.capsSellsAtNeed {
+        if shape.capsSells {
             for a in accounts.indices {
                 sellCap[a] = ExecutableOrders.cashOnlySellCap(household, account: a)
             }
@@ -118,14 +152,11 @@ struct RebalanceModel {
 
         // Executable orders: whole shares and minimum trades, where an account asks for them.
         // (band's stages: every account's cash spent nearly to the cent; ExchangeLattice.swift.)
-        let banded = self.stages.contains { if case .bandMisallocation = $0 { true } else { false } }
-        orders = ExecutableOrders(household, sells: sells, purchases: purchases, exchangeLattices: banded, model: &model)
+        orders = ExecutableOrders(household, sells: sells, purchases: purchases, exchangeLattices: shape.band != nil, model: &model)
 
         // Deviations: Σ p(q − x) + Σ y − w·I = d⁺ − d⁻ for each group and class it targets or
         // holds, over every member of the class.
-        let bandPoints = self.stages.lazy.compactMap { stage -> Double? in
-            if case .bandMisallocation(let points) = stage { points } else { nil }
-        }.first
+        let bandPoints = shape.band
         misallocation.reserveCapacity(2 * household.groups.reduce(0) { $0 + $1.classes.count } + accounts.count)
         // (The excess cash first: the terms in the order of the columns, as the solver takes
         // them, with nothing to sort in every stage row and objective made of them.)
@@ -187,7 +218,7 @@ struct RebalanceModel {
         let tax = TaxModel(household, sells: sells, upper: sells.map { model.columns[$0.index].upper })
         taxBranches = tax.branches(in: &model)
         taxWithoutPlan = tax.taxWithoutPlan
-        if let budget = strategy.taxBudget {
+        if let budget = shape.taxBudget {
             budgetRows = taxBranches.map { (model.addConstraint($0.terms), budget - $0.constant) }
         }
 

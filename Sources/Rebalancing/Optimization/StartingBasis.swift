@@ -10,9 +10,17 @@ import LinearProgramming
 /// zero): `full`'s first stage then goes on from `cash-only`'s optimum of the same D, which is a
 /// feasible point of `full`'s, and `tax-aware`'s κ·D + Tax from `full`'s optimum of D. A warm
 /// start changes the path to the optimum, not the optimum.
-struct StartingBasis: Sendable {
+///
+/// (`@unchecked`: `built` is values only, but for the exact-change record a session of whole
+/// shares keeps in its program (a class, `ExecutableOrders.ExactChange`). A program with integer
+/// columns offers no basis (``applies(to:)``), and a program holding such a record is never
+/// taken (``program(_:shape:stages:from:)``): the record is not shared between threads.)
+struct StartingBasis: @unchecked Sendable {
+    /// The program the basis belongs to: a later strategy of the same shape takes it rather than
+    /// building it again (`full`'s for `tax-aware`; ``program(_:shape:stages:from:)``).
+    let built: RebalanceModel
     /// The model the basis belongs to, before its stage rows.
-    let model: LinearModel
+    var model: LinearModel { built.model }
     /// Its basis: one status per row of `model` and per column; the stage rows (all basic, free at
     /// the first LP) are left out.
     let basis: Basis
@@ -30,8 +38,21 @@ struct StartingBasis: Sendable {
             basis.columns.count == built.model.variableCount, basis.rows.count >= built.model.constraintCount,
             basis.rows[built.model.constraintCount...].allSatisfy(\.isBasic)
         else { return nil }
-        model = built.model
+        self.built = built
         self.basis = Basis(rows: Array(basis.rows.prefix(built.model.constraintCount)), columns: basis.columns)
+    }
+
+    /// `household`'s program of `shape` minimizing `stages`: the last of `offered` built for the
+    /// household with that shape, given `stages` (the same program, not built again), else a new one.
+    static func program(
+        _ household: Household, shape: RebalanceModel.Shape, stages: [Stage], from offered: [StartingBasis]
+    ) -> RebalanceModel {
+        if let seed = offered.last(where: {
+            $0.built.shape == shape && $0.built.household.isSame(as: household) && $0.built.orders.exactChange == nil
+        }) {
+            return seed.built.restaged(stages)
+        }
+        return RebalanceModel(household, shape: shape, stages: stages)
     }
 
     /// Whether `other` is the same matrix (the same rows' terms, the same kinds of columns); its

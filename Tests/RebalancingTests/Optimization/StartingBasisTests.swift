@@ -42,4 +42,53 @@ import Testing
         #expect(offers.count == 1)
         #expect(offers.first.map { $0 == nil } == true)
     }
+
+    /// Whether two programs are the same: the model (columns, rows, objective), the handles and
+    /// expressions the optimizer reads, and the stages.
+    static func same(_ a: RebalanceModel, _ b: RebalanceModel) -> Bool {
+        a.model.columns == b.model.columns && a.model.rows == b.model.rows && a.model.objective == b.model.objective
+            && a.sells == b.sells && a.purchases.map(\.variable) == b.purchases.map(\.variable)
+            && a.excessCash == b.excessCash && a.cashRows == b.cashRows && a.misallocation == b.misallocation
+            && a.bandMisallocation == b.bandMisallocation && a.lotTax == b.lotTax && a.turnover == b.turnover
+            && a.harvest == b.harvest && a.taxBranches == b.taxBranches && a.taxWithoutPlan == b.taxWithoutPlan
+            && a.budgetRows.map(\.row) == b.budgetRows.map(\.row) && a.budgetRows.map(\.upper) == b.budgetRows.map(\.upper)
+            && a.sellCaps == b.sellCaps && a.guardCandidates.map(\.symbol) == b.guardCandidates.map(\.symbol)
+            && a.guardCandidates.map(\.lossLots) == b.guardCandidates.map(\.lossLots) && a.stages == b.stages
+    }
+
+    /// A strategy planned after another of the same household takes the earlier one's program
+    /// where their shapes are alike (`full`'s for `tax-aware`), and it is the program it would have
+    /// built; where they differ (cash-only's caps, a budget, a band) or the household is another,
+    /// it builds its own.
+    @Test(arguments: ["gains-and-carryforward.yaml", "wash-sale-lookback.yaml", "withdrawal.yaml", "harvest-into-alternate.yaml"])
+    func aLaterStrategyTakesAnEarlierOnesProgramOnlyWhereItIsTheSame(file: String) throws {
+        let household = try ScenarioLoader.loadHousehold(path: bundledScenarioPath(file))
+        let other = try ScenarioLoader.loadHousehold(path: bundledScenarioPath(file))
+        let strategies = try ["cash-only", "full", "tax-budget:500", "tax-aware:0.10", "tax-aware:1", "band:5"].map { try Strategy(parsing: $0) }
+        func shape(_ strategy: Strategy) -> RebalanceModel.Shape { RebalanceModel.Shape(strategy.kind, stages: strategy.kind.stages) }
+        var taken = 0
+        for earlier in strategies {
+            var offer: StartingBasis??
+            _ = Optimizer(solver: GLPKSolver()).plan(household, strategy: earlier, stages: earlier.kind.stages) {
+                if offer == nil { offer = .some($0) }
+            }
+            guard let seed = offer ?? nil else { continue }
+            #expect(Self.same(seed.built, RebalanceModel(household, strategy: earlier.kind)))
+            for later in strategies {
+                let fresh = RebalanceModel(household, strategy: later.kind)
+                let given = StartingBasis.program(household, shape: shape(later), stages: later.kind.stages, from: [seed])
+                #expect(Self.same(given, fresh), "\(earlier.name) then \(later.name)")
+                if shape(later) == seed.built.shape { taken += 1 }
+                // Another household (the same file read again) builds its own.
+                let elsewhere = StartingBasis.program(other, shape: shape(later), stages: later.kind.stages, from: [seed])
+                #expect(elsewhere.household.isSame(as: other) && !elsewhere.household.isSame(as: household))
+                #expect(Self.same(elsewhere, RebalanceModel(other, strategy: later.kind)))
+            }
+        }
+        // full and tax-aware (either κ) take each other's (every one of these households offers).
+        #expect(taken == 9)
+        #expect(shape(strategies[1]) == shape(strategies[3]) && shape(strategies[3]) == shape(strategies[4]))
+        // cash-only's caps, tax-budget's budget and band's band each give another shape.
+        #expect(Set([0, 1, 2, 5].map { "\(shape(strategies[$0]))" }).count == 4)
+    }
 }
