@@ -85,8 +85,9 @@ import Testing
                 #expect(Self.same(elsewhere, RebalanceModel(other, strategy: later.kind)))
             }
         }
-        // full and tax-aware (either κ) take each other's (every one of these households offers).
-        #expect(taken == 9)
+        // full and tax-aware (either κ) take each other's, and the other three each its own (every
+        // one of these households offers): 3·3 + 3.
+        #expect(taken == 12)
         #expect(shape(strategies[1]) == shape(strategies[3]) && shape(strategies[3]) == shape(strategies[4]))
         // cash-only's caps, tax-budget's budget and band's band each give another shape.
         #expect(Set([0, 1, 2, 5].map { "\(shape(strategies[$0]))" }).count == 4)
