@@ -167,7 +167,7 @@ public struct Household: Sendable {
         // Every symbol held or targeted, numbered as first met (each lot's symbol looked up
         // once: hashing names was most of this), then sorted.
         // (Lots of one symbol often come together: a run's symbol is looked up once.)
-        var met: [String: Int] = [:]
+        var met = [String: Int](minimumCapacity: scenario.prices.count)
         var metSymbols: [String] = []
         var last: (symbol: String, k: Int)?
         func meet(_ symbol: String) -> Int {
@@ -277,7 +277,7 @@ public struct Household: Sendable {
             }
             classes.sort { $0.symbol < $1.symbol }
             let classIndex = ClassIndex(symbols: symbols.count, classes: classes)
-            var targets: [Int: Double] = [:]
+            var targets = [Int: Double](minimumCapacity: classes.count)
             for c in classes where c.target > 0 { targets[c.symbol] = c.target }
             return Group(
                 name: name, path: path, accounts: members, targets: targets, symbols: symbols.indices.filter { claimed[$0] },

@@ -78,12 +78,12 @@ extension PlanNote {
                             account: trade.account, symbol: trade.symbol, lotID: lot.id, acquired: lot.acquired,
                             longTermOn: lot.longTermOn, taxSavedByWaiting: lot.gain * rateGap))
                 }
-                if lot.gain < 0 {
-                    let group = scenario.identicalGroup(of: trade.symbol).sorted()
-                    let key = group.first ?? trade.symbol
-                    if let seen = lossGroups[key], seen.symbol <= trade.symbol { continue }
-                    lossGroups[key] = (trade.symbol, group)
-                }
+            }
+            if trade.lots.contains(where: { $0.isTaxable && $0.gain < 0 }) {
+                let group = scenario.identicalGroup(of: trade.symbol)
+                let key = group.first ?? trade.symbol
+                if let seen = lossGroups[key], seen.symbol <= trade.symbol { continue }
+                lossGroups[key] = (trade.symbol, group)
             }
         }
         let until = asOf.adding(days: rebuyAfterDays)

@@ -80,16 +80,23 @@ public struct PlanReport: Sendable {
         let measure = PlanMeasures(household)
 
         var trades: [Trade] = []
+        // At most a trade per lot sold or purchase.
+        trades.reserveCapacity(plan.sharesSold.lazy.filter { $0 > 0 }.count + plan.purchases.count)
         var realizedST = 0.0, realizedLT = 0.0, planST = 0.0, planLT = 0.0, lotTax = 0.0
         for (a, account) in scenario.accounts.enumerated() {
-            var soldBySymbol: [Int: [Int]] = [:]
-            for l in household.lotsByAccount[a] where plan.sharesSold[l] > 0 {
-                soldBySymbol[household.lots[l].symbol, default: []].append(l)
-            }
-            for s in soldBySymbol.keys.sorted() {
+            // The lots sold, by symbol ascending and then in the account's order: a sell trade
+            // for each run of one symbol.
+            let sold = household.lotsByAccount[a].filter { plan.sharesSold[$0] > 0 }
+                .sorted { (household.lots[$0].symbol, $0) < (household.lots[$1].symbol, $1) }
+            var end = 0
+            while end < sold.count {
+                let start = end
+                let s = household.lots[sold[start]].symbol
+                while end < sold.count && household.lots[sold[end]].symbol == s { end += 1 }
                 var shares = 0.0
                 var lots: [SoldLot] = []
-                for l in soldBySymbol[s]! {
+                lots.reserveCapacity(end - start)
+                for l in sold[start..<end] {
                     let lot = household.lots[l]
                     let x = plan.sharesSold[l]
                     let gain = lot.gainPerShare * x
