@@ -204,15 +204,10 @@ public struct Household: Sendable {
 
         // Look-back: lots acquired 30 days or fewer before asOf, in any account, counted by
         // identical group (by its key). A loss lot is caught by any such lot other than itself.
-        func isRecent(_ lot: Lot) -> Bool { lot.acquired.days(to: scenario.asOf) <= 30 }
+        // (Each lot's, in household lot order.)
+        let isRecent = accounts.flatMap { $0.lots.map { $0.acquired.days(to: scenario.asOf) <= 30 } }
         var recentLots = [Int](repeating: 0, count: symbols.count)
-        var next = 0
-        for account in accounts {
-            for lot in account.lots {
-                if isRecent(lot) { recentLots[identicalKey[lotSymbol[next]]] += 1 }
-                next += 1
-            }
-        }
+        for (l, symbol) in lotSymbol.enumerated() where isRecent[l] { recentLots[identicalKey[symbol]] += 1 }
 
         var lots: [LotInfo] = []
         lots.reserveCapacity(lotSymbol.count)
@@ -226,7 +221,7 @@ public struct Household: Sendable {
                 let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
                 let isTaxable = account.type == .taxable
                 let loss = price - lot.costBasis / lot.shares < 0
-                let others = recentLots[identicalKey[symbol]] - (isRecent(lot) ? 1 : 0)
+                let others = recentLots[identicalKey[symbol]] - (isRecent[lots.count] ? 1 : 0)
                 let isLookBack = isTaxable && loss && others > 0
                 let rate =
                     !isTaxable || isLookBack

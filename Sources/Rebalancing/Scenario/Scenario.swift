@@ -166,9 +166,9 @@ public struct Pie: Sendable {
     /// not added to another (the validator refuses such a pie).
     public var classes: [PieClass] {
         var classes: [(symbol: String, alternates: [String], target: Double)] = []
-        // The index in `classes` of each leaf symbol, and every symbol some class holds.
-        var classIndex: [String: Int] = [:]
-        var claimed = Set<String>()
+        // The index in `classes` of each leaf symbol, and the alternates some class took.
+        var classIndex = [String: Int](minimumCapacity: slices.count)
+        var alternatesTaken = Set<String>()
         func walk(_ pie: Pie, _ factor: Double) {
             for slice in pie.slices {
                 let f = factor * slice.weight / 100
@@ -181,10 +181,10 @@ public struct Pie: Sendable {
                         c = classes.count
                         classIndex[symbol] = c
                         classes.append((symbol, [], 0))
-                        claimed.insert(symbol)
                     }
                     classes[c].target += f
-                    for alternate in slice.alternates where claimed.insert(alternate).inserted {
+                    for alternate in slice.alternates
+                    where classIndex[alternate] == nil && alternatesTaken.insert(alternate).inserted {
                         classes[c].alternates.append(alternate)
                     }
                 case .pie(let inner): walk(inner, f)
