@@ -607,8 +607,15 @@ extension RebalanceModel {
                 let class_ = group.classes[c]
                 guard let deviation = deviations[g][class_.symbol] else { continue }
                 var held = 0.0
+                // (Each row's terms go into one array reserved at its size: a new array for
+                // every piece of a row, and its growth, were most of the guards' cost.)
+                let lots = classLots[g][c]
+                let classBought = bought.filter { group.classIndex[purchases[$0].symbol] == c }
                 var others: [Term] = [], losses: [Term] = []
-                for l in classLots[g][c] {
+                others.reserveCapacity(classBought.count + lots.count + 2)
+                losses.reserveCapacity(lots.count + 2)
+                others += classBought.lazy.map { Term(self.purchases[$0].variable, 1) }
+                for l in lots {
                     let lot = household.lots[l]
                     held += lot.value
                     if lot.isGuardedLoss && key[lot.symbol] == candidate.symbol {
@@ -618,10 +625,11 @@ extension RebalanceModel {
                     }
                 }
                 let dev = held - class_.target * group.investable
-                let classBought = bought.filter { group.classIndex[purchases[$0].symbol] == c }
                 if !classBought.isEmpty {
-                    let terms = classBought.map { Term(purchases[$0].variable, 1) } + others + [Term(deviation.plus, -1)]
-                    rows.append(Row(terms + Self.binaryTerm(z, -max(-dev, 0)), upper: 0))
+                    // The purchases of the class, then its other lots (`others` holds both).
+                    others.append(Term(deviation.plus, -1))
+                    if let term = Self.binaryTerm(z, -max(-dev, 0)) { others.append(term) }
+                    rows.append(Row(others, upper: 0))
                 }
                 // The second cut needs every purchase filling the class to be of the identical
                 // group (z = 0 then stops them all): not so when an alternate outside it may be bought.
@@ -631,7 +639,9 @@ extension RebalanceModel {
                 }
                 if !losses.isEmpty && onlyGroupBuys {
                     let room = max(dev, 0)
-                    rows.append(Row(losses + [Term(deviation.minus, -1)] + Self.binaryTerm(z, room), upper: room))
+                    losses.append(Term(deviation.minus, -1))
+                    if let term = Self.binaryTerm(z, room) { losses.append(term) }
+                    rows.append(Row(losses, upper: room))
                 }
             }
         }
@@ -643,8 +653,8 @@ extension RebalanceModel {
     func lotsByClass() -> [[[Int]]] { household.classLots }
 
     /// `coefficient`·z, left out when the coefficient is too small to matter (or for a solver to scale).
-    private static func binaryTerm(_ z: Variable, _ coefficient: Double) -> [Term] {
-        abs(coefficient) < 1e-9 ? [] : [Term(z, coefficient)]
+    private static func binaryTerm(_ z: Variable, _ coefficient: Double) -> Term? {
+        abs(coefficient) < 1e-9 ? nil : Term(z, coefficient)
     }
 
     /// Dollars `values` spends on the candidate's symbol.
