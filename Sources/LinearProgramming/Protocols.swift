@@ -92,6 +92,12 @@ public protocol MIPSession: SolverSession {
     /// they differ in branching rule, cuts and node order, and no one of them is fastest on
     /// every model.
     var branchAndBoundSearches: Int { get }
+    /// Integer variables branch and bound branches on first from now on (empty: the backend's
+    /// own choice), where the backend can: while one of them is fractional at a node, a search
+    /// branches on the most fractional of them, then on the most fractional 0/1 variable, and
+    /// only then by its own rule. The choice of branching variable never changes an answer,
+    /// only how fast it is proven.
+    func setBranchFirst(_ variables: [Variable]) throws(LinearProgrammingError)
     /// The wall-clock limit of one solve, in seconds (nil for none).
     var timeLimit: Double? { get }
     /// Branch and bound from the relaxation just solved to optimality, as `run` says.
@@ -106,6 +112,7 @@ public protocol MIPSession: SolverSession {
 }
 
 extension MIPSession {
+    public func setBranchFirst(_ variables: [Variable]) throws(LinearProgrammingError) {}
     public var nodeLimitBound: Double? { nil }
     public var runBound: Double? { nil }
 }

@@ -191,3 +191,57 @@ struct GapStopTests {
         #expect(goesOn.runs > 1)
     }
 }
+
+extension BranchAndBoundTurnsTests {
+    /// Jeroslow's model with n = Σ x as an integer column of its own (a row Σ x − n = 0): then
+    /// 2n + z = 21 with n whole, so the relaxation's n = 10.5 branches to n ≤ 10 (z ≥ 1, the
+    /// optimum z = 1 at n = 10) and n ≥ 11 (2·11 > 21: infeasible) and the proof takes a few
+    /// nodes, where branching on the x's takes exponentially many. `branchFirstOnSum`: the columns named
+    /// to branch on first (the sum, or the x's).
+    static func jeroslowWithSum(_ n: Int) -> LinearModel {
+        var model = jeroslow(n)
+        let sum = model.addVariable(upper: Double(n), integer: true)
+        model.addConstraint((0..<n).map { Term(Variable(index: $0), 1) } + [Term(sum, -1)], equalTo: 0)
+        return model
+    }
+    /// The session of ``jeroslowWithSum(_:)`` that branches first on the sum (or on the x's).
+    static func jeroslowWithSum(_ n: Int, branchFirstOnSum: Bool) throws -> GLPKProblem {
+        let session = try GLPKProblem(jeroslowWithSum(n))
+        try session.setBranchFirst(branchFirstOnSum ? [Variable(index: n + 1)] : (0..<n).map { Variable(index: $0) })
+        return session
+    }
+
+    @Test("Search 1 branches first on the columns the model names")
+    func branchesFirstOnTheNamedColumns() throws {
+        let onSum = try Self.jeroslowWithSum(21, branchFirstOnSum: true)
+        #expect(onSum.solveLP() == .optimal)
+        guard case .optimal(let choice) = onSum.branchAndBound(BranchAndBoundRun(search: 1, nodeLimit: 20)) else {
+            Issue.record("branching on the sum first did not prove z = 1 within 20 nodes")
+            return
+        }
+        #expect(choice[21] == 1, "z = 1")
+        #expect(choice[22] == 10 && choice.prefix(21).reduce(0, +) == 10, "ten x's at 1: 2·10 + 1 = 21")
+
+        // Named first, the x's are branched on while one is fractional (Driebeck–Tomlin alone
+        // picks the sum here and proves it as fast), and 20 nodes prove nothing.
+        let onXs = try Self.jeroslowWithSum(21, branchFirstOnSum: false)
+        #expect(onXs.solveLP() == .optimal)
+        let outcome = onXs.branchAndBound(BranchAndBoundRun(search: 1, nodeLimit: 20))
+        guard case .nodeLimit = outcome else {
+            Issue.record("expected the node limit branching on the x's first, got \(outcome)")
+            return
+        }
+        // The other searches keep their own rule.
+        #expect(onXs.solveLP() == .optimal)
+        guard case .optimal = onXs.branchAndBound(BranchAndBoundRun(search: 2, nodeLimit: 20)) else {
+            Issue.record("search 2 did not prove z = 1 within 20 nodes")
+            return
+        }
+    }
+
+    @Test("A column to branch on first must exist")
+    func branchFirstIsChecked() throws {
+        let session = try GLPKProblem(Self.jeroslow(3))
+        #expect(throws: LinearProgrammingError.variableOutOfRange(index: 4, count: 4)) { try session.setBranchFirst([Variable(index: 4)]) }
+    }
+}

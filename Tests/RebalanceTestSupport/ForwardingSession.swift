@@ -12,6 +12,7 @@ open class ForwardingSession: MIPSession, DualSession {
     public var integerVariables: [Variable] { inner.integerVariables }
     public var integerVariablesAreBinary: Bool { inner.integerVariablesAreBinary }
     public var branchAndBoundSearches: Int { inner.branchAndBoundSearches }
+    public func setBranchFirst(_ variables: [Variable]) throws(LinearProgrammingError) { try inner.setBranchFirst(variables) }
     public var timeLimit: Double? { inner.timeLimit }
     public func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable { try inner.addVariable(column) }
     public func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef { try inner.addConstraint(row) }

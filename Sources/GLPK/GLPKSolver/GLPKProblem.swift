@@ -24,7 +24,12 @@ private final class SearchControl {
     /// The least bound of the active nodes when the search stopped at its node limit.
     private(set) var nodeLimitBound: Double?
 
-    init(_ run: BranchAndBoundRun, variableCount: Int, integerColumns: [Int32]) {
+    /// The columns to branch on first, tier by tier (``MIPSession/setBranchFirst(_:)``, then the 0/1
+    /// columns); empty: GLPK's own rule throughout.
+    private let tiers: [[Int32]]
+
+    init(_ run: BranchAndBoundRun, variableCount: Int, integerColumns: [Int32], tiers: [[Int32]] = []) {
+        self.tiers = tiers.filter { !$0.isEmpty }
         if let values = run.incumbent, values.count == variableCount, values.allSatisfy(\.isFinite) {
             var offer = [0] + values
             for j in integerColumns { offer[Int(j)] = offer[Int(j)].rounded() }
@@ -39,6 +44,22 @@ private final class SearchControl {
 
     func callback(_ tree: OpaquePointer) {
         switch glp_ios_reason(tree) {
+        case GLP_IBRANCH:
+            // The most fractional column of the first tier with one GLPK may branch on (an
+            // integer column fractional at this node); GLPK picks the branch to explore first.
+            guard !tiers.isEmpty, let prob = glp_ios_get_prob(tree) else { return }
+            for tier in tiers {
+                var chosen: Int32 = 0, nearest = Double.infinity
+                for j in tier where glp_ios_can_branch(tree, j) != 0 {
+                    let value = glp_get_col_prim(prob, j)
+                    let distance = abs(value - value.rounded(.down) - 0.5)
+                    if distance < nearest { (chosen, nearest) = (j, distance) }
+                }
+                if chosen != 0 {
+                    glp_ios_branch_upon(tree, chosen, GLP_NO_BRNCH)
+                    return
+                }
+            }
         case GLP_IHEUR:
             guard let incumbent, !offered else { return }
             offered = true
@@ -92,6 +113,8 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
     public private(set) var constraintCount = 0
     /// 1-based columns of the integer variables (0/1 and general), with their own bounds.
     private(set) var integerColumns: [(j: Int32, column: Column)] = []
+    /// 1-based columns to branch on first (``MIPSession/setBranchFirst(_:)``).
+    private var branchFirst: [Int32] = []
     /// 1-based columns with a non-zero objective coefficient now.
     private var objectiveColumns: [Int32] = []
     /// Whether the objective changed since the last solve (or nothing was solved yet).
@@ -493,6 +516,14 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
 
     /// Models with general integer columns get three searches (see `intopt`); 0/1 ones one.
     public var branchAndBoundSearches: Int { integerVariablesAreBinary ? 1 : 3 }
+    public func setBranchFirst(_ variables: [Variable]) throws(LinearProgrammingError) {
+        checkThread()
+        for variable in variables where variable.index < 0 || variable.index >= variableCount {
+            throw .variableOutOfRange(index: variable.index, count: variableCount)
+        }
+        branchFirst = variables.map { Int32($0.index + 1) }
+    }
+
 
     public var timeLimit: Double? { options.timeLimit }
 
@@ -526,9 +557,23 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         let integral = integerColumns.filter { !relaxed.contains($0.j) }
         for (j, _) in integerColumns where relaxed.contains(j) { glp_set_col_kind(problem, j, GLP_CV) }
         defer { for (j, column) in integerColumns where relaxed.contains(j) { applyKindAndBounds(column, to: j, record: false) } }
-        let search = SearchControl(run, variableCount: variableCount, integerColumns: integral.map(\.j))
+        // Search 1 branches first on the given columns, then on the 0/1 ones (`intopt`): not
+        // with the presolver (its problem numbers the columns its own way).
+        var tiers: [[Int32]] = []
+        if !branchFirst.isEmpty && !run.presolve && !integerVariablesAreBinary && run.search == 1 {
+            let first = branchFirst.filter { !relaxed.contains($0) }
+            tiers = [first, integral.filter { $0.column.isBinary && !first.contains($0.j) }.map(\.j)]
+        }
+        var search = SearchControl(run, variableCount: variableCount, integerColumns: integral.map(\.j), tiers: tiers)
         dump(run, relaxed: relaxed.count)
-        let code = intopt(run, search)
+        var code = intopt(run, search)
+        // A node's LP that GLPK could not solve on that path: the run again by GLPK's own rule,
+        // from the relaxation solved again (branch and bound starts from an optimal basis).
+        if !tiers.isEmpty, case .failed = GLPKRoutine.intopt.check(code), solveLP() == .optimal {
+            holdsOptimum = false
+            search = SearchControl(run, variableCount: variableCount, integerColumns: integral.map(\.j))
+            code = intopt(run, search)
+        }
         nodeLimitBound = search.nodeLimitBound
         runBound = Self.runBound(code: code, search, problem)
         // Branch and bound works on the problem itself: take its scale factors as it leaves them.
@@ -576,7 +621,9 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
     /// Runs `glp_intopt`. Searches for models with general integer columns (whole shares), each
     /// fastest on some of the bundled households in whole shares and minutes slower on others:
     /// 0. Driebeck–Tomlin branching, every cut, the node of best bound next;
-    /// 1. Driebeck–Tomlin branching, no cuts, GLPK's default node order;
+    /// 1. Driebeck–Tomlin branching, no cuts, GLPK's default node order; where the model names
+    ///    columns to branch on first (``MIPSession/setBranchFirst(_:)``), those first, then the 0/1
+    ///    columns, then Driebeck–Tomlin's choice (`SearchControl`);
     /// 2. hybrid pseudocost branching, Gomory and mixed-integer rounding cuts.
     /// 0/1 models branch on the most fractional variable: GLPK's default (Driebeck–Tomlin)
     /// evaluates tableau rows at every node, which took minutes on 100,000 lots.

@@ -1,3 +1,4 @@
+import Foundation
 import LinearProgramming
 
 /// Executable orders (docs/strategies.md): the rows and integer columns that make an account's orders ones
@@ -40,6 +41,20 @@ struct ExecutableOrders {
 
     /// No order rules.
     init() {}
+
+    /// Whether the stages after the first branch on the net-share columns first
+    /// (`REBALANCE_BRANCH_FIRST=0` turns it off, to compare).
+    static let branchesOnNetSharesFirst = ProcessInfo.processInfo.environment["REBALANCE_BRANCH_FIRST"] != "0"
+
+    /// The columns the stages after the first branch on first (`Optimizer`), then the 0/1
+    /// columns (the guards, the closings, the one direction): the net-share columns n. Only with
+    /// both whole does the relaxation of a stage held at a whole-share drift see that no fraction
+    /// of a share or of a guard may turn the drift row's slack into the continuous plan's loss
+    /// harvest (docs/engineering.md, "Whole shares: branching on the net shares first"). None
+    /// under `band` (its exchange lattices are branched on instead) or with the switch off.
+    var branchFirst: [Variable] {
+        Self.branchesOnNetSharesFirst && lattices.isEmpty ? nets.map(\.n) : []
+    }
 
     struct Key: Hashable {
         let account: Int, symbol: Int
