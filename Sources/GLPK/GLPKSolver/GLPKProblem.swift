@@ -524,7 +524,6 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         branchFirst = variables.map { Int32($0.index + 1) }
     }
 
-
     public var timeLimit: Double? { options.timeLimit }
 
     public private(set) var nodeLimitBound: Double?
