@@ -23,13 +23,21 @@ private final class SearchControl {
     private(set) var stoppedWithinGap: Double?
     /// The least bound of the active nodes when the search stopped at its node limit.
     private(set) var nodeLimitBound: Double?
+    /// The basis of the node whose LP gave the last integer point found, with that point's
+    /// objective value (rows and columns 1-based, as GLPK numbers them; only when the node's
+    /// problem has the model's rows, no cuts).
+    private(set) var foundAt: (value: Double, rows: [Int32], columns: [Int32])?
+    private let rowCount: Int32
 
     /// The columns to branch on first, tier by tier (``MIPSession/setBranchFirst(_:)``, then the 0/1
     /// columns); empty: GLPK's own rule throughout.
     private let tiers: [[Int32]]
 
-    init(_ run: BranchAndBoundRun, variableCount: Int, integerColumns: [Int32], tiers: [[Int32]] = []) {
+    init(
+        _ run: BranchAndBoundRun, variableCount: Int, constraintCount: Int, integerColumns: [Int32], tiers: [[Int32]] = []
+    ) {
         self.tiers = tiers.filter { !$0.isEmpty }
+        rowCount = Int32(constraintCount)
         if let values = run.incumbent, values.count == variableCount, values.allSatisfy(\.isFinite) {
             var offer = [0] + values
             for j in integerColumns { offer[Int(j)] = offer[Int(j)].rounded() }
@@ -60,6 +68,13 @@ private final class SearchControl {
                     return
                 }
             }
+        case GLP_IBINGO:
+            guard let prob = glp_ios_get_prob(tree), glp_get_num_rows(prob) == rowCount else { return }
+            let n = glp_get_num_cols(prob)
+            foundAt = (
+                glp_mip_obj_val(prob), (0..<rowCount).map { glp_get_row_stat(prob, $0 + 1) },
+                (0..<n).map { glp_get_col_stat(prob, $0 + 1) }
+            )
         case GLP_IHEUR:
             guard let incumbent, !offered else { return }
             offered = true
@@ -117,6 +132,8 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
     private var branchFirst: [Int32] = []
     /// 1-based columns with a non-zero objective coefficient now.
     private var objectiveColumns: [Int32] = []
+    /// Their coefficients, in the same order.
+    private var objectiveCoefficients: [Double] = []
     /// Whether the objective changed since the last solve (or nothing was solved yet).
     private var objectiveChanged = true
     /// The matrix by row (0-based columns), as GLPK holds it: what the scale factors come from.
@@ -132,6 +149,10 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
     /// only confirm it (85k instructions for a call of no iteration on a typical household's LP:
     /// the relaxation before branch and bound is often the LP the wash-sale guard just solved).
     private var holdsOptimum = false
+    /// The integer values of branch and bound's last answer and the basis of the node whose LP
+    /// found it: the LP with the integer columns fixed at those values starts from it (see
+    /// ``fixIntegers(_:)``). Cleared by any change to the problem's rows or columns.
+    private var answerBasis: (choice: [Double], rows: [Int32], columns: [Int32])?
     /// Calls to `glp_simplex` made by this problem (branch and bound's own not counted).
     private var simplexCalls = 0
     /// Whether the basis was set by ``warmStart(_:)`` since the last solve: the next solve
@@ -208,6 +229,7 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
 
     public func addVariable(_ column: Column) throws(LinearProgrammingError) -> Variable {
         checkThread()
+        answerBasis = nil
         try LinearModel.check(column, what: "variable \(variableCount)")
         try Self.checkCount(variableCount + 1, "the number of variables")
         holdsOptimum = false
@@ -221,6 +243,7 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
 
     public func addConstraint(_ row: Row) throws(LinearProgrammingError) -> ConstraintRef {
         checkThread()
+        answerBasis = nil
         try LinearModel.check(row, index: constraintCount, variableCount: variableCount)
         try Self.checkCount(constraintCount + 1, "the number of constraints")
         holdsOptimum = false
@@ -299,6 +322,21 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
             let fixed = min(max(value.rounded(), column.lower), column.upper)
             glp_set_col_bnds(problem, j, GLP_FX, fixed, fixed)
         }
+        // Branch and bound's answer verified: its node's basis is optimal for this LP. The node's
+        // LP differed from the model only in the integer columns' bounds (no cuts, no bound
+        // tightening on these runs' problems), its optimum has the integer columns at these
+        // values, so it is a point of this LP, which is the node's LP with less room: optimal
+        // there too, and the basis stays primal feasible (a basic integer column sits at its
+        // value, now both bounds) and dual feasible (only fixed columns changed, whose reduced
+        // costs may have any sign). Any other basis would do as well, only slower.
+        if let answer = answerBasis, answer.choice == choice.map({ $0.rounded() }),
+            answer.rows.count == constraintCount, answer.columns.count == variableCount
+        {
+            for (i, s) in answer.rows.enumerated() { glp_set_row_stat(problem, Int32(i + 1), s) }
+            for (j, s) in answer.columns.enumerated() { glp_set_col_stat(problem, Int32(j + 1), s) }
+            startsFromGivenBasis = true
+        }
+        answerBasis = nil
     }
 
     public func solveLP() -> TerminationStatus {
@@ -323,6 +361,7 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         // infeasible), or from the dual simplex when the tableau row it stopped on proves it
         // (`provesInfeasible`).
         if holdsOptimum { return .optimal }
+        let givenBasis = startsFromGivenBasis
         if startsFromGivenBasis {
             // (After the scale factors: setting them may invalidate a factorization.) A basis
             // GLPK cannot factorize would make `glp_simplex` fail: the slack basis instead.
@@ -332,6 +371,14 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         let warm: Int32 = objectiveChanged ? GLP_PRIMAL : GLP_DUALP
         objectiveChanged = false
         if siftingApplies { return siftedSolve(warm: warm) }
+        // After a new objective (a new stage, or a strategy's first LP from another's basis) the
+        // basis is often optimal already: a quarter of these calls made no iteration on typical
+        // households, each costing GLPK's set-up (about 85k instructions) to say so. So is the
+        // basis of branch and bound's answer for the LP that verifies it (`fixIntegers`).
+        if warm == GLP_PRIMAL || givenBasis, basisIsOptimal() {
+            holdsOptimum = true
+            return .optimal
+        }
         let status = simplex(warm: warm)
         holdsOptimum = status == .optimal
         return status
@@ -393,6 +440,79 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
             }
         }
         return .iterationLimit
+    }
+
+    /// Whether the current basis, with its factorization still valid, is optimal for the problem
+    /// as it is now, by GLPK's own tests made a hundred times stricter; if so its solution is
+    /// stored (`glp_warm_up`), as `glp_simplex` would have stored it after no iteration.
+    ///
+    /// GLPK's simplex calls a basis optimal when, on the scaled problem (column j's value divided
+    /// by s_j, row i's multiplied by r_i), every basic variable is within tol_bnd + tol_bnd1·|bound|
+    /// of its bounds and every non-basic one's reduced cost has its bound's sign within
+    /// tol_dj + tol_dj1·|c_j| (1e-7 and 1e-10 both: `spx_chuzc_sel`, `check_feas`). Here both
+    /// must hold within 1e-9 on the same scaled values, so a basis passing this passes GLPK's
+    /// test, and `glp_simplex` would return it as it is. The reduced costs come first (one
+    /// `glp_btran` and a pass over the matrix): after a new objective they are what usually
+    /// fails, and then nothing more is computed.
+    ///
+    /// With c_B the basic variables' costs, B'π = c_B (B: the basis columns of (I | −A), as
+    /// `glp_btran` takes them), a column's reduced cost is d_j = c_j + Σ_i a_ij π_i and row i's
+    /// is −π_i (zero on every basic one).
+    private func basisIsOptimal() -> Bool {
+        let m = constraintCount, n = variableCount
+        guard m > 0, glp_bf_exists(problem) != 0 else { return false }
+        let tolerance = 1e-8
+        // d starts as the costs, and becomes the reduced costs.
+        var d = [Double](repeating: 0, count: n)
+        for (j, c) in zip(objectiveColumns, objectiveCoefficients) { d[Int(j) - 1] = c }
+        var pi = [Double](repeating: 0, count: m + 1)
+        for k in 1...m {
+            let head = Int(glp_get_bhead(problem, Int32(k)))
+            if head > m { pi[k] = d[head - m - 1] }
+        }
+        glp_btran(problem, &pi)
+        /// Whether a non-basic variable of status `status` and scaled reduced cost `d` keeps its
+        /// bound's sign (minimizing).
+        func signFits(_ status: Int32, _ d: Double) -> Bool {
+            switch status {
+            case GLP_NL: d >= -tolerance
+            case GLP_NU: d <= tolerance
+            case GLP_NF: abs(d) <= tolerance
+            default: true  // basic, or fixed
+            }
+        }
+        for i in 0..<m where !signFits(glp_get_row_stat(problem, Int32(i + 1)), -pi[i + 1] / rowScale[i]) { return false }
+        matrix.start.withUnsafeBufferPointer { start in
+            matrix.column.withUnsafeBufferPointer { column in
+                matrix.value.withUnsafeBufferPointer { value in
+                    d.withUnsafeMutableBufferPointer { d in
+                        for i in 0..<m where pi[i + 1] != 0 {
+                            let p = pi[i + 1]
+                            for e in start[i]..<start[i + 1] { d[column[e]] += value[e] * p }
+                        }
+                    }
+                }
+            }
+        }
+        for j in 0..<n where !signFits(glp_get_col_stat(problem, Int32(j + 1)), d[j] * columnScale[j]) { return false }
+        // Dual feasible: the basic variables' values (GLPK's own computation, stored with the
+        // duals and the status it finds with its looser tolerances), then the strict test.
+        guard glp_warm_up(problem) == 0, glp_get_status(problem) == GLP_OPT else { return false }
+        for k in 1...m {
+            let head = glp_get_bhead(problem, Int32(k))
+            let (type, lower, upper, value, scale) =
+                head <= m
+                ? (glp_get_row_type(problem, head), glp_get_row_lb(problem, head), glp_get_row_ub(problem, head),
+                    glp_get_row_prim(problem, head), rowScale[Int(head) - 1])
+                : (glp_get_col_type(problem, head - Int32(m)), glp_get_col_lb(problem, head - Int32(m)),
+                    glp_get_col_ub(problem, head - Int32(m)), glp_get_col_prim(problem, head - Int32(m)),
+                    1 / columnScale[Int(head) - m - 1])
+            let hasLower = type == GLP_LO || type == GLP_DB || type == GLP_FX
+            let hasUpper = type == GLP_UP || type == GLP_DB || type == GLP_FX
+            if hasLower, (lower - value) * scale > tolerance { return false }
+            if hasUpper, (value - upper) * scale > tolerance { return false }
+        }
+        return true
     }
 
     /// Whether the row of the simplex tableau that GLPK's dual simplex stopped on (its verdict:
@@ -563,14 +683,17 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
             let first = branchFirst.filter { !relaxed.contains($0) }
             tiers = [first, integral.filter { $0.column.isBinary && !first.contains($0.j) }.map(\.j)]
         }
-        var search = SearchControl(run, variableCount: variableCount, integerColumns: integral.map(\.j), tiers: tiers)
+        answerBasis = nil
+        var search = SearchControl(
+            run, variableCount: variableCount, constraintCount: constraintCount, integerColumns: integral.map(\.j), tiers: tiers)
         dump(run, relaxed: relaxed.count)
         var code = intopt(run, search)
         // A node's LP that GLPK could not solve on that path: the run again by GLPK's own rule,
         // from the relaxation solved again (branch and bound starts from an optimal basis).
         if !tiers.isEmpty, case .failed = GLPKRoutine.intopt.check(code), solveLP() == .optimal {
             holdsOptimum = false
-            search = SearchControl(run, variableCount: variableCount, integerColumns: integral.map(\.j))
+            search = SearchControl(
+                run, variableCount: variableCount, constraintCount: constraintCount, integerColumns: integral.map(\.j))
             code = intopt(run, search)
         }
         nodeLimitBound = search.nodeLimitBound
@@ -579,6 +702,11 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         rereadScale()
         let mipStatus = glp_mip_status(problem)
         let found = mipStatus == GLP_FEAS || mipStatus == GLP_OPT ? mipChoice() : nil
+        // The answer is the last point a node's LP gave (not the incumbent offered, nor a
+        // heuristic's): its node's basis is kept for the LP that verifies it.
+        if let found, let at = search.foundAt, at.value == glp_mip_obj_val(problem), relaxed.isEmpty {
+            answerBasis = (found, at.rows, at.columns)
+        }
         switch GLPKRoutine.intopt.check(code) {
         case .finished:
             switch mipStatus {
@@ -793,6 +921,7 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
 
     private func installObjective(_ terms: [Term]) {
         objectiveColumns = terms.map { Int32($0.variable.index + 1) }
+        objectiveCoefficients = terms.map(\.coefficient)
         for term in terms { glp_set_obj_coef(problem, Int32(term.variable.index + 1), term.coefficient) }
     }
 }
