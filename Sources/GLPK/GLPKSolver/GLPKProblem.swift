@@ -323,10 +323,9 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
             glp_set_col_bnds(problem, j, GLP_FX, fixed, fixed)
         }
         // Branch and bound's answer verified: its node's basis is optimal for this LP. The node's
-        // LP differed from the model only in the integer columns' bounds (no cuts, no bound
-        // tightening on these runs' problems), its optimum has the integer columns at these
-        // values, so it is a point of this LP, which is the node's LP with less room: optimal
-        // there too, and the basis stays primal feasible (a basic integer column sits at its
+        // LP differed from the model only in the integer columns' bounds (0/1 models: no cuts,
+        // no bound tightening), its optimum has the integer columns at these values, so it is a
+        // point of this LP, which is the node's LP with less room: optimal there too, and the basis stays primal feasible (a basic integer column sits at its
         // value, now both bounds) and dual feasible (only fixed columns changed, whose reduced
         // costs may have any sign). Any other basis would do as well, only slower.
         if let answer = answerBasis, answer.choice == choice.map({ $0.rounded() }),
@@ -703,8 +702,12 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
         let mipStatus = glp_mip_status(problem)
         let found = mipStatus == GLP_FEAS || mipStatus == GLP_OPT ? mipChoice() : nil
         // The answer is the last point a node's LP gave (not the incumbent offered, nor a
-        // heuristic's): its node's basis is kept for the LP that verifies it.
-        if let found, let at = search.foundAt, at.value == glp_mip_obj_val(problem), relaxed.isEmpty {
+        // heuristic's): its node's basis is kept for the LP that verifies it. Only on 0/1 models
+        // (no cuts, no bound tightening: see `intopt`), whose nodes change integer columns'
+        // bounds alone, and not through the presolver (its nodes are another problem's).
+        if let found, let at = search.foundAt, at.value == glp_mip_obj_val(problem), relaxed.isEmpty,
+            integerVariablesAreBinary, !run.presolve
+        {
             answerBasis = (found, at.rows, at.columns)
         }
         switch GLPKRoutine.intopt.check(code) {
