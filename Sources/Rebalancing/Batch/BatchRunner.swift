@@ -8,9 +8,8 @@ import Synchronization
 /// Work goes in chunks: each chunk is solved by `jobs` threads (each creating, solving and
 /// freeing its solver sessions itself, and the solver's per-thread state before it ends), then
 /// written in order. The output is therefore a prefix of the full run at every moment, which is
-/// what makes `--resume` exact. Chunks overlap: a chunk's workers start as soon as it is read,
-/// while the chunk before it ends and is written, so that neither writing nor a chunk's slowest
-/// scenario leaves the cores idle (up to twice `jobs` threads at those moments).
+/// what makes `--resume` exact. While one chunk's lines are written (and the next chunk read),
+/// the workers already solve the chunk after it, so that writing does not leave the cores idle.
 /// Pure: items in, lines out; reading and writing files is the caller's.
 public struct BatchRunner: Sendable {
     /// What became of one scenario.
@@ -89,13 +88,10 @@ public struct BatchRunner: Sendable {
         }
         func flush() throws {
             guard !chunk.isEmpty else { return }
-            // The next chunk starts before the last one is waited for: its workers take the
-            // cores the last one's leaves as they run out of scenarios, rather than every core
-            // but one idling while the slowest scenario of the chunk ends.
-            let previous = running
+            let done = running?.wait()
             running = start(chunk)
             chunk = []
-            if let previous { try record(previous.wait()) }
+            if let done { try record(done) }
         }
         do {
             while let item = try next() {
