@@ -9,13 +9,7 @@ struct BasisTests {
     /// min x + y with x + 2y ≥ 4 and 3x + y ≥ 6 (x, y ≥ 0): the vertices are (0, 6), (1.6, 1.2)
     /// and (4, 0), and (1.6, 1.2) is optimal, 2.8.
     private func model(objective: [Double]) -> LinearModel {
-        var model = LinearModel()
-        let x = model.addVariable()
-        let y = model.addVariable()
-        model.addConstraint([Term(x, 1), Term(y, 2)], lower: 4)
-        model.addConstraint([Term(x, 3), Term(y, 1)], lower: 6)
-        model.objective = [Term(x, objective[0]), Term(y, objective[1])]
-        return model
+        intersectionLP(costs: (objective[0], objective[1]))
     }
 
     @Test("Another problem's optimal basis starts an LP of the same matrix at its optimum")

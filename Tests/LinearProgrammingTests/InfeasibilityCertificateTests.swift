@@ -10,13 +10,8 @@ struct InfeasibilityCertificateTests {
     @Test("New bounds that leave no point: infeasible in one call, and feasible again once released")
     func boundsThatLeaveNoPoint() throws {
         // min x + y with x + 2y ≥ 4 and 3x + y ≥ 6: optimum 2.8 at (1.6, 1.2).
-        var model = LinearModel()
-        let x = model.addVariable()
-        let y = model.addVariable()
-        model.addConstraint([Term(x, 1), Term(y, 2)], lower: 4)
-        model.addConstraint([Term(x, 3), Term(y, 1)], lower: 6)
-        model.objective = [Term(x, 1), Term(y, 1)]
-        let problem = try GLPKSolver().makeSession(model)
+        let problem = try GLPKSolver().makeSession(intersectionLP())
+        let x = Variable(index: 0), y = Variable(index: 1)
         #expect(close(problem.solve().objectiveValue, 2.8))
         let calls = problem.simplexWork.calls
 

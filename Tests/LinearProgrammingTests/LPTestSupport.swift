@@ -14,6 +14,19 @@ import Testing
 /// Absolute tolerance for comparing solver output with hand-computed values.
 let tolerance = 1e-7
 
+/// The intersection example (LinearProgramTests works it by hand): min c₁x + c₂y with
+/// x + 2y ≥ 4s and 3x + y ≥ 6s (x, y ≥ 0). Its vertices are (0, 6s), (1.6s, 1.2s) and (4s, 0);
+/// with the default costs (1, 1) the optimum is 2.8s at (1.6s, 1.2s).
+func intersectionLP(costs c: (Double, Double) = (1, 1), scale s: Double = 1) -> LinearModel {
+    var model = LinearModel()
+    let x = model.addVariable()
+    let y = model.addVariable()
+    model.addConstraint([Term(x, 1), Term(y, 2)], lower: 4 * s)
+    model.addConstraint([Term(x, 3), Term(y, 1)], lower: 6 * s)
+    model.objective = [Term(x, c.0), Term(y, c.1)]
+    return model
+}
+
 func close(_ a: Double, _ b: Double, tol: Double = tolerance) -> Bool {
     abs(a - b) <= tol * max(1, abs(b))
 }

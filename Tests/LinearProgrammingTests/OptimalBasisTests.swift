@@ -10,15 +10,7 @@ import Testing
 struct OptimalBasisTests {
     /// min x + y with x + 2y ≥ 4 and 3x + y ≥ 6 (x, y ≥ 0): the vertices are (0, 6), (1.6, 1.2)
     /// and (4, 0).
-    private func model() -> LinearModel {
-        var model = LinearModel()
-        let x = model.addVariable()
-        let y = model.addVariable()
-        model.addConstraint([Term(x, 1), Term(y, 2)], lower: 4)
-        model.addConstraint([Term(x, 3), Term(y, 1)], lower: 6)
-        model.objective = [Term(x, 1), Term(y, 1)]
-        return model
-    }
+    private func model() -> LinearModel { intersectionLP() }
 
     @Test("A new objective the basis is still optimal for: its values, objective and duals, without a simplex call")
     func newObjectiveAtTheSameVertex() throws {

@@ -9,15 +9,7 @@ import Testing
 struct ThreadingTests {
     /// One job for a worker: min x + y s.t. x + 2y ≥ 4s, 3x + y ≥ 6s (s > 0 scales the
     /// intersection example): the optimum scales with s, so it is (1.6s, 1.2s) with value 2.8s.
-    static func scaledLP(_ s: Double) -> LinearModel {
-        var model = LinearModel()
-        let x = model.addVariable()
-        let y = model.addVariable()
-        model.addConstraint([Term(x, 1), Term(y, 2)], lower: 4 * s)
-        model.addConstraint([Term(x, 3), Term(y, 1)], lower: 6 * s)
-        model.objective = [Term(x, 1), Term(y, 1)]
-        return model
-    }
+    static func scaledLP(_ s: Double) -> LinearModel { intersectionLP(scale: s) }
 
     @Test("Independent problems solved concurrently on several threads are all correct")
     func concurrentSolves() {
