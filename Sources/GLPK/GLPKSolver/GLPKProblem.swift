@@ -734,12 +734,18 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
     /// A diagnostic: with `REBALANCE_DUMP_MIP=<directory>`, the model each branch and bound run
     /// starts from, in CPLEX LP format (`glp_write_lp`), its relaxed columns continuous, as
     /// `mip-<process>-<problem>-<run>-s<search>-n<node limit>-c<relaxed columns>.lp`, to be
-    /// solved again by another solver (HiGHS: `highspy`'s `readModel`). Unset: nothing written.
+    /// solved again by another solver (HiGHS: `highspy`'s `readModel`). Unset: nothing written;
+    /// nothing either where the directory is not one (a link to one included) or the name is taken.
     private func dump(_ run: BranchAndBoundRun, relaxed: Int) {
         guard let directory = getenv("REBALANCE_DUMP_MIP").map({ String(cString: $0) }), !directory.isEmpty else { return }
         dumped += 1
         let problemID = String(UInt(bitPattern: ObjectIdentifier(self).hashValue), radix: 16)
         let name = "\(directory)/mip-\(getpid())-\(problemID)-\(dumped)-s\(run.search)-n\(run.nodeLimit ?? 0)-c\(relaxed).lp"
+        // GLPK opens the file as it is named, following links and truncating: written only into
+        // a real directory, and only where nothing is yet (the name is this process's own), so
+        // no device, link or other file is written through or over.
+        var info = stat()
+        guard lstat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, lstat(name, &info) != 0, errno == ENOENT else { return }
         _ = glp_write_lp(problem, nil, name)
     }
 
