@@ -81,80 +81,85 @@ struct GLPKScaling {
     }
 
     /// One side of the matrix, its rows or its columns, on flat buffers: each line's entries
-    /// (`start[i]..<start[i + 1]` of `index`, the other side's line, and `entry`, the signed a
-    /// whose magnitude is read), its factors, and each line's (min, max) scaled |a| (min_row_aij
-    /// and max_row_aij for rows, 1 and 1 for an empty line), valid while `current`. The rows read
-    /// the matrix's own arrays; the columns' transposed copy is the side's own (`owned`).
+    /// (`start[i]..<start[i + 1]` of `index`, the other side's line, and `magnitude`, |a|), its
+    /// factors, and each line's (min, max) scaled |a| (min_row_aij and max_row_aij for rows, 1 and
+    /// 1 for an empty line) with their least and largest over the non-empty lines (`extent`, nil
+    /// if there are none), valid while `current`. The rows read the matrix's own `start` and
+    /// `index`; every other buffer is the side's own.
     private struct Side {
         let count: Int
         let start: UnsafeBufferPointer<Int>
         let index: UnsafeBufferPointer<Int>
-        let entry: UnsafeBufferPointer<Double>
+        let magnitude: UnsafeMutablePointer<Double>
         let owned: Bool
-        let factor: UnsafeMutableBufferPointer<Double>
-        let lo: UnsafeMutableBufferPointer<Double>
-        let hi: UnsafeMutableBufferPointer<Double>
+        let factor: UnsafeMutablePointer<Double>
+        let lo: UnsafeMutablePointer<Double>
+        let hi: UnsafeMutablePointer<Double>
+        /// Whether some line has no entry.
+        let hasEmptyLine: Bool
         var current = false
+        var extent: (lo: Double, hi: Double)?
 
-        init(count: Int, start: UnsafeBufferPointer<Int>, index: UnsafeBufferPointer<Int>, entry: UnsafeBufferPointer<Double>, owned: Bool) {
+        init(count: Int, start: UnsafeBufferPointer<Int>, index: UnsafeBufferPointer<Int>, magnitude: UnsafeMutablePointer<Double>, owned: Bool) {
             self.count = count
             self.start = start
             self.index = index
-            self.entry = entry
+            self.magnitude = magnitude
             self.owned = owned
             factor = buffer(count, 1.0)
             lo = buffer(count, 1.0)
             hi = buffer(count, 1.0)
+            hasEmptyLine = (0..<count).contains { start[$0] == start[$0 + 1] }
         }
 
         func deallocate() {
             if owned {
-                for b in [start, index] { b.deallocate() }
-                entry.deallocate()
+                start.deallocate()
+                index.deallocate()
             }
-            for b in [factor, lo, hi] { b.deallocate() }
+            magnitude.deallocate()
+            factor.deallocate()
+            lo.deallocate()
+            hi.deallocate()
         }
 
-        /// Each line's range, scaled by its own factor and the other side's (`across`).
-        /// (|a|·(own·other): the product GLPK forms, as multiplication commutes exactly.)
-        mutating func update(across other: UnsafeMutableBufferPointer<Double>) {
-            guard !current else { return }
-            for i in 0..<count {
-                let f = factor[i], first = start[i], end = start[i + 1]
-                guard first < end else {
-                    (lo[i], hi[i]) = (1, 1)
-                    continue
-                }
-                // The first entry's value, then GLPK's `min > t` and `max < t` for the others.
-                var low = entry[first].magnitude * (f * other[index[first]]), high = low
-                var k = first + 1
-                while k < end {
-                    let t = entry[k].magnitude * (f * other[index[k]])
-                    if t < low { low = t }
-                    if t > high { high = t }
-                    k += 1
-                }
-                lo[i] = low
-                hi[i] = high
-            }
-            current = true
-        }
-
-        /// The least lo and largest hi over the lines (over the non-empty ones unless
-        /// `emptyLines`), together with 1 if `orOne`; 1 and 1 if there is nothing to take them
-        /// over. The ranges must be current.
-        func range(emptyLines: Bool, orOne: Bool) -> (lo: Double, hi: Double) {
-            var low = 1.0, high = 1.0, first = !orOne
-            for i in 0..<count where emptyLines || start[i] < start[i + 1] {
-                if first || low > lo[i] { low = lo[i] }
-                if first || high < hi[i] { high = hi[i] }
-                first = false
+        /// Line i's least and largest |a|·(own·other) (1 and 1 for an empty line): the first
+        /// entry's value, then the least and the largest with each of the others (GLPK's
+        /// `min > t` and `max < t`: where they keep the old value, it equals t). (|a|·(own·other):
+        /// the product GLPK forms, as multiplication commutes exactly.)
+        @inline(__always)
+        func range(_ i: Int, across other: UnsafeMutablePointer<Double>) -> (lo: Double, hi: Double) {
+            var k = start[i]
+            let end = start[i + 1]
+            guard k < end else { return (1, 1) }
+            let f = factor[i]
+            var low = magnitude[k] * (f * other[index[k]]), high = low
+            k += 1
+            while k < end {
+                let t = magnitude[k] * (f * other[index[k]])
+                // (In this form, x86's minsd and maxsd: a branch or a tuple here made the
+                // compiler pair the two in vector registers, twice the instructions.)
+                low = low < t ? low : t
+                high = high > t ? high : t
+                k += 1
             }
             return (low, high)
         }
 
-        /// Whether some line has no entry.
-        var hasEmptyLine: Bool { (0..<count).contains { start[$0] == start[$0 + 1] } }
+        /// Each line's range, and their extent, with the other side's factors (`across`).
+        mutating func update(across other: UnsafeMutablePointer<Double>) {
+            guard !current else { return }
+            for i in 0..<count { (lo[i], hi[i]) = range(i, across: other) }
+            extent = nil
+            for i in 0..<count where start[i] < start[i + 1] {
+                if let e = extent {
+                    extent = (e.lo < lo[i] ? e.lo : lo[i], e.hi > hi[i] ? e.hi : hi[i])
+                } else {
+                    extent = (lo[i], hi[i])
+                }
+            }
+            current = true
+        }
 
         /// The largest hi/lo of a line (max_row_ratio, max_col_ratio); the ranges must be current.
         func largestRatio() -> Double {
@@ -166,18 +171,30 @@ struct GLPKScaling {
             return ratio
         }
 
-        /// One pass: each factor divided by the geometric mean of its line's range (`geometric`),
-        /// else by its largest entry. The ranges must be current; they are not after.
-        func scale(geometric: Bool) {
-            for i in 0..<count {
-                let divisor = geometric ? (lo[i] * hi[i]).squareRoot() : hi[i]
-                factor[i] = factor[i] / divisor
-            }
+        /// A line's factor divided by the geometric mean of its range (`geometric`), else by
+        /// its largest entry.
+        @inline(__always)
+        func divide(_ i: Int, by range: (lo: Double, hi: Double), geometric: Bool) {
+            factor[i] = factor[i] / (geometric ? (range.lo * range.hi).squareRoot() : range.hi)
+        }
+
+        /// One pass from the ranges, which must be current; they are not after.
+        mutating func scaleByRanges(geometric: Bool) {
+            for i in 0..<count { divide(i, by: (lo[i], hi[i]), geometric: geometric) }
+            current = false
+        }
+
+        /// One pass, each line's range worked out as it is scaled (and not kept).
+        mutating func scale(across other: UnsafeMutablePointer<Double>, geometric: Bool) {
+            for i in 0..<count { divide(i, by: range(i, across: other), geometric: geometric) }
+            current = false
         }
     }
 
     /// The computation on flat buffers (it runs before most solves of a batch: written for speed,
-    /// with no bounds checks or closures in the loops over the entries).
+    /// with no bounds checks or closures in the loops over the entries). The order of GLPK's
+    /// passes and each pass's arithmetic are GLPK's; a pass reads the ranges another worked out
+    /// only while no factor they depend on has changed.
     private struct Work {
         var rows: Side
         var columns: Side
@@ -185,24 +202,26 @@ struct GLPKScaling {
         /// The rows are the matrix's arrays (read only); the columns are built from them.
         init(rows m: Int, start: UnsafeBufferPointer<Int>, column: UnsafeBufferPointer<Int>, value: UnsafeBufferPointer<Double>, columns n: Int) {
             let entries = start[m]
-            rows = Side(count: m, start: start, index: column, entry: value, owned: false)
+            let rowMagnitude = buffer(entries, 0.0)
+            for k in 0..<entries { rowMagnitude[k] = value[k].magnitude }
+            rows = Side(count: m, start: start, index: column, magnitude: rowMagnitude, owned: false)
             let columnStart = buffer(n + 1, 0)
             let columnIndex = buffer(entries, 0)
-            let columnEntry = buffer(entries, 0.0)
+            let columnMagnitude = buffer(entries, 0.0)
             for k in 0..<entries { columnStart[column[k] + 1] += 1 }
             for j in 0..<n { columnStart[j + 1] += columnStart[j] }
             let next = buffer(n + 1, 0)
             for j in 0...n { next[j] = columnStart[j] }
             for i in 0..<m {
                 for k in start[i]..<start[i + 1] {
-                    let j = column[k]
-                    columnIndex[next[j]] = i
-                    columnEntry[next[j]] = value[k]
-                    next[j] += 1
+                    let j = column[k], p = next[j]
+                    columnIndex[p] = i
+                    columnMagnitude[p] = rowMagnitude[k]
+                    next[j] = p + 1
                 }
             }
             next.deallocate()
-            columns = Side(count: n, start: UnsafeBufferPointer(columnStart), index: UnsafeBufferPointer(columnIndex), entry: UnsafeBufferPointer(columnEntry), owned: true)
+            columns = Side(count: n, start: UnsafeBufferPointer(start: columnStart, count: n + 1), index: UnsafeBufferPointer(start: columnIndex, count: entries), magnitude: columnMagnitude, owned: true)
         }
 
         func deallocate() {
@@ -212,16 +231,21 @@ struct GLPKScaling {
 
         /// min_mat_aij and max_mat_aij: the least and largest scaled |a|, and 1 when a row is
         /// empty (GLPK goes through the rows, and an empty row's range is 1 and 1); 1 and 1 with
-        /// no rows. Worked out from the columns' ranges (`byColumns`: the same products, as
-        /// |a|·(r·s) = |a|·(s·r) exactly, so the same least and largest) where the columns are
-        /// scaled next, which then need no pass of their own.
-        mutating func matrixRange(byColumns: Bool = false) -> (lo: Double, hi: Double) {
-            guard byColumns else {
+        /// no entries. Worked out from the rows' ranges or from the columns' (`byColumns`: the
+        /// same products, as |a|·(r·s) = |a|·(s·r) exactly, so the same least and largest),
+        /// from the side scaled next, which then needs no pass of its own.
+        mutating func matrixRange(byColumns: Bool) -> (lo: Double, hi: Double) {
+            let extent: (lo: Double, hi: Double)?
+            if byColumns {
+                columns.update(across: rows.factor)
+                extent = columns.extent
+            } else {
                 rows.update(across: columns.factor)
-                return rows.range(emptyLines: true, orOne: false)
+                extent = rows.extent
             }
-            columns.update(across: rows.factor)
-            return columns.range(emptyLines: false, orOne: rows.hasEmptyLine)
+            guard let extent else { return (1, 1) }
+            guard rows.hasEmptyLine else { return extent }
+            return (extent.lo > 1 ? 1 : extent.lo, extent.hi < 1 ? 1 : extent.hi)
         }
 
         /// max_row_ratio(lp) > max_col_ratio(lp): GLPK's flag, rows scaled on the second pass.
@@ -231,26 +255,29 @@ struct GLPKScaling {
             return rows.largestRatio() > columns.largestRatio()
         }
 
-        /// One pass of the rows (or columns): a factor changed leaves no range current.
-        mutating func scaleRows(geometric: Bool) {
-            rows.update(across: columns.factor)
-            rows.scale(geometric: geometric)
-            (rows.current, columns.current) = (false, false)
+        /// gm_scaling (`geometric`) or eq_scaling: the rows then the columns, or the other way
+        /// round (`rowsLast`).
+        mutating func scale(rowsLast: Bool, geometric: Bool) {
+            if rowsLast {
+                Self.scale(&columns, then: &rows, geometric: geometric)
+            } else {
+                Self.scale(&rows, then: &columns, geometric: geometric)
+            }
         }
 
-        mutating func scaleColumns(geometric: Bool) {
-            columns.update(across: rows.factor)
-            columns.scale(geometric: geometric)
-            (rows.current, columns.current) = (false, false)
+        /// A factor changed leaves no range current.
+        private static func scale(_ first: inout Side, then second: inout Side, geometric: Bool) {
+            first.update(across: second.factor)
+            first.scaleByRanges(geometric: geometric)
+            second.scale(across: first.factor, geometric: geometric)
         }
 
         mutating func run() -> Factors {
             // Well scaled already (every |a| within [0.1, 10]): GLP_SF_SKIP leaves every factor 1.
-            let (least, most) = matrixRange()
+            let (least, most) = matrixRange(byColumns: false)
             if !(least >= 0.10 && most <= 10.0) {
                 // gm_iterate(lp, 15, 0.90), each step gm_scaling: rows and columns by the
-                // geometric mean of their range. (A row's factor changes only its own range, so a
-                // pass may use the ranges computed before it.)
+                // geometric mean of their range.
                 let gmRowsLast = rowsLast()
                 var ratio = 0.0
                 for k in 1...15 {
@@ -258,24 +285,21 @@ struct GLPKScaling {
                     let (least, most) = matrixRange(byColumns: gmRowsLast)
                     ratio = most / least
                     if k > 1 && ratio > 0.90 * previous { break }
-                    for pass in 0...1 {
-                        if (pass == 1) == gmRowsLast { scaleRows(geometric: true) } else { scaleColumns(geometric: true) }
-                    }
+                    scale(rowsLast: gmRowsLast, geometric: true)
                 }
                 // eq_scaling: rows and columns by their largest entry.
-                let eqRowsLast = rowsLast()
-                for pass in 0...1 {
-                    if (pass == 1) == eqRowsLast { scaleRows(geometric: false) } else { scaleColumns(geometric: false) }
-                }
+                scale(rowsLast: rowsLast(), geometric: false)
             }
-            return Factors(row: Array(rows.factor.prefix(rows.count)), column: Array(columns.factor.prefix(columns.count)))
+            return Factors(
+                row: Array(UnsafeBufferPointer(start: rows.factor, count: rows.count)),
+                column: Array(UnsafeBufferPointer(start: columns.factor, count: columns.count)))
         }
     }
 }
 
 /// A buffer of `count` values (at least one, so that an empty side still allocates), all `value`.
-private func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
-    let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 1))
-    b.initialize(repeating: value)
+private func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+    let b = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+    b.initialize(repeating: value, count: max(count, 1))
     return b
 }
