@@ -53,15 +53,15 @@ public enum Money {
 
     /// ``plain(_:)``'s text appended to `bytes`, with no `String` made on the way (a batch line
     /// holds hundreds of numbers).
-    static func appendPlain(_ x: Double, to bytes: inout [UInt8]) {
-        guard let units = units(x, scale: 100) else { return bytes.append(contentsOf: plain(x).utf8) }
-        withDigits(units, negative: x < 0 && units != 0, places: 2, dropTrailingZeros: false) { bytes.append(contentsOf: $0) }
+    static func appendPlain(_ x: Double, to bytes: inout JSONBytes) {
+        guard let units = units(x, scale: 100) else { return bytes.append(plain(x)) }
+        withDigits(units, negative: x < 0 && units != 0, places: 2, dropTrailingZeros: false) { bytes.append($0) }
     }
 
     /// ``decimal(_:)``'s text appended to `bytes`.
-    static func appendDecimal(_ x: Double, to bytes: inout [UInt8]) {
-        guard let units = units(x, scale: 1e6) else { return bytes.append(contentsOf: decimal(x).utf8) }
-        withDigits(units, negative: x < 0 && units != 0, places: 6, dropTrailingZeros: true) { bytes.append(contentsOf: $0) }
+    static func appendDecimal(_ x: Double, to bytes: inout JSONBytes) {
+        guard let units = units(x, scale: 1e6) else { return bytes.append(decimal(x)) }
+        withDigits(units, negative: x < 0 && units != 0, places: 6, dropTrailingZeros: true) { bytes.append($0) }
     }
 
     /// `units` with a decimal point `places` digits from the right (at least one digit before

@@ -35,7 +35,7 @@ extension PlanReport.Summary {
 
 extension PlanReport {
     /// The PLAN's fields (with `"assumptions"` last when asked).
-    func write<Sink: JSONSink>(to w: inout Sink, withAssumptions: Bool = false) {
+    func write<Sink: JSONSink & ~Copyable>(to w: inout Sink, withAssumptions: Bool = false) {
         w.beginObject()
         w.key("strategy")
         w.string(strategy.name)
@@ -64,7 +64,7 @@ extension PlanReport {
 }
 
 extension PlanNote {
-    func write<Sink: JSONSink>(to w: inout Sink) {
+    func write<Sink: JSONSink & ~Copyable>(to w: inout Sink) {
         w.beginObject()
         w.key("kind")
         w.string(kind)
@@ -106,7 +106,7 @@ extension PlanNote {
 }
 
 extension Assumptions {
-    func write<Sink: JSONSink>(to w: inout Sink) {
+    func write<Sink: JSONSink & ~Copyable>(to w: inout Sink) {
         func terms(_ key: StaticString, _ t: TermAmounts) {
             w.key(key)
             w.beginObject()
@@ -136,7 +136,7 @@ extension Assumptions {
 }
 
 extension PlanReport.Trade {
-    func write<Sink: JSONSink>(to w: inout Sink) {
+    func write<Sink: JSONSink & ~Copyable>(to w: inout Sink) {
         w.beginObject()
         w.key("account")
         w.string(account)
@@ -159,7 +159,7 @@ extension PlanReport.Trade {
 }
 
 extension PlanReport.SoldLot {
-    func write<Sink: JSONSink>(to w: inout Sink) {
+    func write<Sink: JSONSink & ~Copyable>(to w: inout Sink) {
         w.beginObject()
         if let id {
             w.key("id")
@@ -186,7 +186,7 @@ extension PlanReport.SoldLot {
 }
 
 extension PlanReport.Summary {
-    func write<Sink: JSONSink>(to w: inout Sink) {
+    func write<Sink: JSONSink & ~Copyable>(to w: inout Sink) {
         func terms(_ key: StaticString, _ shortTerm: Double, _ longTerm: Double) {
             w.key(key)
             w.beginObject()

@@ -38,8 +38,8 @@ public enum JSONValue: Sendable, Equatable {
     private func write(to out: inout JSONBytes, indent: [UInt8]?, level: Int) {
         func newline(_ level: Int) {
             guard let indent else { return }
-            out.bytes.append(UInt8(ascii: "\n"))
-            for _ in 0..<level { out.bytes.append(contentsOf: indent) }
+            out.append(UInt8(ascii: "\n"))
+            for _ in 0..<level { indent.withUnsafeBufferPointer { out.append($0) } }
         }
         switch self {
         case .null: out.append("null")
@@ -48,39 +48,39 @@ public enum JSONValue: Sendable, Equatable {
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let items):
             if items.isEmpty { out.append("[]"); return }
-            out.bytes.append(UInt8(ascii: "["))
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(level + 1)
                 item.write(to: &out, indent: indent, level: level + 1)
             }
             newline(level)
-            out.bytes.append(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: "]"))
         case .object(let pairs):
             if pairs.isEmpty { out.append("{}"); return }
-            out.bytes.append(UInt8(ascii: "{"))
+            out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in pairs.enumerated() {
-                if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(level + 1)
                 Self.writeString(key, to: &out)
-                out.bytes.append(UInt8(ascii: ":"))
-                if indent != nil { out.bytes.append(UInt8(ascii: " ")) }
+                out.append(UInt8(ascii: ":"))
+                if indent != nil { out.append(UInt8(ascii: " ")) }
                 value.write(to: &out, indent: indent, level: level + 1)
             }
             newline(level)
-            out.bytes.append(UInt8(ascii: "}"))
+            out.append(UInt8(ascii: "}"))
         }
     }
 
     static func writeString(_ s: String, to out: inout JSONBytes) {
-        out.bytes.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
         // Most strings need no escape: append them whole.
         var s = s
         let plain = s.withUTF8 { utf8 in
             guard !utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else {
                 return false
             }
-            out.bytes.append(contentsOf: utf8)
+            out.append(utf8)
             return true
         }
         if !plain {
@@ -94,33 +94,69 @@ public enum JSONValue: Sendable, Equatable {
                 case _ where scalar.value < 0x20:
                     let hex = String(scalar.value, radix: 16)
                     out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                default: UTF8.encode(scalar) { out.bytes.append($0) }
+                default: UTF8.encode(scalar) { out.append($0) }
                 }
             }
         }
-        out.bytes.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
     }
 }
 
-/// The bytes of JSON being written.
-struct JSONBytes {
-    var bytes: [UInt8] = []
+/// The UTF-8 bytes of JSON being written, in one growing buffer of its own. (In an array, each
+/// byte appended checked the array's uniqueness and capacity, and a run of bytes took the generic
+/// sequence path: some 100 instructions for a key, most of the time a batch spent writing its
+/// lines.) Not copyable: the buffer has one owner and goes with it.
+struct JSONBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
 
-    init() { bytes.reserveCapacity(4096) }
+    init() {
+        capacity = 4096
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(toHold: 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if bytes.count > capacity - count { grow(toHold: bytes.count) }
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
 
     mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append($0) }
     }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    /// Room for `n` more bytes: twice the capacity, or more if that is not enough.
+    private mutating func grow(toHold n: Int) {
+        let newCapacity = max(2 * capacity, count + n)
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        new.moveInitialize(from: base, count: count)
+        base.deallocate()
+        (base, capacity) = (new, newCapacity)
+    }
+
+    var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 }
 
 /// Compact JSON written straight into bytes, field by field: the same text as building a
 /// ``JSONValue`` and calling ``JSONValue/serialized()``, without the tree (its arrays, strings and
 /// their release), for the lines a batch writes by the thousand. Commas go where they belong:
 /// a `key` or a value in an array after the first of its container.
-struct JSONLineWriter: JSONSink {
+struct JSONLineWriter: JSONSink, ~Copyable {
     private var out = JSONBytes()
     /// No element in the innermost open container yet.
     private var first = true
@@ -129,41 +165,41 @@ struct JSONLineWriter: JSONSink {
 
     mutating func beginObject() {
         value()
-        out.bytes.append(UInt8(ascii: "{"))
+        out.append(UInt8(ascii: "{"))
         first = true
     }
 
     mutating func endObject() {
-        out.bytes.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "}"))
         first = false
     }
 
     mutating func beginArray() {
         value()
-        out.bytes.append(UInt8(ascii: "["))
+        out.append(UInt8(ascii: "["))
         first = true
     }
 
     mutating func endArray() {
-        out.bytes.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: "]"))
         first = false
     }
 
     mutating func key(_ key: StaticString) {
-        if !first { out.bytes.append(UInt8(ascii: ",")) }
+        if !first { out.append(UInt8(ascii: ",")) }
         // A key of the source's own: plain ASCII, nothing to escape.
         assert(key.withUTF8Buffer { !$0.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 >= 0x80 } })
-        out.bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { out.bytes.append(contentsOf: $0) }
-        out.bytes.append(UInt8(ascii: "\""))
-        out.bytes.append(UInt8(ascii: ":"))
+        out.append(UInt8(ascii: "\""))
+        out.append(key)
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
     mutating func key(named key: String) {
-        if !first { out.bytes.append(UInt8(ascii: ",")) }
+        if !first { out.append(UInt8(ascii: ",")) }
         JSONValue.writeString(key, to: &out)
-        out.bytes.append(UInt8(ascii: ":"))
+        out.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
@@ -180,12 +216,12 @@ struct JSONLineWriter: JSONSink {
 
     mutating func money(_ x: Double) {
         value()
-        Money.appendPlain(x, to: &out.bytes)
+        Money.appendPlain(x, to: &out)
     }
 
     mutating func decimal(_ x: Double) {
         value()
-        Money.appendDecimal(x, to: &out.bytes)
+        Money.appendDecimal(x, to: &out)
     }
 
     mutating func bool(_ b: Bool) {
@@ -198,7 +234,7 @@ struct JSONLineWriter: JSONSink {
         if afterKey {
             afterKey = false
         } else if !first {
-            out.bytes.append(UInt8(ascii: ","))
+            out.append(UInt8(ascii: ","))
         }
         first = false
     }
@@ -210,7 +246,7 @@ struct JSONLineWriter: JSONSink {
 /// ``JSONLineWriter`` (bytes, no tree) and ``JSONTreeBuilder`` (a ``JSONValue``). A `key` precedes
 /// each value of an object; numbers come formatted (``Money``), or as money or decimals that
 /// the sink formats as ``Money/plain(_:)`` and ``Money/decimal(_:)`` do.
-protocol JSONSink {
+protocol JSONSink: ~Copyable {
     mutating func beginObject()
     mutating func endObject()
     mutating func beginArray()

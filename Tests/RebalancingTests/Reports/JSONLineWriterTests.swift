@@ -98,4 +98,39 @@ import Testing
         w.endObject()
         #expect(w.string == #"{"a":[1,{"b":true},[]],"c":{},"d":"x\"y"}"#)
     }
+
+    /// The byte buffer against an array of the same appends: single bytes, runs of every length
+    /// up to well past the first capacity (4,096 bytes, so that it grows by doubling and by more
+    /// than doubling), strings with multi-byte characters, static strings, empty runs.
+    @Test func bytesAreTheAppendsInOrder() {
+        var rng = SplitMix64(seed: 0x4A53_4F4E)
+        let pieces = ["", "a", "é", "€uro", "😀", "\"", "key", String(repeating: "x", count: 300)]
+        for round in 0..<60 {
+            var bytes = JSONBytes()
+            var expected: [UInt8] = []
+            for _ in 0..<rng.int(in: 0...400) {
+                switch rng.int(in: 0..<5) {
+                case 0:
+                    let b = UInt8(rng.int(in: 0x20...0x7E))
+                    bytes.append(b)
+                    expected.append(b)
+                case 1:
+                    let run = (0..<rng.int(in: 0...(round % 3 == 0 ? 9000 : 40))).map { _ in UInt8(rng.int(in: 0x20...0x7E)) }
+                    run.withUnsafeBufferPointer { bytes.append($0) }
+                    expected += run
+                case 2:
+                    let text = pieces[rng.int(in: 0..<pieces.count)]
+                    bytes.append(text)
+                    expected += Array(text.utf8)
+                case 3:
+                    bytes.append("static" as StaticString)
+                    expected += Array("static".utf8)
+                default:
+                    bytes.append(UnsafeBufferPointer<UInt8>(start: nil, count: 0))
+                }
+            }
+            #expect(bytes.string == String(decoding: expected, as: UTF8.self), "round \(round)")
+            #expect(Array(bytes.string.utf8) == expected, "round \(round)")
+        }
+    }
 }
