@@ -180,7 +180,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                             duals: [Double](repeating: 0, count: start.duals.count))
                     } else {
                         try session.setObjective(objective)
-                        records[branch] = built.lagrangianApplies(stage) ? LagrangianRecord(LagrangianBound(built, objective: objective, branch: tax(branch))) : nil
+                        records[branch] = built.lagrangianApplies(stage) ? LagrangianRecord(built, objective: objective, branch: tax(branch)) : nil
                         solution = try solveGuarded(
                             built, session, &binaries, previous: start?.values, gap: gap,
                             floor: { built.separableBound(stage) }, stop: { built.driftFloor(stage) }, forced: { forced },
