@@ -83,8 +83,7 @@ struct GLPKScaling {
     /// One side of the matrix, its rows or its columns, on flat buffers: each line's entries
     /// (`start[i]..<start[i + 1]` of `index`, the other side's line, and `magnitude`, |a|), its
     /// factors, and each line's (min, max) scaled |a| (min_row_aij and max_row_aij for rows, 1 and
-    /// 1 for an empty line) with their least and largest over the non-empty lines (`extent`, nil
-    /// if there are none), valid while `current`. The rows read the matrix's own `start` and
+    /// 1 for an empty line), valid while `current`. The rows read the matrix's own `start` and
     /// `index`; every other buffer is the side's own.
     private struct Side {
         let count: Int
@@ -98,7 +97,6 @@ struct GLPKScaling {
         /// Whether some line has no entry.
         let hasEmptyLine: Bool
         var current = false
-        var extent: (lo: Double, hi: Double)?
 
         init(count: Int, start: UnsafeBufferPointer<Int>, index: UnsafeBufferPointer<Int>, magnitude: UnsafeMutablePointer<Double>, owned: Bool) {
             self.count = count
@@ -146,11 +144,17 @@ struct GLPKScaling {
             return (low, high)
         }
 
-        /// Each line's range, and their extent, with the other side's factors (`across`).
+        /// Each line's range, with the other side's factors (`across`).
         mutating func update(across other: UnsafeMutablePointer<Double>) {
             guard !current else { return }
             for i in 0..<count { (lo[i], hi[i]) = range(i, across: other) }
-            extent = nil
+            current = true
+        }
+
+        /// The least lo and the largest hi over the non-empty lines, nil if there are none; the
+        /// ranges must be current.
+        func extent() -> (lo: Double, hi: Double)? {
+            var extent: (lo: Double, hi: Double)?
             for i in 0..<count where start[i] < start[i + 1] {
                 if let e = extent {
                     extent = (e.lo < lo[i] ? e.lo : lo[i], e.hi > hi[i] ? e.hi : hi[i])
@@ -158,7 +162,7 @@ struct GLPKScaling {
                     extent = (lo[i], hi[i])
                 }
             }
-            current = true
+            return extent
         }
 
         /// The largest hi/lo of a line (max_row_ratio, max_col_ratio); the ranges must be current.
@@ -238,10 +242,10 @@ struct GLPKScaling {
             let extent: (lo: Double, hi: Double)?
             if byColumns {
                 columns.update(across: rows.factor)
-                extent = columns.extent
+                extent = columns.extent()
             } else {
                 rows.update(across: columns.factor)
-                extent = rows.extent
+                extent = rows.extent()
             }
             guard let extent else { return (1, 1) }
             guard rows.hasEmptyLine else { return extent }
