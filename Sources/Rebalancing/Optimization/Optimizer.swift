@@ -189,7 +189,7 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                                 guard offers else { return }
                                 offers = false
                                 offer(optimal ? StartingBasis(built, session) : nil)
-                            }, wholeShareStart: k == 0 && Self.startsInWholeShares(stage))
+                            }, wholeShareStart: k == 0 && Self.startsInWholeShares(stage), startCloses: stage == .misallocation)
                     }
                     Trace.log { "stage \(k) \(stage) branch \(branch.map(String.init) ?? "-"): \(solution.status.name) \(solution.objectiveValue)" }
                     let constant = stage.includesTax ? tax(branch).constant : 0

@@ -44,7 +44,7 @@ extension Optimizer {
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?,
         gap: Double = 0, floor: () -> Double? = { nil }, stop: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] },
         lagrangian: LagrangianRecord? = nil, relaxed: (_ optimal: Bool) -> Void = { _ in },
-        wholeShareStart startsInWholeShares: Bool = false
+        wholeShareStart startsInWholeShares: Bool = false, startCloses: Bool = false
     ) throws(LinearProgrammingError) -> Solution {
         let slack = Self.tightTolerance(built.household) / 10
         var settled: [Int: Bool] = [:]
@@ -218,7 +218,8 @@ extension Optimizer {
         }
         let fallback: ([Int: Variable]) throws(LinearProgrammingError) -> Solution? = { binaries throws(LinearProgrammingError) in
             guard let point else { return nil }
-            return try self.wholeShareStart(built, session, binaries, values: point.values, sides: point.sides, held: held)
+            return try self.wholeShareStart(
+                built, session, binaries, values: point.values, sides: point.sides, held: held, closings: startCloses)
         }
         return try branchAndBound(
             built, session, &binaries, best: best, previous: previous, gap: gap,

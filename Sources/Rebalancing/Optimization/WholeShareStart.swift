@@ -29,6 +29,9 @@ import LinearProgramming
 // lots are not sold (they are left out of what may be sold), on the other side nothing of it is
 // bought.
 //
+// Then positions are closed where that lowers D (`closings`: see the loop below and
+// docs/engineering.md, "Whole shares: what the first stage lacks, and closings in the start").
+//
 // Nothing here is trusted: the point is a plan only if the model's own LP, with every integer
 // column fixed at the point's values and each guard's side held by bounds, is optimal and breaks
 // no guard (`solveRounded`); its value is that LP's. It is marked `time-limit`, never optimal.
@@ -37,10 +40,12 @@ extension Optimizer {
     /// handled here), its D worked out from the rows is above `atMost`, or the model's LP
     /// refuses the point. `values`: a point of the stage's
     /// relaxation with the sides `sides` settled (true: purchases allowed); `held`: sides the
-    /// session holds already (kept as they are).
+    /// session holds already (kept as they are); `closings`: positions may be closed (the drift
+    /// stage's start after a time limit: not before branch and bound, whose path its cost would
+    /// not change, nor under κ·D + Tax, where a closing in a taxable account realizes its gains).
     func wholeShareStart(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: [Int: Variable], values: [Double],
-        sides settledSides: [Int: Bool], held: [Int: Bool], atMost: Double = .infinity
+        sides settledSides: [Int: Bool], held: [Int: Bool], atMost: Double = .infinity, closings: Bool = false
     ) throws(LinearProgrammingError) -> Solution? {
         let household = built.household
         let accounts = household.scenario.accounts
@@ -218,8 +223,9 @@ extension Optimizer {
         // first such closing is kept, and the positions are scanned again (at most
         // `startClosings` trials).
         var trials = 0
+        let withoutClosings = positions
         let budget = stepsTaken + Self.startClosingSteps
-        var closedSome = atMost == .infinity
+        var closedSome = closings
         while closedSome {
             closedSome = false
             for i in positions.indices where positions[i].closedValue != nil && !positions[i].closed {
@@ -246,24 +252,35 @@ extension Optimizer {
         // (Above `atMost`, the session is left as it is: its LP would move the basis.)
         if estimate() > atMost + 1e-6 { return nil }
         // The point in dollars (sales spread over the lots that may be sold), checked by the LP.
-        var point = values
-        for position in positions {
-            if let y = position.purchase { point[y.index] = max(0, position.net) * position.price }
-            var left = position.closed ? position.closedValue! : max(0, -position.net) * position.price
-            if let order = built.orders.orders[ExecutableOrders.Key(account: position.account, symbol: position.symbol)] {
-                for v in order.lots { point[v.index] = 0 }
+        func point(_ positions: [WholeSharePosition]) -> [Double] {
+            var point = values
+            for position in positions {
+                if let y = position.purchase { point[y.index] = max(0, position.net) * position.price }
+                var left = position.closed ? position.closedValue! : max(0, -position.net) * position.price
+                if let order = built.orders.orders[ExecutableOrders.Key(account: position.account, symbol: position.symbol)] {
+                    for v in order.lots { point[v.index] = 0 }
+                }
+                for l in position.lots {
+                    let take = min(left, household.lots[l].value)
+                    point[built.sells[l].index] = take
+                    left -= take
+                }
             }
-            for l in position.lots {
-                let take = min(left, household.lots[l].value)
-                point[built.sells[l].index] = take
-                left -= take
-            }
+            return point
         }
         let toSettle = side.filter { held[$0.key] == nil }
         try settle(toSettle, built, session)
         defer { try? release(Array(toSettle.keys), built, session) }
-        let solution = try solveRounded(built, session, binaries, point)
+        var solution = try solveRounded(built, session, binaries, point(positions))
         Trace.log { "whole-share start: \(solution.map { String($0.objectiveValue) } ?? "refused by the LP")" }
+        // With closings kept, the point without them too: the stage's objective may be κ·D + Tax
+        // (tax-aware), where a closing in a taxable account realizes its gains.
+        if positions.contains(where: \.closed), let plain = try solveRounded(built, session, binaries, point(withoutClosings)),
+            solution.map({ plain.objectiveValue < $0.objectiveValue }) ?? true
+        {
+            Trace.log { "whole-share start: without closings \(plain.objectiveValue), kept" }
+            solution = plain
+        }
         return solution
     }
 
@@ -329,7 +346,8 @@ extension Optimizer {
         let trial = try settleConflicts(relaxation, &settled, built, session, [:], previous: nil, bySolving: false)
         try release(Array(settled.keys), built, session)
         guard trial.status.isOptimal,
-            let start = try wholeShareStart(built, session, [:], values: trial.values, sides: settled, held: [:])
+            let start = try wholeShareStart(
+                built, session, [:], values: trial.values, sides: settled, held: [:], closings: strategy.kind.stages.first == .misallocation)
         else { return nil }
         return extract(built, start, strategy: strategy, marginal: nil)
     }

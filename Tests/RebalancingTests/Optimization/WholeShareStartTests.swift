@@ -32,9 +32,9 @@ import Testing
                 if drift <= least + 0.005 { reached += 1 }
             }
         }
-        // A first plan on nearly every household (189 of the 200), the least D itself on more
-        // than half of them (118 of the 189).
+        // A first plan on nearly every household (189 of the 200), the least D itself on most of
+        // them (166 of the 189; 118 before the start closed positions).
         #expect(found >= cases * 9 / 10, "a start on \(found) of \(cases)")
-        #expect(reached >= found / 2, "the least D reached on \(reached) of \(found)")
+        #expect(reached >= found * 3 / 4, "the least D reached on \(reached) of \(found)")
     }
 }
