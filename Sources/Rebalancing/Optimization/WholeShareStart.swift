@@ -149,9 +149,11 @@ extension Optimizer {
                 move(i, dollars: step * positions[i].price)
             }
         }
-        /// Account a's single-symbol steps: one or two shares, and as many as bring the class
-        /// to its target or spend the account's excess cash (a closing leaves thousands to spend).
+        /// Account a's single-symbol steps: one or two shares, and with closings as many as bring
+        /// the class to its target or spend the account's excess cash (a closing leaves thousands
+        /// to spend; without closings, the steps the start took before closings were tried).
         func steps(_ i: Int) -> [Double] {
+            guard closings else { return [1, 2, -1, -2] }
             let p = positions[i].price
             let dev = deviation[household.groupOfAccount[positions[i].account]][positions[i].classIndex]
             var list: [Double] = [1, 2, -1, -2]
