@@ -197,25 +197,38 @@ struct LagrangianBound {
             constant += cost[j] * at
         }
         var total = constant
-        for i in fixedParts { total += rowMinimum(parts[i], cost, { _ in false }) }
+        // (One pair of buffers for every row's breakpoints: an array of them per row, and a
+        // sorted copy, were a fifth of an evaluation.)
+        var scratch = Breakpoints()
+        for i in fixedParts { total += rowMinimum(parts[i], cost, { _ in false }, &scratch) }
         var sides: [Int: Bool] = [:], regret: [Int: Double] = [:]
         for component in components {
             let candidates = component.candidates
             guard candidates.count <= Self.enumerationLimit else {
                 // Row by row, every lot and purchase allowed (or as `fixed` says).
                 for i in component.parts {
-                    total += rowMinimum(parts[i], cost, { fixed[$0] }, relaxed: true)
+                    total += rowMinimum(parts[i], cost, { fixed[$0] }, &scratch, relaxed: true)
                 }
                 continue
             }
+            // Each candidate's bit in a way (`mask`), and the bits `fixed` sets: a way that
+            // differs from them there holds no plan. (One table per component, not a dictionary
+            // of sides per way: those were a third of an evaluation on typical households.)
+            let bit = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+            var fixedMask = 0, fixedBits = 0
+            for (i, k) in candidates.enumerated() {
+                guard let side = fixed[k] else { continue }
+                fixedMask |= 1 << i
+                if side { fixedBits |= 1 << i }
+            }
             var values: [Double] = []
+            values.reserveCapacity(1 << candidates.count)
             for mask in 0..<(1 << candidates.count) {
-                let ways = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, mask & (1 << $0) != 0) })
-                if ways.contains(where: { candidate, side in fixed[candidate].map { $0 != side } ?? false }) {
+                if mask & fixedMask != fixedBits {
                     values.append(.infinity)
                     continue
                 }
-                values.append(component.parts.reduce(0.0) { $0 + rowMinimum(parts[$1], cost, { ways[$0] }) })
+                values.append(component.parts.reduce(0.0) { $0 + rowMinimum(parts[$1], cost, { k in bit[k].map { mask & (1 << $0) != 0 } }, &scratch) })
             }
             let least = values.min()!
             total += least
@@ -230,24 +243,33 @@ struct LagrangianBound {
         return Evaluation(value: total, sides: sides, regret: regret)
     }
 
+    /// A row's breakpoints (θ, the weight the slope loses or gains there, whether a lot's) and
+    /// those strictly inside the range of θ, in increasing θ: buffers `rowMinimum` refills.
+    struct Breakpoints {
+        var events: [(theta: Double, weight: Double, isLot: Bool)] = []
+        var inside: [(theta: Double, weight: Double, isLot: Bool)] = []
+    }
+
     /// The minimum of c̄·x over one deviation row and the bounds, the candidates settled as
     /// `buys` says (nil: both ways allowed, only with `relaxed`): max over θ of h(θ) (see the top
     /// of the file), by a sweep over the breakpoints in increasing θ.
-    private func rowMinimum(_ part: Part, _ cost: [Double], _ buys: (Int) -> Bool?, relaxed: Bool = false) -> Double {
+    private func rowMinimum(
+        _ part: Part, _ cost: [Double], _ buys: (Int) -> Bool?, _ scratch: inout Breakpoints, relaxed: Bool = false
+    ) -> Double {
         let lo = -cost[part.minus], hi = cost[part.plus]
         guard lo <= hi else { return -.infinity }
         // Breakpoints: a lot's term −u·max(0, θ − c̄) bends at θ = c̄; a purchase's
         // −u·max(0, −c̄ − θ) at θ = −c̄.
-        var events: [(theta: Double, weight: Double, isLot: Bool)] = []
-        events.reserveCapacity(part.lots.count + part.purchases.count)
+        scratch.events.removeAll(keepingCapacity: true)
         for item in part.lots where item.upper > 0 {
             if item.candidate >= 0, let side = buys(item.candidate) ?? (relaxed ? false : nil), side { continue }
-            events.append((cost[item.column], item.upper, true))
+            scratch.events.append((cost[item.column], item.upper, true))
         }
         for item in part.purchases where item.upper > 0 {
             if item.candidate >= 0, let side = buys(item.candidate) ?? (relaxed ? true : nil), !side { continue }
-            events.append((-cost[item.column], item.upper, false))
+            scratch.events.append((-cost[item.column], item.upper, false))
         }
+        let events = scratch.events
         func h(_ theta: Double) -> Double {
             var value = theta * part.dev0
             for event in events {
@@ -263,8 +285,10 @@ struct LagrangianBound {
         }
         var theta = lo
         if slope > 0 {
-            let inside = events.filter { $0.theta > lo && $0.theta < hi }.sorted { $0.theta < $1.theta }
-            for event in inside {
+            scratch.inside.removeAll(keepingCapacity: true)
+            for event in events where event.theta > lo && event.theta < hi { scratch.inside.append(event) }
+            scratch.inside.sort { $0.theta < $1.theta }
+            for event in scratch.inside {
                 theta = event.theta
                 slope -= event.weight
                 if slope <= 0 { break }
