@@ -494,10 +494,14 @@ extension Optimizer {
     func settle(
         _ choices: [Int: Bool], _ built: RebalanceModel, _ session: Solver.Session
     ) throws(LinearProgrammingError) {
+        // (The candidate's lots and purchases read in place: an array of their variables for
+        // each symbol settled or released cost more than setting their bounds.)
         for (symbol, allowPurchases) in choices {
             guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
-            for variable in built.settlement(candidate, allowPurchases: allowPurchases) {
-                try session.setBounds(variable, lower: 0, upper: 0)
+            if allowPurchases {
+                for l in candidate.lossLots { try session.setBounds(built.sells[l], lower: 0, upper: 0) }
+            } else {
+                for p in candidate.purchases { try session.setBounds(built.purchases[p].variable, lower: 0, upper: 0) }
             }
         }
     }
@@ -506,12 +510,16 @@ extension Optimizer {
     func release(
         _ symbols: [Int], _ built: RebalanceModel, _ session: Solver.Session
     ) throws(LinearProgrammingError) {
+        let columns = built.model.columns
+        func restore(_ variable: Variable) throws(LinearProgrammingError) {
+            let column = columns[variable.index]
+            try session.setBounds(variable, lower: column.lower, upper: column.upper)
+        }
         for symbol in symbols {
             guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
-            for variable in built.settlementVariables(candidate) {
-                let column = built.model.columns[variable.index]
-                try session.setBounds(variable, lower: column.lower, upper: column.upper)
-            }
+            // (In `settlementVariables`' order: the loss lots, then the purchases.)
+            for l in candidate.lossLots { try restore(built.sells[l]) }
+            for p in candidate.purchases { try restore(built.purchases[p].variable) }
         }
     }
 
