@@ -100,7 +100,10 @@ struct LagrangianBound {
         rows = built.cashRows + branch.epigraph
         tau = branch.tau?.index
 
-        var candidateOfLot: [Int: Int] = [:], candidateOfPurchase: [Int: Int] = [:]
+        // Each lot's and purchase's candidate, −1 for none (tables: dictionaries and sets were
+        // most of a build's 150k instructions on a typical household).
+        var candidateOfLot = [Int](repeating: -1, count: household.lots.count)
+        var candidateOfPurchase = [Int](repeating: -1, count: built.purchases.count)
         for (k, candidate) in built.guardCandidates.enumerated() {
             for l in candidate.lossLots { candidateOfLot[l] = k }
             for p in candidate.purchases { candidateOfPurchase[p] = k }
@@ -116,22 +119,26 @@ struct LagrangianBound {
                     let c = group.classIndex[household.lots[l].symbol]!
                     held[c] += household.lots[l].value
                     let column = built.sells[l].index
-                    lots[c].append(Item(column: column, upper: model.columns[column].upper, candidate: candidateOfLot[l] ?? -1))
+                    lots[c].append(Item(column: column, upper: model.columns[column].upper, candidate: candidateOfLot[l]))
                 }
             }
             for (p, purchase) in built.purchases.enumerated() where household.groupOfAccount[purchase.account] == g {
                 guard let c = group.classIndex[purchase.symbol] else { continue }
                 let column = purchase.variable.index
-                purchases[c].append(Item(column: column, upper: model.columns[column].upper, candidate: candidateOfPurchase[p] ?? -1))
+                purchases[c].append(Item(column: column, upper: model.columns[column].upper, candidate: candidateOfPurchase[p]))
             }
             for (c, class_) in group.classes.enumerated() {
                 guard let deviation = built.deviations[g][class_.symbol] else { continue }
-                let touching = Set((lots[c] + purchases[c]).map(\.candidate).filter { $0 >= 0 })
+                var touching: [Int] = []
+                for item in lots[c] where item.candidate >= 0 && !touching.contains(item.candidate) { touching.append(item.candidate) }
+                for item in purchases[c] where item.candidate >= 0 && !touching.contains(item.candidate) { touching.append(item.candidate) }
+                touching.sort()
                 parts.append(
                     Part(
                         dev0: held[c] - class_.target * group.investable, plus: deviation.plus.index,
-                        minus: deviation.minus.index, lots: lots[c], purchases: purchases[c], candidates: touching.sorted()))
-                for item in lots[c] + purchases[c] { inRow[item.column] = true }
+                        minus: deviation.minus.index, lots: lots[c], purchases: purchases[c], candidates: touching))
+                for item in lots[c] { inRow[item.column] = true }
+                for item in purchases[c] { inRow[item.column] = true }
                 inRow[deviation.plus.index] = true
                 inRow[deviation.minus.index] = true
             }
