@@ -626,6 +626,9 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
             case .fixed: GLP_NS
             }
         }
+        // The basis of the optimum the problem holds already: nothing to do (setting it would
+        // only cost a factorization and GLPK's optimality test).
+        if holdsOptimum, basis == self.basis() { return true }
         for (i, s) in basis.rows.enumerated() { glp_set_row_stat(problem, Int32(i + 1), status(s)) }
         for (j, s) in basis.columns.enumerated() { glp_set_col_stat(problem, Int32(j + 1), status(s)) }
         holdsOptimum = false

@@ -90,6 +90,9 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         let session = try solver.makeSession(model)
         if StartingBasis.start(session, built, from: starting) {
             Trace.log { "first LP from another strategy's basis" }
+        } else if StartingBasis.applies(to: built), let writer = session as? any BasisSession {
+            // Else from the plan that trades nothing (``StartingBasis/noTrade(_:rows:)``).
+            writer.warmStart(StartingBasis.noTrade(built, rows: session.constraintCount))
         }
         /// Whether the first LP's basis is still to be offered. Where none will be, the later
         /// strategies are told so now: they wait for this offer, and would otherwise wait for this
@@ -183,6 +186,9 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
                         records[branch] = built.lagrangianApplies(stage) ? LagrangianRecord(built, objective: objective, branch: tax(branch)) : nil
                         solution = try solveGuarded(
                             built, session, &binaries, previous: start?.values, gap: gap,
+                            // (In the objective's terms: the branch's value less its constant.)
+                            cutoff: Self.cutoff(outcomes, tight: tight, stage: Self.stageTolerance(household))
+                                - (stage.includesTax ? tax(branch).constant : 0),
                             floor: { built.separableBound(stage) }, stop: { built.driftFloor(stage) }, forced: { forced },
                             lagrangian: records[branch] ?? nil,
                             relaxed: { optimal in
@@ -302,6 +308,17 @@ public struct Optimizer<Solver: MIPDualSolver>: Sendable {
         return extract(built, winner, strategy: strategy, marginal: marginal)
     }
 
+    /// The value above which a further branch of a stage can neither win nor stay, given the
+    /// branches solved so far (`outcomes`; +∞ when none is optimal): their optimum plus the tight
+    /// margin, or, where a branch stopped within the gap below it, their least bound plus the
+    /// stage margin (the hold later stages would get). A branch whose plans all lie above it
+    /// changes neither the stage's optimum, its hold, nor the branches kept (see `solveStages`).
+    static func cutoff(_ outcomes: [Outcome], tight: Double, stage: Double) -> Double {
+        let optimal = outcomes.filter { $0.solution.status.isOptimal }
+        guard let optimum = optimal.map({ $0.value }).min(), let lowest = optimal.map({ $0.bound }).min() else { return .infinity }
+        return lowest < optimum - tight ? lowest + stage : optimum + tight
+    }
+
     /// Makes the rows of `branch` (and those for every branch) hold, with `margin` on the stage
     /// rows, and frees the other branches' rows.
     private func hold(
@@ -332,7 +349,7 @@ private struct HeldRow {
 }
 
 /// One branch's solution of a stage.
-private struct Outcome {
+struct Outcome {
     let branch: Int?
     let solution: Solution
     /// The stage's value: the objective plus its constant part.

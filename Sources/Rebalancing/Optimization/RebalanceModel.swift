@@ -35,6 +35,8 @@ struct RebalanceModel {
     private(set) var cashRows: [ConstraintRef] = []
     /// d⁺ and d⁻ per group, by the symbol of each class (``Household/Class/symbol``).
     private(set) var deviations: [[Int: (plus: Variable, minus: Variable)]] = []
+    /// Each class's deviation row with its d⁺ and d⁻, in the order they were added.
+    private(set) var deviationRows: [(row: ConstraintRef, plus: Variable, minus: Variable)] = []
     private(set) var guardCandidates: [GuardCandidate] = []
     /// Symbol index → its index in `guardCandidates`.
     private(set) var candidateOfSymbol: [Int: Int] = [:]
@@ -186,7 +188,8 @@ struct RebalanceModel {
                 for y in purchasesOf[c] { terms.append(Term(y, 1)) }
                 terms.append(Term(plus, -1))
                 terms.append(Term(minus, 1))
-                model.addConstraint(terms, equalTo: class_.target * group.investable - held)
+                let row = model.addConstraint(terms, equalTo: class_.target * group.investable - held)
+                deviationRows.append((row, plus, minus))
                 orders.addRoundingCut(
                     group: g, class_, offset: held - class_.target * group.investable, plus: plus, minus: minus,
                     prices: household.prices, &model)

@@ -120,3 +120,32 @@ final class StartingBases: @unchecked Sendable {
         return offered[..<index].compactMap { $0 }
     }
 }
+
+extension StartingBasis {
+    /// The basis of the plan that trades nothing, for a first LP no other strategy's basis
+    /// starts (`rows`: the model's rows and its stage rows): each account's excess cash basic in
+    /// its cash row, each class's d⁺ or d⁻ (whichever is not negative with no trade) in its
+    /// deviation row, each Tax branch's τ in the row of its largest piece with no trade; every
+    /// other row's value basic, every other column at its lower bound.
+    static func noTrade(_ built: RebalanceModel, rows: Int) -> Basis {
+        let model = built.model
+        var rowStatus = [BasisStatus](repeating: .basic, count: rows)
+        var columnStatus = [BasisStatus](repeating: .atLower, count: model.variableCount)
+        for (a, row) in built.cashRows.enumerated() {
+            rowStatus[row.index] = .fixed
+            columnStatus[built.excessCash[a].index] = .basic
+        }
+        for deviation in built.deviationRows {
+            rowStatus[deviation.row.index] = .fixed
+            let rhs = model.rows[deviation.row.index].lower
+            columnStatus[(rhs >= 0 ? deviation.minus : deviation.plus).index] = .basic
+        }
+        for branch in built.taxBranches {
+            guard let tau = branch.tau, let top = branch.epigraph.max(by: { model.rows[$0.index].lower < model.rows[$1.index].lower })
+            else { continue }
+            rowStatus[top.index] = .atLower
+            columnStatus[tau.index] = .basic
+        }
+        return Basis(rows: rowStatus, columns: columnStatus)
+    }
+}

@@ -40,9 +40,14 @@ extension Optimizer {
     /// `gap`: a point satisfying every guard may be returned once it is at most this far above a
     /// proven lower bound on the stage's optimum, which it then carries (``Solution/bound``; see
     /// `Optimizer.stageGap`). 0: only the optimum.
+    ///
+    /// `cutoff`: where a relaxation's bound is above it, no plan of this stage is at or below it,
+    /// and the solve stops there, reporting none (as infeasible): `Optimizer.cutoff` for a tax
+    /// branch solved after another, which it could then neither beat nor tie.
     func solveGuarded(
         _ built: RebalanceModel, _ session: Solver.Session, _ binaries: inout [Int: Variable], previous: [Double]?,
-        gap: Double = 0, floor: () -> Double? = { nil }, stop: () -> Double? = { nil }, forced: () -> [Int: Bool] = { [:] },
+        gap: Double = 0, cutoff: Double = .infinity, floor: () -> Double? = { nil }, stop: () -> Double? = { nil },
+        forced: () -> [Int: Bool] = { [:] },
         lagrangian: LagrangianRecord? = nil, relaxed: (_ optimal: Bool) -> Void = { _ in },
         wholeShareStart startsInWholeShares: Bool = false, startCloses: Bool = false
     ) throws(LinearProgrammingError) -> Solution {
@@ -85,9 +90,19 @@ extension Optimizer {
         var settledOptimum: (choices: [Int: Bool], value: Double)?
         /// The last settled relaxation's point and its sides: where a whole-share start is rounded from.
         var settledPoint: (values: [Double], sides: [Int: Bool])?
+        /// The basis of the last relaxation: the steps below give back every bound they set, so
+        /// it is optimal for the relaxation branch and bound solves first (started there, GLPK
+        /// has no pivot to make).
+        var relaxationBasis: Basis?
         while true {
             let relaxation = tracedSolve(session, binaries, relaxed: true)
             relaxed(relaxation.status.isOptimal)
+            // (Read only where a settlement will move the basis: reading it costs about 8k
+            // instructions. Not with integer order columns: there the steps before branch and
+            // bound solve other LPs, and the basis it starts from steers its search.)
+            let moves = relaxation.status.isOptimal && built.orders.integerColumns == 0
+                && (!settled.isEmpty || !built.conflicts(in: relaxation.values, excluding: []).isEmpty)
+            relaxationBasis = moves ? (session as? any BasisSession)?.basis() : nil
             if !relaxation.status.isOptimal, !held.isEmpty {
                 // The forced sides hold at every plan of this stage, but with every earlier stage
                 // held at the tight margin GLPK may find the LP with them infeasible (a property
@@ -100,6 +115,10 @@ extension Optimizer {
             }
             guard relaxation.status.isOptimal else { return Self.outOfTime(relaxation, best: best) }
             let bound = relaxation.objectiveValue
+            if bound > cutoff {
+                Trace.log { "guards: the relaxation \(bound) is above the cutoff \(cutoff): no plan at or below it" }
+                return Solution(status: .infeasible)
+            }
             // The point found before the binaries (or forced sides) raised the bound satisfies
             // every guard: once the new bound reaches it, it is optimal, and settling the new
             // relaxation again would only confirm it.
@@ -221,6 +240,7 @@ extension Optimizer {
             return try self.wholeShareStart(
                 built, session, binaries, values: point.values, sides: point.sides, held: held, closings: startCloses)
         }
+        if let relaxationBasis, let writer = session as? any BasisSession { writer.warmStart(relaxationBasis) }
         return try branchAndBound(
             built, session, &binaries, best: best, previous: previous, gap: gap,
             floor: gap > 0 ? max(floorValue() ?? -.infinity, stopValue ?? -.infinity) : -.infinity, fallback: fallback)

@@ -93,3 +93,74 @@ import Testing
         #expect(Set([0, 1, 2, 5].map { "\(shape(strategies[$0]))" }).count == 4)
     }
 }
+
+/// A first LP no other strategy's basis starts begins at the plan that trades nothing
+/// (`StartingBasis.noTrade`), not at GLPK's slack basis: the equality rows (cash, deviations)
+/// are then satisfied from the start, and GLPK's primal simplex has no first phase to make.
+@Suite struct NoTradeBasisTests {
+    /// The hand-worked case: $1,000 to invest, nothing held, 60/40 VTI/BND. The cash row
+    /// e − y_VTI − y_BND = 1000 has e basic at 1000, the deviation rows y − d⁺ + d⁻ = w·I (I = 1000)
+    /// have d⁻ basic at 600 and 400: three rows, three basic columns, every row non-basic.
+    @Test func theNoTradeBasisOfANewAccount() throws {
+        let household = try household(StartingBasisTests.continuous)
+        let built = RebalanceModel(household, strategy: .full)
+        let basis = StartingBasis.noTrade(built, rows: built.model.constraintCount)
+        #expect(built.model.constraintCount == 3)
+        #expect(basis.basicCount == 3)
+        #expect(basis.rows == [.fixed, .fixed, .fixed])
+        #expect(basis.columns[built.excessCash[0].index] == .basic)
+        let deviations = built.deviationRows.map { (built.model.rows[$0.row.index].lower, basis.columns[$0.minus.index], basis.columns[$0.plus.index]) }
+        #expect(deviations.map(\.0).sorted() == [400, 600])
+        #expect(deviations.allSatisfy { $0.1 == .basic && $0.2 == .atLower })
+    }
+
+    /// On bundled households (a withdrawal, realized gains with both Tax branches, look-back
+    /// lots, sell caps): the basis has one basic status per row, and the point it stands for
+    /// (no trade; each basic column the value its row then needs) satisfies every bounded row
+    /// of the model, worked out here from the rows' terms; its columns keep their bounds but
+    /// for the excess cash of an account that withdraws more than its cash (the simplex's
+    /// first phase repairs that one). Started there, the first stage reaches the same optimum
+    /// as from GLPK's slack basis.
+    @Test(arguments: ["gains-and-carryforward.yaml", "wash-sale-lookback.yaml", "withdrawal.yaml", "harvest-into-alternate.yaml", "three-fund.yaml"])
+    func theNoTradeBasisStandsForThePlanThatTradesNothing(file: String) throws {
+        let household = try ScenarioLoader.loadHousehold(path: bundledScenarioPath(file))
+        for strategy in [Strategy.Kind.cashOnly, .full] {
+            let built = RebalanceModel(household, strategy: strategy)
+            let model = built.model
+            let basis = StartingBasis.noTrade(built, rows: model.constraintCount)
+            #expect(basis.basicCount == model.constraintCount, "\(file) \(strategy)")
+            var x = model.columns.map { $0.lower.isFinite ? $0.lower : 0 }
+            for (a, row) in built.cashRows.enumerated() { x[built.excessCash[a].index] = model.rows[row.index].lower }
+            for deviation in built.deviationRows {
+                let rhs = model.rows[deviation.row.index].lower
+                x[(rhs >= 0 ? deviation.minus : deviation.plus).index] = abs(rhs)
+            }
+            for branch in built.taxBranches {
+                guard let tau = branch.tau else { continue }
+                x[tau.index] = branch.epigraph.map { model.rows[$0.index].lower }.max()!
+            }
+            for (j, column) in model.columns.enumerated() where basis.columns[j] != .basic {
+                #expect(x[j] == column.lower || (!column.lower.isFinite && x[j] == 0), "\(file): column \(j) is at its bound")
+            }
+            for (i, row) in model.rows.enumerated() {
+                let activity = row.terms.reduce(0) { $0 + $1.coefficient * x[$1.variable.index] }
+                let scale = 1e-9 * max(1, abs(row.lower.isFinite ? row.lower : 0), abs(row.upper.isFinite ? row.upper : 0))
+                #expect(activity >= row.lower - scale && activity <= row.upper + scale, "\(file) \(strategy): row \(i)")
+            }
+            let withdraws = Set(built.cashRows.indices.filter { model.rows[built.cashRows[$0].index].lower < 0 }.map { built.excessCash[$0].index })
+            for (j, column) in model.columns.enumerated() where !withdraws.contains(j) {
+                #expect(x[j] >= column.lower && x[j] <= column.upper, "\(file) \(strategy): column \(j)")
+            }
+            // The first stage (D) from here and from the slack basis: the same optimum.
+            let fresh = try GLPKSolver().makeSession(model)
+            try fresh.setObjective(built.misallocation)
+            let slack = fresh.solveRelaxation()
+            let warm = try GLPKSolver().makeSession(model)
+            #expect(warm.warmStart(basis))
+            try warm.setObjective(built.misallocation)
+            let started = warm.solveRelaxation()
+            #expect(slack.status == .optimal && started.status == .optimal)
+            #expect(abs(slack.objectiveValue - started.objectiveValue) <= 1e-6 * max(1, abs(slack.objectiveValue)), "\(file) \(strategy)")
+        }
+    }
+}
