@@ -2,8 +2,9 @@ import Foundation
 import LinearProgramming
 
 /// The basis one strategy's first LP ended at, offered to the other strategies of the same
-/// household: their first LP starts there instead of from the slack basis, where their model is
-/// the same matrix (docs/engineering.md, "Batch of typical households").
+/// household: their first LP starts there instead of from the plan that trades nothing
+/// (``noTrade(_:rows:)``), where their model is the same matrix (docs/engineering.md, "Batch of
+/// typical households").
 ///
 /// `full` and `tax-aware` build the same model (they differ in their stages' objectives and stage
 /// rows only), and `cash-only`'s is often the same matrix with other bounds (its sells capped at
