@@ -60,6 +60,7 @@ extension LinearModel {
         try Self.checkObjective(objective, variableCount: columns.count)
     }
 
+    @inlinable
     public static func check(_ column: Column, what: @autoclosure () -> String) throws(LinearProgrammingError) {
         try checkBounds(lower: column.lower, upper: column.upper, what: what())
         if column.isInteger && !column.isBinary {
@@ -98,6 +99,7 @@ extension LinearModel {
         }
     }
 
+    @inlinable
     public static func checkBounds(lower: Double, upper: Double, what: @autoclosure () -> String) throws(LinearProgrammingError) {
         guard !lower.isNaN, !upper.isNaN, lower != .infinity, upper != -.infinity else {
             throw .nonFiniteBound(what: what(), lower: lower, upper: upper)

@@ -42,6 +42,13 @@ struct SparseRows {
         }
     }
 
+    /// The matrix of these arrays, as the properties hold them.
+    init(start: [Int], column: [Int], value: [Double]) {
+        self.start = start
+        self.column = column
+        self.value = value
+    }
+
     /// A row (merged: no repeated column, no zero) after the others.
     mutating func append(_ terms: [Term]) {
         column.append(contentsOf: terms.lazy.map(\.variable.index))
