@@ -280,8 +280,9 @@ extension JSONParser {
     /// A number ``ScenarioReader`` accepts under `rule` without a word, and where its text is.
     private mutating func numberWithText(_ rule: ScenarioReader.NumberRule) throws -> (value: Double, text: Range<Int>) {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]),
-            let text = try? numberText(), let x = try? numberValue(text), x.isFinite, abs(x) <= ScenarioReader.largestNumber
+            let number = try? readNumber(), number.value.isFinite, abs(number.value) <= ScenarioReader.largestNumber
         else { throw Unusual() }
+        let x = number.value
         let accepted =
             switch rule {
             case .any: true
@@ -290,6 +291,6 @@ extension JSONParser {
             case .fraction: (0...1).contains(x)
             }
         guard accepted else { throw Unusual() }
-        return (x, text)
+        return number
     }
 }

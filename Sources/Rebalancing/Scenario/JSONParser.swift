@@ -230,93 +230,74 @@ struct JSONParser {
     }
 
     private mutating func number() throws(DocumentError) -> Document {
-        let text = try numberText()
-        let value = try numberValue(text)
-        return .number(value, text: String(decoding: bytes[text], as: UTF8.self))
+        let number = try readNumber()
+        return .number(number.value, text: String(decoding: bytes[number.text], as: UTF8.self))
     }
 
-    /// The number written in `bytes[text]` (which ``numberText()`` read).
-    func numberValue(_ text: Range<Int>) throws(DocumentError) -> Double {
-        guard let value = exactDouble(text.lowerBound, text.upperBound) ?? Double(String(decoding: bytes[text], as: UTF8.self))
-        else { throw error("invalid number") }
-        return value
-    }
-
-    /// Reads a number's text, `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    mutating func numberText() throws(DocumentError) -> Range<Int> {
+    /// Reads a number, `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`: its value and
+    /// where its text is, in one pass over it. The digits are gathered as they are read: where
+    /// they make an integer of at most 2^53 and the power of ten is at most 22 either way, both
+    /// are exact Doubles and one multiplication or division rounds correctly, giving the same
+    /// Double as a full decimal conversion (Clinger's fast path). Prices, shares and costs
+    /// almost always qualify; anything else is converted in full, `Double(String)`.
+    mutating func readNumber() throws(DocumentError) -> (value: Double, text: Range<Int>) {
         let start = i
+        var significand: UInt64 = 0  // the digits read, as an integer, while at most 2^53
+        var exact = true  // whether `significand` holds all of them
+        /// Reads a run of digits into `significand`; how many.
         func digits() -> Int {
             let s = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+                let d = UInt64(bytes[i] &- UInt8(ascii: "0"))
+                if exact, significand <= (Self.exactLimit - d) / 10 {
+                    significand = significand * 10 + d
+                } else {
+                    exact = false
+                }
+                i += 1
+            }
             return i - s
         }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+        let negative = i < bytes.count && bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
         guard i < bytes.count else { throw error("unexpected end of input") }
         if bytes[i] == UInt8(ascii: "0") {
             i += 1
         } else if digits() == 0 {
             throw error("unexpected character")
         }
+        var decimals = 0
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             i += 1
-            guard digits() > 0 else { throw error("expected digits after '.'") }
-        }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-            i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard digits() > 0 else { throw error("expected digits in the exponent") }
-        }
-        return start..<i
-    }
-
-    /// The number written in `bytes[start..<end]` (which matched the grammar above) when its
-    /// digits, as an integer, are at most 2^53 and its power of ten at most 22 either way: both
-    /// are then exact Doubles and one multiplication or division rounds correctly, giving the
-    /// same Double as a full decimal conversion (Clinger's fast path); nil otherwise. Prices,
-    /// shares and costs almost always qualify, and a full conversion cost most of reading them.
-    private func exactDouble(_ start: Int, _ end: Int) -> Double? {
-        var k = start
-        let negative = bytes[k] == UInt8(ascii: "-")
-        if negative { k += 1 }
-        var digits: UInt64 = 0
-        var decimals = 0
-        var afterPoint = false
-        while k < end {
-            let b = bytes[k]
-            if b == UInt8(ascii: ".") {
-                afterPoint = true
-            } else if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
-                break
-            } else {
-                let d = UInt64(b &- UInt8(ascii: "0"))
-                guard digits <= (Self.exactLimit - d) / 10 else { return nil }
-                digits = digits * 10 + d
-                if afterPoint { decimals += 1 }
-            }
-            k += 1
+            decimals = digits()
+            guard decimals > 0 else { throw error("expected digits after '.'") }
         }
         var exponent = 0
-        if k < end {
-            k += 1
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
             var negativeExponent = false
-            if bytes[k] == UInt8(ascii: "+") {
-                k += 1
-            } else if bytes[k] == UInt8(ascii: "-") {
-                negativeExponent = true
-                k += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+                negativeExponent = bytes[i] == UInt8(ascii: "-")
+                i += 1
             }
-            while k < end {
-                exponent = exponent * 10 + Int(bytes[k] &- UInt8(ascii: "0"))
-                guard exponent < 1000 else { return nil }
-                k += 1
+            let s = i
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+                // Past 1000 it is far beyond the fast path: counted no further.
+                if exponent < 1000 { exponent = exponent * 10 + Int(bytes[i] &- UInt8(ascii: "0")) }
+                i += 1
             }
+            guard i > s else { throw error("expected digits in the exponent") }
             if negativeExponent { exponent = -exponent }
         }
+        let text = start..<i
         let power = exponent - decimals
-        guard power >= -22 && power <= 22 else { return nil }
-        var value = Double(digits)
-        value = power >= 0 ? value * Self.powersOfTen[power] : value / Self.powersOfTen[-power]
-        return negative ? -value : value
+        if exact, abs(exponent) < 1000, power >= -22, power <= 22 {
+            var value = Double(significand)
+            value = power >= 0 ? value * Self.powersOfTen[power] : value / Self.powersOfTen[-power]
+            return (negative ? -value : value, text)
+        }
+        guard let value = Double(String(decoding: bytes[text], as: UTF8.self)) else { throw error("invalid number") }
+        return (value, text)
     }
 
     /// 2^53: every integer up to it is an exact Double.
