@@ -70,6 +70,7 @@ extension LinearModel {
         }
     }
 
+    @inlinable
     public static func check(_ row: Row, index: Int, variableCount: Int) throws(LinearProgrammingError) {
         try checkBounds(lower: row.lower, upper: row.upper, what: "constraint \(index)")
         for term in row.terms {

@@ -279,7 +279,8 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
             value = [Double](unsafeUninitializedCapacity: capacity) { values, valueCount in
                 var k = 0
                 for (i, row) in model.rows.enumerated() {
-                    do { try LinearModel.checkBounds(lower: row.lower, upper: row.upper, what: "") } catch {
+                    // (The row's own check, `validate()`'s: its bounds and every term's column and coefficient.)
+                    do { try LinearModel.check(row, index: i, variableCount: n) } catch {
                         passed = false
                         break
                     }
@@ -287,18 +288,12 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
                     var previous = -1, ordered = true
                     for term in row.terms {
                         let j = term.variable.index, a = term.coefficient
-                        // (Acceptable: finite too.)
-                        guard j >= 0, j < n, LinearModel.isAcceptable(a) else {
-                            passed = false
-                            break
-                        }
                         if j <= previous || a == 0 { ordered = false }
                         previous = j
                         columns[k] = j
                         values[k] = a
                         k += 1
                     }
-                    guard passed else { break }
                     if !ordered {
                         // As the checks and merges one after the other would leave it (no longer than the row).
                         guard let terms = try? LinearModel.checkedMerge(row.terms, row: i) else {
