@@ -182,8 +182,10 @@ public struct Household: Sendable {
         }
         var lotMet: [Int] = []
         lotMet.reserveCapacity(accounts.reduce(0) { $0 + $1.lots.count })
+        // (Each lot's fields read in place: a `for lot in` loop copies the lot, retaining and
+        // releasing its strings.)
         for account in accounts {
-            for lot in account.lots { lotMet.append(meet(lot.symbol)) }
+            for l in account.lots.indices { lotMet.append(meet(account.lots[l].symbol)) }
         }
         for c in householdClasses + ownClasses.flatMap({ $0 ?? [] }) {
             _ = meet(c.symbol)
@@ -198,14 +200,21 @@ public struct Household: Sendable {
         let lotSymbol = lotMet.map { rank[$0] }
         let prices = symbols.map { scenario.prices[$0] ?? .nan }
         let blockedSymbols = Set(scenario.blockedSymbols.keys.compactMap { symbolIndex[$0] })
+        // A symbol in no identical group is its own key (no group to look up: a typical
+        // household has none).
         let identicalKey = symbols.indices.map { s in
-            scenario.identicalGroup(of: symbols[s]).compactMap { symbolIndex[$0] }.min() ?? s
+            guard scenario.identicalGroups.contains(where: { $0.contains(symbols[s]) }) else { return s }
+            return scenario.identicalGroup(of: symbols[s]).compactMap { symbolIndex[$0] }.min() ?? s
         }
 
         // Look-back: lots acquired 30 days or fewer before asOf, in any account, counted by
         // identical group (by its key). A loss lot is caught by any such lot other than itself.
         // (Each lot's, in household lot order.)
-        let isRecent = accounts.flatMap { $0.lots.map { $0.acquired.days(to: scenario.asOf) <= 30 } }
+        var isRecent: [Bool] = []
+        isRecent.reserveCapacity(lotMet.count)
+        for account in accounts {
+            for l in account.lots.indices { isRecent.append(account.lots[l].acquired.days(to: scenario.asOf) <= 30) }
+        }
         var recentLots = [Int](repeating: 0, count: symbols.count)
         for (l, symbol) in lotSymbol.enumerated() where isRecent[l] { recentLots[identicalKey[symbol]] += 1 }
 
@@ -215,12 +224,14 @@ public struct Household: Sendable {
         for (a, account) in accounts.enumerated() {
             var indices: [Int] = []
             indices.reserveCapacity(account.lots.count)
-            for (l, lot) in account.lots.enumerated() {
+            for l in account.lots.indices {
+                let (shares, costBasis, acquired, doNotSell) =
+                    (account.lots[l].shares, account.lots[l].costBasis, account.lots[l].acquired, account.lots[l].doNotSell)
                 let symbol = lotSymbol[lots.count]
                 let price = prices[symbol]
-                let isLongTerm = scenario.asOf > lot.acquired.oneYearLater
+                let isLongTerm = scenario.asOf > acquired.oneYearLater
                 let isTaxable = account.type == .taxable
-                let loss = price - lot.costBasis / lot.shares < 0
+                let loss = price - costBasis / shares < 0
                 let others = recentLots[identicalKey[symbol]] - (isRecent[lots.count] ? 1 : 0)
                 let isLookBack = isTaxable && loss && others > 0
                 let rate =
@@ -229,9 +240,9 @@ public struct Household: Sendable {
                 indices.append(lots.count)
                 lots.append(
                     LotInfo(
-                        account: a, index: l, symbol: symbol, shares: lot.shares, price: price,
-                        costBasis: lot.costBasis, acquired: lot.acquired, isLongTerm: isLongTerm, isTaxable: isTaxable,
-                        isLookBack: isLookBack, rate: rate, doNotSell: lot.doNotSell))
+                        account: a, index: l, symbol: symbol, shares: shares, price: price,
+                        costBasis: costBasis, acquired: acquired, isLongTerm: isLongTerm, isTaxable: isTaxable,
+                        isLookBack: isLookBack, rate: rate, doNotSell: doNotSell))
             }
             lotsByAccount.append(indices)
         }

@@ -79,9 +79,9 @@ extension PlanNote {
                 w.string(id)
             }
             w.key("acquired")
-            w.string(acquired.description)
+            w.day(acquired)
             w.key("longTermOn")
-            w.string(longTermOn.description)
+            w.day(longTermOn)
             w.key("taxSavedByWaiting")
             w.money(saved)
         case .doNotRebuyUntil(let symbol, let group, let until):
@@ -94,12 +94,12 @@ extension PlanNote {
                 w.endArray()
             }
             w.key("until")
-            w.string(until.description)
+            w.day(until)
         case .blocked(let symbol, let until):
             w.key("symbol")
             w.string(symbol)
             w.key("until")
-            w.string(until.description)
+            w.day(until)
         }
         w.endObject()
     }
@@ -166,13 +166,13 @@ extension PlanReport.SoldLot {
             w.string(id)
         }
         w.key("acquired")
-        w.string(acquired.description)
+        w.day(acquired)
         w.key("shares")
         w.decimal(shares)
         w.key("gain")
         w.money(gain)
         w.key("term")
-        w.string(isLongTerm ? "long" : "short")
+        w.word(isLongTerm ? "long" : "short")
         if isDisallowed {
             w.key("washSale")
             w.bool(true)

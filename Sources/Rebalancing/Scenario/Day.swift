@@ -93,20 +93,30 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `YYYY-MM-DD` (the year is 1...9999), written digit by digit: output writes a date per
     /// sold lot, and interpolating padded strings cost most of a batch line's formatting.
     public var description: String {
-        String(unsafeUninitializedCapacity: 10) { out in
-            func put(_ n: Int, at end: Int, width: Int) {
-                var n = n
-                for k in stride(from: end - 1, through: end - width, by: -1) {
-                    out[k] = UInt8(ascii: "0") + UInt8(n % 10)
-                    n /= 10
-                }
-            }
-            put(year, at: 4, width: 4)
-            out[4] = UInt8(ascii: "-")
-            put(month, at: 7, width: 2)
-            out[7] = UInt8(ascii: "-")
-            put(day, at: 10, width: 2)
-            return 10
+        String(unsafeUninitializedCapacity: Day.textLength) { out in
+            writeText { out[$0] = $1 }
+            return Day.textLength
         }
+    }
+
+    /// The length of ``description``.
+    static let textLength = 10
+
+    /// ``description``'s bytes, each given to `put` with its offset (0..<10): the one place the
+    /// date's text is written (a JSON line writes it straight into its buffer).
+    @inline(__always)
+    func writeText(_ put: (Int, UInt8) -> Void) {
+        func digits(_ n: Int, endingAt end: Int, width: Int) {
+            var n = n
+            for k in stride(from: end - 1, through: end - width, by: -1) {
+                put(k, UInt8(ascii: "0") + UInt8(n % 10))
+                n /= 10
+            }
+        }
+        digits(year, endingAt: 4, width: 4)
+        put(4, UInt8(ascii: "-"))
+        digits(month, endingAt: 7, width: 2)
+        put(7, UInt8(ascii: "-"))
+        digits(day, endingAt: 10, width: 2)
     }
 }

@@ -140,6 +140,17 @@ struct JSONBytes: ~Copyable {
         text.withUTF8Buffer { append($0) }
     }
 
+    /// `day` as ``Day/description`` writes it, in quotes (a JSON string with nothing to escape).
+    mutating func appendQuoted(_ day: Day) {
+        let n = Day.textLength + 2
+        if n > capacity - count { grow(toHold: n) }
+        let at = base + count
+        at[0] = UInt8(ascii: "\"")
+        day.writeText { at[1 + $0] = $1 }
+        at[n - 1] = UInt8(ascii: "\"")
+        count += n
+    }
+
     /// Room for `n` more bytes: twice the capacity, or more if that is not enough.
     private mutating func grow(toHold n: Int) {
         let newCapacity = max(2 * capacity, count + n)
@@ -208,6 +219,20 @@ struct JSONLineWriter: JSONSink, ~Copyable {
         JSONValue.writeString(text, to: &out)
     }
 
+    mutating func word(_ text: StaticString) {
+        value()
+        // A word of the source's own, as a key: plain ASCII, nothing to escape.
+        assert(text.withUTF8Buffer { !$0.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 >= 0x80 } })
+        out.append(UInt8(ascii: "\""))
+        out.append(text)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    mutating func day(_ day: Day) {
+        value()
+        out.appendQuoted(day)
+    }
+
     /// A number already formatted (``Money``).
     mutating func number(_ text: String) {
         value()
@@ -256,6 +281,10 @@ protocol JSONSink: ~Copyable {
     /// A key made at run time (an account's name).
     mutating func key(named key: String)
     mutating func string(_ text: String)
+    /// A string written in the source (plain ASCII: nothing to escape).
+    mutating func word(_ text: StaticString)
+    /// A date, as the string ``Day/description`` gives.
+    mutating func day(_ day: Day)
     mutating func number(_ text: String)
     /// ``Money/plain(_:)``'s text.
     mutating func money(_ x: Double)
@@ -307,6 +336,8 @@ struct JSONTreeBuilder: JSONSink {
     mutating func key(_ key: StaticString) { open[open.count - 1].key = key.description }
     mutating func key(named key: String) { open[open.count - 1].key = key }
     mutating func string(_ text: String) { add(.string(text)) }
+    mutating func word(_ text: StaticString) { add(.string(text.description)) }
+    mutating func day(_ day: Day) { add(.string(day.description)) }
     mutating func number(_ text: String) { add(.number(text)) }
     mutating func money(_ x: Double) { add(.number(Money.plain(x))) }
     mutating func decimal(_ x: Double) { add(.number(Money.decimal(x))) }

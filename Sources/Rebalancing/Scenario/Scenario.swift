@@ -165,34 +165,46 @@ public struct Pie: Sendable {
     /// the sum of their weights and the alternates of them all. A symbol already in a class is
     /// not added to another (the validator refuses such a pie).
     public var classes: [PieClass] {
-        var classes: [(symbol: String, alternates: [String], target: Double)] = []
-        // The index in `classes` of each leaf symbol, and the alternates some class took.
-        var classIndex = [String: Int](minimumCapacity: slices.count)
-        var alternatesTaken = Set<String>()
-        func walk(_ pie: Pie, _ factor: Double) {
-            for slice in pie.slices {
-                let f = factor * slice.weight / 100
-                switch slice.content {
-                case .symbol(let symbol):
-                    let c: Int
-                    if let found = classIndex[symbol] {
-                        c = found
-                    } else {
-                        c = classes.count
-                        classIndex[symbol] = c
-                        classes.append((symbol, [], 0))
-                    }
-                    classes[c].target += f
-                    for alternate in slice.alternates
-                    where classIndex[alternate] == nil && alternatesTaken.insert(alternate).inserted {
-                        classes[c].alternates.append(alternate)
-                    }
-                case .pie(let inner): walk(inner, f)
+        var walk = ClassWalk(capacity: slices.count)
+        walk.add(self, 1)
+        return walk.classes.map { PieClass(symbol: $0.symbol, alternates: $0.alternates, target: $0.target) }
+    }
+}
+
+/// ``Pie/classes``'s walk through a pie and its sub-pies, its state passed along rather than
+/// captured (a nested function calling itself boxed every variable it captured).
+private struct ClassWalk {
+    var classes: [(symbol: String, alternates: [String], target: Double)] = []
+    // The index in `classes` of each leaf symbol, and the alternates some class took.
+    var classIndex: [String: Int]
+    var alternatesTaken = Set<String>()
+
+    init(capacity: Int) {
+        classIndex = [String: Int](minimumCapacity: capacity)
+        classes.reserveCapacity(capacity)
+    }
+
+    mutating func add(_ pie: Pie, _ factor: Double) {
+        for slice in pie.slices {
+            let f = factor * slice.weight / 100
+            switch slice.content {
+            case .symbol(let symbol):
+                let c: Int
+                if let found = classIndex[symbol] {
+                    c = found
+                } else {
+                    c = classes.count
+                    classIndex[symbol] = c
+                    classes.append((symbol, [], 0))
                 }
+                classes[c].target += f
+                for alternate in slice.alternates
+                where classIndex[alternate] == nil && alternatesTaken.insert(alternate).inserted {
+                    classes[c].alternates.append(alternate)
+                }
+            case .pie(let inner): add(inner, f)
             }
         }
-        walk(self, 1)
-        return classes.map { PieClass(symbol: $0.symbol, alternates: $0.alternates, target: $0.target) }
     }
 }
 

@@ -20,7 +20,7 @@ enum ScenarioValidator {
 
         var accountIndex: [String: Int] = [:]
         /// The first lot (account, index) with each id; paths are written only for a message.
-        var lotIDs: [String: (account: Int, lot: Int)] = [:]
+        var lotIDs = [String: (account: Int, lot: Int)](minimumCapacity: scenario.accounts.reduce(0) { $0 + $1.lots.count })
         for (a, account) in scenario.accounts.enumerated() {
             let path = paths.account(a)
             if let first = accountIndex[account.id] {
@@ -41,23 +41,26 @@ enum ScenarioValidator {
             var priced = true
             // The price looked up once per run of lots of one symbol.
             var last: (symbol: String, price: Double?)?
-            for (l, lot) in account.lots.enumerated() {
+            // (Each lot's fields read in place: `for lot in` copies the lot, retaining and
+            // releasing its strings.)
+            let lots = account.lots
+            for l in lots.indices {
                 func lotPath() -> String { paths.lot(a, l) }
-                if last?.symbol != lot.symbol { last = (lot.symbol, scenario.prices[lot.symbol]) }
+                if last?.symbol != lots[l].symbol { last = (lots[l].symbol, scenario.prices[lots[l].symbol]) }
                 if let price = last?.price {
-                    holdings += price * lot.shares
-                    if !lot.doNotSell { sellable += price * lot.shares }
+                    holdings += price * lots[l].shares
+                    if !lots[l].doNotSell { sellable += price * lots[l].shares }
                 } else {
                     priced = false
-                    report("\(lotPath()).symbol", "no price for \"\(lot.symbol)\" in prices")
+                    report("\(lotPath()).symbol", "no price for \"\(lots[l].symbol)\" in prices")
                 }
-                if lot.costBasis / lot.shares > ScenarioReader.largestNumber {
+                if lots[l].costBasis / lots[l].shares > ScenarioReader.largestNumber {
                     report("\(lotPath()).costBasis", "is more than $1e12 a share; values that large are not supported")
                 }
-                if lot.acquired > scenario.asOf {
-                    report("\(lotPath()).acquired", "\(lot.acquired) is after asOf \(scenario.asOf)")
+                if lots[l].acquired > scenario.asOf {
+                    report("\(lotPath()).acquired", "\(lots[l].acquired) is after asOf \(scenario.asOf)")
                 }
-                if let id = lot.id {
+                if let id = lots[l].id {
                     if let first = lotIDs[id] {
                         report("\(lotPath()).id", "duplicate lot id \"\(id)\" (also \(paths.lot(first.account, first.lot)))")
                     } else {

@@ -99,9 +99,37 @@ import Testing
         #expect(w.string == #"{"a":[1,{"b":true},[]],"c":{},"d":"x\"y"}"#)
     }
 
+    /// Dates and words written straight into the bytes read as the tree writes them (a date as
+    /// its `description`, which is `YYYY-MM-DD` with the year, month and day zero-padded).
+    @Test func datesAndWordsAsTheTreeWritesThem() {
+        var rng = SplitMix64(seed: 0x4441_5445)
+        var days = [Day(year: 1, month: 1, day: 1)!, Day(year: 9999, month: 12, day: 31)!, Day(year: 2024, month: 2, day: 29)!]
+        for _ in 0..<2000 {
+            let year = rng.int(in: 1...9999), month = rng.int(in: 1...12)
+            days.append(Day(year: year, month: month, day: rng.int(in: 1...Day.daysIn(month: month, year: year)))!)
+        }
+        for day in days {
+            let padded = String(format: "%04d-%02d-%02d", day.year, day.month, day.day)
+            #expect(day.description == padded)
+            var w = JSONLineWriter()
+            w.beginArray()
+            w.day(day)
+            w.word("long")
+            w.endArray()
+            #expect(w.string == "[\"\(padded)\",\"long\"]")
+            let tree = JSONValue.build { b in
+                b.beginArray()
+                b.day(day)
+                b.word("long")
+                b.endArray()
+            }
+            #expect(w.string == tree.serialized())
+        }
+    }
+
     /// The byte buffer against an array of the same appends: single bytes, runs of every length
     /// up to well past the first capacity (4,096 bytes, so that it grows by doubling and by more
-    /// than doubling), strings with multi-byte characters, static strings, empty runs.
+    /// than doubling), strings with multi-byte characters, static strings, quoted dates, empty runs.
     @Test func bytesAreTheAppendsInOrder() {
         var rng = SplitMix64(seed: 0x4A53_4F4E)
         let pieces = ["", "a", "é", "€uro", "😀", "\"", "key", String(repeating: "x", count: 300)]
@@ -109,7 +137,7 @@ import Testing
             var bytes = JSONBytes()
             var expected: [UInt8] = []
             for _ in 0..<rng.int(in: 0...400) {
-                switch rng.int(in: 0..<5) {
+                switch rng.int(in: 0..<6) {
                 case 0:
                     let b = UInt8(rng.int(in: 0x20...0x7E))
                     bytes.append(b)
@@ -125,6 +153,10 @@ import Testing
                 case 3:
                     bytes.append("static" as StaticString)
                     expected += Array("static".utf8)
+                case 4 where round % 2 == 1:
+                    let day = Day(year: rng.int(in: 1...9999), month: rng.int(in: 1...12), day: rng.int(in: 1...28))!
+                    bytes.appendQuoted(day)
+                    expected += Array("\"\(day.description)\"".utf8)
                 default:
                     bytes.append(UnsafeBufferPointer<UInt8>(start: nil, count: 0))
                 }
