@@ -12,14 +12,15 @@
 extension JSONParser {
     /// The scenario of `bytes`, or nil where the full reader must read them.
     static func typicalScenario(_ bytes: [UInt8]) -> Scenario? {
-        var parser = JSONParser(bytes: bytes)
-        do {
-            parser.skipSpace()
-            let scenario = try parser.typicalScenario()
-            parser.skipSpace()
-            return parser.i == bytes.count ? scenario : nil
-        } catch {
-            return nil
+        reading(bytes) { parser in
+            do {
+                parser.skipSpace()
+                let scenario = try parser.typicalScenario()
+                parser.skipSpace()
+                return parser.i == parser.bytes.count ? scenario : nil
+            } catch {
+                return nil
+            }
         }
     }
 
@@ -180,12 +181,17 @@ extension JSONParser {
     /// A key as written, without an escape: compared with the names of a `switch` without
     /// making a string of it.
     private struct PlainKey {
-        let utf8: ArraySlice<UInt8>
+        let utf8: Swift.Slice<UnsafeBufferPointer<UInt8>>
         var text: String { String(decoding: utf8, as: UTF8.self) }
 
+        /// Byte by byte on the pointers (a generic `elementsEqual` cost some 40 instructions a
+        /// case, and a lot's keys try a few cases each).
         static func ~= (name: StaticString, key: PlainKey) -> Bool {
-            name.hasPointerRepresentation && name.utf8CodeUnitCount == key.utf8.count
-                && key.utf8.withUnsafeBufferPointer { $0.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) }
+            let n = name.utf8CodeUnitCount
+            guard name.hasPointerRepresentation, n == key.utf8.count else { return false }
+            let a = name.utf8Start, b = UnsafeBufferPointer(rebasing: key.utf8)
+            for k in 0..<n where a[k] != b[k] { return false }
+            return true
         }
     }
 
@@ -263,7 +269,7 @@ extension JSONParser {
 
     private mutating func day() throws -> Day {
         let text = try plainString()
-        guard let day = bytes.withUnsafeBufferPointer({ Day(utf8: UnsafeBufferPointer(rebasing: $0[text])) }) else { throw Unusual() }
+        guard let day = Day(utf8: UnsafeBufferPointer(rebasing: bytes[text])) else { throw Unusual() }
         return day
     }
 

@@ -4,21 +4,33 @@
 struct JSONParser {
     // (Internal, not private: the typical household's reader, JSONParser+Household.swift, reads
     // with them too.)
-    let bytes: [UInt8]
+    /// The text, borrowed for the parse (``reading(_:_:)``): read byte by byte with no bounds
+    /// check or reference count (every read is after a test of `i` against `bytes.count`), and
+    /// sliced with no copy. What the parse returns never points into it.
+    let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
 
     static func parse(_ bytes: [UInt8]) throws(DocumentError) -> Document {
-        var parser = JSONParser(bytes: bytes)
-        // A UTF-8 byte order mark is skipped, as YAML skips it (RFC 8259 §8.1 allows it).
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.i = 3 }
-        parser.skipSpace()
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        guard parser.i == bytes.count else { throw parser.error("unexpected text after the end of the JSON value") }
-        return value
+        try reading(bytes) { parser throws(DocumentError) in
+            // A UTF-8 byte order mark is skipped, as YAML skips it (RFC 8259 §8.1 allows it).
+            if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.i = 3 }
+            parser.skipSpace()
+            let value = try parser.value(depth: 0)
+            parser.skipSpace()
+            guard parser.i == parser.bytes.count else { throw parser.error("unexpected text after the end of the JSON value") }
+            return value
+        }
     }
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    /// `body` given a parser at the start of `bytes`, for as long as it runs.
+    static func reading<R, E: Error>(_ bytes: [UInt8], _ body: (inout JSONParser) throws(E) -> R) throws(E) -> R {
+        try bytes.withUnsafeBufferPointer { buffer throws(E) in
+            var parser = JSONParser(bytes: buffer)
+            return try body(&parser)
+        }
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func error(_ message: String) -> DocumentError {
         // Report a line and column, counted up to the failure.
@@ -124,21 +136,18 @@ struct JSONParser {
         let start = i + 1
         // The key's end, and its first 16 bytes packed into two words on the way (none of them is
         // 0, as a key's bytes are at least 0x20: equal words, equal bytes).
-        let (end, packed): (Int, Packed) = bytes.withUnsafeBufferPointer { b in
-            var end = start
-            var words: Packed = (0, 0)
-            while end < b.count {
-                let c = b[end]
-                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
-                let k = end - start
-                if k < 8 {
-                    words.0 |= UInt64(c) << (8 * k)
-                } else if k < 16 {
-                    words.1 |= UInt64(c) << (8 * (k - 8))
-                }
-                end += 1
+        var end = start
+        var packed: Packed = (0, 0)
+        while end < bytes.count {
+            let c = bytes[end]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+            let k = end - start
+            if k < 8 {
+                packed.0 |= UInt64(c) << (8 * k)
+            } else if k < 16 {
+                packed.1 |= UInt64(c) << (8 * (k - 8))
             }
-            return (end, words)
+            end += 1
         }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > start, end - start <= 16 {
             let keys = Self.repeatedKeys

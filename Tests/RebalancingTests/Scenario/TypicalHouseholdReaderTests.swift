@@ -73,6 +73,12 @@ import Testing
         #"{"asOf": "2026-11-20", "prices": {"A": 1}, "pie": {"slices": [{"symbol": "A", "weight": 100, "alternates": ["B"]}]}, "accounts": [{"id": "x", "type": "taxable"}]}"#,
         #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable", "lots": [{"symbol": "A", "shares": 1, "costBasis": 1, "acquired": "2026-01-01", "cost": 1}]}]}"#,
         #"{"asOf": "2026-11-20", "prices": {"A": null}, "accounts": [{"id": "x", "type": "taxable"}]}"#,
+        // Keys a byte away from a lot's own (the length, the first byte or another byte of a key).
+        #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable", "lots": [{"symbox": "A", "shares": 1, "costBasis": 1, "acquired": "2026-01-01"}]}]}"#,
+        #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable", "lots": [{"symbol": "A", "Shares": 1, "costBasis": 1, "acquired": "2026-01-01"}]}]}"#,
+        #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable", "lots": [{"symbol": "A", "shares": 1, "costBasis": 1, "acquired": "2026-01-01", "i": "L"}]}]}"#,
+        #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable", "lots": [{"symbol": "A", "shares": 1, "costBasis": 1, "acquired": "2026-01-01", "idd": "L"}]}]}"#,
+        #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable", "lots": [{"symbol": "A", "shares": 1, "costBasis": 1, "acquired": "2026-01-01", "": "L"}]}]}"#,
         #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable"}]} x"#,
         #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x", "type": "taxable"}], "na\u006de": "escaped"}"#,
         #"{"asOf": "2026-11-20", "prices": {"A": 1}, "accounts": [{"id": "x\ty", "type": "taxable"}]}"#,
