@@ -6,6 +6,7 @@ import Testing
 #endif
 
 @testable import RebalanceCLI
+@testable import Rebalancing
 
 /// `--resume` continues only the run that wrote the file; the summary names what failed;
 /// only regular files are read.
@@ -209,5 +210,30 @@ struct BatchSafetyTests {
         let longFile = open(long, O_RDONLY)
         defer { close(longFile) }
         #expect(throws: LineReader.TooLong.self) { _ = try LineReader(fd: longFile, limit: 3).nextLine() }
+    }
+
+    /// Lines of every length, empty ones too, across the reader's 1 MiB blocks (a line cut by a
+    /// block's end, newlines at a block's first and last byte): the lines of the text split at
+    /// its newlines, in order, the last one without a newline.
+    @Test func linesAcrossBlocksAreTheTextSplitAtNewlines() throws {
+        var rng = SplitMix64(seed: 0x4C49_4E45)
+        var text: [UInt8] = []
+        while text.count < (5 << 20) / 2 {
+            let length = [0, 1, 7, 5_000, rng.int(in: 0...300_000)][rng.int(in: 0..<5)]
+            text += (0..<length).map { _ in UInt8(rng.int(in: 0x20...0x7E)) }
+            text.append(0x0A)
+        }
+        text += Array("tail".utf8)
+        // Newlines at the first and the last byte of the second block.
+        text[1 << 20] = 0x0A
+        text[(2 << 20) - 1] = 0x0A
+        let path = try temporaryFile("blocks.jsonl", String(decoding: text, as: UTF8.self))
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let reader = LineReader(fd: fd, limit: 3 << 20)
+        var got: [ArraySlice<UInt8>] = []
+        while let line = try reader.nextLine() { got.append(line) }
+        #expect(got == text.split(separator: 0x0A, omittingEmptySubsequences: false))
+        #expect(reader.endedWithoutNewline && reader.lineNumber == got.count)
     }
 }

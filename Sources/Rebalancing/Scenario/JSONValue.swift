@@ -140,6 +140,35 @@ struct JSONBytes: ~Copyable {
         text.withUTF8Buffer { append($0) }
     }
 
+    /// `text` (plain ASCII, nothing to escape: the source's own) in quotes, after a comma when
+    /// `comma`, and followed by `suffix` (a key's colon) when it is not 0: one capacity check and
+    /// the bytes stored one by one (a key or a word is a few bytes: `memcpy` and an append of
+    /// each byte apart cost twice as much, and a batch line writes some 150 keys).
+    mutating func appendQuoted(_ text: StaticString, comma: Bool, suffix: UInt8 = 0) {
+        guard text.hasPointerRepresentation else {
+            if comma { append(UInt8(ascii: ",")) }
+            append(UInt8(ascii: "\""))
+            append(text)
+            append(UInt8(ascii: "\""))
+            if suffix != 0 { append(suffix) }
+            return
+        }
+        let n = text.utf8CodeUnitCount
+        let total = n + 2 + (comma ? 1 : 0) + (suffix != 0 ? 1 : 0)
+        if total > capacity - count { grow(toHold: total) }
+        var at = base + count
+        if comma {
+            at[0] = UInt8(ascii: ",")
+            at += 1
+        }
+        at[0] = UInt8(ascii: "\"")
+        let source = text.utf8Start
+        for k in 0..<n { at[1 + k] = source[k] }
+        at[n + 1] = UInt8(ascii: "\"")
+        if suffix != 0 { at[n + 2] = suffix }
+        count += total
+    }
+
     /// `day` as ``Day/description`` writes it, in quotes (a JSON string with nothing to escape).
     mutating func appendQuoted(_ day: Day) {
         let n = Day.textLength + 2
@@ -197,13 +226,9 @@ struct JSONLineWriter: JSONSink, ~Copyable {
     }
 
     mutating func key(_ key: StaticString) {
-        if !first { out.append(UInt8(ascii: ",")) }
         // A key of the source's own: plain ASCII, nothing to escape.
         assert(key.withUTF8Buffer { !$0.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 >= 0x80 } })
-        out.append(UInt8(ascii: "\""))
-        out.append(key)
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
+        out.appendQuoted(key, comma: !first, suffix: UInt8(ascii: ":"))
         afterKey = true
     }
 
@@ -223,9 +248,7 @@ struct JSONLineWriter: JSONSink, ~Copyable {
         value()
         // A word of the source's own, as a key: plain ASCII, nothing to escape.
         assert(text.withUTF8Buffer { !$0.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 >= 0x80 } })
-        out.append(UInt8(ascii: "\""))
-        out.append(text)
-        out.append(UInt8(ascii: "\""))
+        out.appendQuoted(text, comma: false)
     }
 
     mutating func day(_ day: Day) {

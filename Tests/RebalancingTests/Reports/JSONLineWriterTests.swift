@@ -129,7 +129,7 @@ import Testing
 
     /// The byte buffer against an array of the same appends: single bytes, runs of every length
     /// up to well past the first capacity (4,096 bytes, so that it grows by doubling and by more
-    /// than doubling), strings with multi-byte characters, static strings, quoted dates, empty runs.
+    /// than doubling), strings with multi-byte characters, static strings, quoted dates and words (a key's comma and colon), empty runs.
     @Test func bytesAreTheAppendsInOrder() {
         var rng = SplitMix64(seed: 0x4A53_4F4E)
         let pieces = ["", "a", "é", "€uro", "😀", "\"", "key", String(repeating: "x", count: 300)]
@@ -137,7 +137,7 @@ import Testing
             var bytes = JSONBytes()
             var expected: [UInt8] = []
             for _ in 0..<rng.int(in: 0...400) {
-                switch rng.int(in: 0..<6) {
+                switch rng.int(in: 0..<7) {
                 case 0:
                     let b = UInt8(rng.int(in: 0x20...0x7E))
                     bytes.append(b)
@@ -153,6 +153,11 @@ import Testing
                 case 3:
                     bytes.append("static" as StaticString)
                     expected += Array("static".utf8)
+                case 5:
+                    let comma = rng.int(in: 0...1) == 1, colon = rng.int(in: 0...1) == 1
+                    let word: StaticString = round % 3 == 0 ? "costBasis" : "id"
+                    bytes.appendQuoted(word, comma: comma, suffix: colon ? UInt8(ascii: ":") : 0)
+                    expected += Array(((comma ? "," : "") + "\"\(word)\"" + (colon ? ":" : "")).utf8)
                 case 4 where round % 2 == 1:
                     let day = Day(year: rng.int(in: 1...9999), month: rng.int(in: 1...12), day: rng.int(in: 1...28))!
                     bytes.appendQuoted(day)
