@@ -377,7 +377,7 @@ extension Optimizer {
     func settleByLagrangian(
         _ relaxation: Solution, _ leaning: Solution, _ settled: inout [Int: Bool], _ record: LagrangianRecord,
         held: [Int: Bool], _ built: RebalanceModel, _ session: Solver.Session, _ binaries: [Int: Variable],
-        slack: Double, gap: Double
+        slack: Double, gap: Double, current isCurrent: inout Bool
     ) throws(LinearProgrammingError) -> Solution {
         var best = leaning
         var bestSides = settled
@@ -413,6 +413,8 @@ extension Optimizer {
                 bestSides = current
             }
         }
+        // (The session's basis is the best point's where its LP was the last solved.)
+        isCurrent = current == bestSides
         if current != bestSides {
             try release(current.keys.filter { held[$0] == nil }, built, session)
             try settle(bestSides, built, session)
