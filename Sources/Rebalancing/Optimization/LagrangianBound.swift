@@ -385,6 +385,10 @@ extension Optimizer {
         _ = record.evaluate(relaxation, fixed: held)
         var point = leaning
         var tried: [[Int: Bool]] = [current]
+        /// The best point's basis, read before a later round's LP moves it (nil while it is the
+        /// session's own, or where the session cannot give one).
+        var bestBasis: Basis?
+        var bestIsCurrent = isCurrent
         /// Whether the last round's point beat the best one.
         var improved = true
         for round in 1...Self.lagrangianRounds {
@@ -401,6 +405,10 @@ extension Optimizer {
             for symbol in held.keys { sides.removeValue(forKey: symbol) }
             if tried.contains(sides) { break }
             tried.append(sides)
+            if bestIsCurrent {
+                bestBasis = (session as? any BasisSession)?.basis()
+                bestIsCurrent = false
+            }
             try release(current.keys.filter { held[$0] == nil }, built, session)
             current = sides
             // (A component too large to enumerate has no side: a conflict left there is settled
@@ -411,13 +419,16 @@ extension Optimizer {
             if improved {
                 best = point
                 bestSides = current
+                (bestBasis, bestIsCurrent) = (nil, true)
             }
         }
-        // (The session's basis is the best point's where its LP was the last solved.)
-        isCurrent = current == bestSides
-        if current != bestSides {
+        // (The session's basis is the best point's where its LP was the last solved, or where
+        // it is set again: the next stage, or the next step, starts there.)
+        isCurrent = bestIsCurrent
+        if !bestIsCurrent {
             try release(current.keys.filter { held[$0] == nil }, built, session)
             try settle(bestSides, built, session)
+            if let bestBasis, let writer = session as? any BasisSession { isCurrent = isCurrent || writer.warmStart(bestBasis) }
         }
         settled = bestSides
         Trace.log { "lagrangian: settled \(best.status.isOptimal ? best.objectiveValue : .nan), bound \(record.lower)" }

@@ -162,7 +162,7 @@ extension Optimizer {
                 best.objectiveValue > bound + gap, settled.keys.allSatisfy({ binaries[$0] != nil }), held.isEmpty
             {
                 Trace.log { "guards: the settlement of the best point again, not solved" }
-                if let proven = try otherSettlements(settled, of: best, built, session, binaries, slack: slack) { return proven }
+                if let proven = try otherSettlements(settled, of: best, built, session, binaries, slack: slack) { return returningBest(proven) }
                 break
             }
             // A later drift stage (one with a floor) on a large household settles by the point's
@@ -248,7 +248,10 @@ extension Optimizer {
             }
             let unguarded = settled.keys.filter { binaries[$0] == nil }.sorted()
             if unguarded.isEmpty {
+                // (The point's basis set again after the other sides' LPs.)
+                let basis = trialIsCurrent ? (session as? any BasisSession)?.basis() : nil
                 if integral, let proven = try otherSettlements(settled, of: trial, built, session, binaries, slack: slack) {
+                    if let basis, let writer = session as? any BasisSession { _ = writer.warmStart(basis) }
                     return proven
                 }
                 break
@@ -378,6 +381,8 @@ extension Optimizer {
         held: [Int: Bool], current: inout Bool
     ) throws(LinearProgrammingError) -> Solution {
         let firstSides = settled
+        // (The first settlement's basis, where its LP was the last solved: set again if it is kept.)
+        let firstBasis = current ? (session as? any BasisSession)?.basis() : nil
         try release(firstSides.keys.filter { held[$0] == nil }, built, session)
         var sides: [Int: Bool] = [:]
         let again = try settleConflicts(relaxation, &sides, built, session, binaries, previous: previous, bySolving: bySolving)
@@ -386,13 +391,15 @@ extension Optimizer {
             "guards: settled again \(bySolving ? "by solving both sides" : previous == nil ? "by leaning" : "on the earlier plan's sides") "
                 + "\(again.objectiveValue), first \(first.objectiveValue)"
         }
-        current = better
         if better {
+            current = true
             settled = sides
             return again
         }
         try release(sides.keys.filter { held[$0] == nil }, built, session)
         try settle(firstSides, built, session)
+        current = false
+        if let firstBasis, let writer = session as? any BasisSession { current = writer.warmStart(firstBasis) }
         return first
     }
 

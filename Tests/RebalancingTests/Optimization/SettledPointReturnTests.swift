@@ -69,6 +69,45 @@ import Testing
         #expect(neededACall > 0, "no settled LP needed a call without the restore")
     }
 
+    /// After `settleByLagrangian` the session holds the best settlement's bounds and, where it
+    /// says so (`current`), that settlement's optimal basis, read before later rounds moved it
+    /// and set again: the settled LP is then answered without a simplex call, at the returned
+    /// point's value. (On the enumeration tests' households under tax-aware:0.10, every tax branch.)
+    @Test func theLagrangianSettlementLeavesTheBestPointsBasis() throws {
+        let stage = Stage.misallocationAndTax(kappa: 0.10)
+        var checked = 0, setAgain = 0
+        for household in WashSaleEnumerationTests.households {
+            let built = RebalanceModel(household, strategy: .taxAware(kappa: 0.10))
+            guard !built.guardCandidates.isEmpty else { continue }
+            let optimizer = GLPKOptimizer(solver: GLPKSolver())
+            for branch in built.taxBranches {
+                let objective = built.objective(stage) + branch.terms
+                let session = try GLPKSolver().makeSession(built.model)
+                try session.setObjective(objective)
+                let relaxation = session.solveRelaxation()
+                guard relaxation.status.isOptimal, !built.conflicts(in: relaxation.values, excluding: []).isEmpty else { continue }
+                var settled: [Int: Bool] = [:]
+                let leaning = try optimizer.settleConflicts(relaxation, &settled, built, session, [:], previous: nil, bySolving: false)
+                guard leaning.status.isOptimal else { continue }
+                let record = LagrangianRecord(built, objective: objective, branch: branch)
+                var current = true
+                let callsBefore = session.simplexWork.calls
+                let best = try optimizer.settleByLagrangian(
+                    relaxation, leaning, &settled, record, held: [:], built, session, [:], slack: 0, gap: 0, current: &current)
+                guard best.status.isOptimal, current else { continue }
+                if session.simplexWork.calls > callsBefore + 1 { setAgain += 1 }
+                let calls = session.simplexWork.calls
+                let again = session.solveRelaxation()
+                #expect(again.status.isOptimal)
+                #expect(session.simplexWork.calls == calls, "\(household.scenario.name): the best point's basis needed GLPK")
+                #expect(abs(again.objectiveValue - best.objectiveValue) <= 1e-9 * max(1, abs(best.objectiveValue)))
+                checked += 1
+            }
+        }
+        #expect(checked >= 10)
+        #expect(setAgain > 0, "no settlement took more than one round")
+    }
+
     /// Generated households (`rebalance generate --households 1000 --seed 1`, by index) whose
     /// `tax-aware:0.10` plan, when written, took the returns above: the Lagrangian bound's
     /// fixed sides holding the settlement (1, 4, 52, 64, 70, 94: the first stage) and the
