@@ -4,15 +4,15 @@
     import Darwin
 #endif
 import Foundation
-import Rebalancing
 
 /// Reads a descriptor line by line in large blocks, as bytes. A line longer than `limit` is
 /// refused as soon as that many bytes have arrived without a newline: memory stays bounded
-/// whatever the input (`/dev/zero`), and each byte is scanned for a newline once.
-final class LineReader {
-    struct TooLong: Error {
-        let line: Int
-        let limit: Int
+/// whatever the input (`/dev/zero`), and each byte is scanned for a newline once. `rebalance
+/// batch` reads JSON Lines with it, and so does the batch benchmark, the same way.
+public final class LineReader {
+    public struct TooLong: Error {
+        public let line: Int
+        public let limit: Int
     }
 
     private let fd: Int32
@@ -23,11 +23,11 @@ final class LineReader {
     private var scanned = 0
     private var atEnd = false
     /// Whether the last line returned was the input's end with no newline after it.
-    private(set) var endedWithoutNewline = false
+    public private(set) var endedWithoutNewline = false
     /// 1-based number of the last line returned.
-    private(set) var lineNumber = 0
+    public private(set) var lineNumber = 0
 
-    init(fd: Int32, limit: Int) {
+    public init(fd: Int32, limit: Int) {
         self.fd = fd
         self.limit = limit
     }
@@ -44,7 +44,7 @@ final class LineReader {
     }
 
     /// The next line without its newline (a final line without one counts), or nil at the end.
-    func nextLine() throws -> ArraySlice<UInt8>? {
+    public func nextLine() throws -> ArraySlice<UInt8>? {
         while true {
             if let newline = nextNewline() {
                 let line = buffer[start..<newline]
