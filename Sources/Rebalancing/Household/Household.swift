@@ -172,7 +172,8 @@ public struct Household: Sendable {
         var last: (symbol: String, k: Int)?
         func meet(_ symbol: String) -> Int {
             if let last, last.symbol == symbol { return last.k }
-            let k = met[symbol] ?? metSymbols.count
+            // A few symbols met so far are compared by name (cheaper than hashing it).
+            let k = (metSymbols.count <= 16 ? metSymbols.firstIndex(of: symbol) : met[symbol]) ?? metSymbols.count
             if k == metSymbols.count {
                 met[symbol] = k
                 metSymbols.append(symbol)

@@ -18,6 +18,14 @@ enum ScenarioValidator {
 
         if let pie = scenario.pie { checkPrices(pie, "pie", scenario.prices, report) }
 
+        // A household's few prices found by comparing names, not by hashing the name of each
+        // lot (a short name compares in a few instructions; hashing one costs some 300).
+        let fewPrices: [(symbol: String, price: Double)]? = scenario.prices.count <= 16 ? scenario.prices.map { ($0.key, $0.value) } : nil
+        func price(of symbol: String) -> Double? {
+            guard let fewPrices else { return scenario.prices[symbol] }
+            return fewPrices.first { $0.symbol == symbol }?.price
+        }
+
         var accountIndex: [String: Int] = [:]
         /// The first lot (account, index) with each id; paths are written only for a message.
         var lotIDs = [String: (account: Int, lot: Int)](minimumCapacity: scenario.accounts.reduce(0) { $0 + $1.lots.count })
@@ -46,7 +54,7 @@ enum ScenarioValidator {
             let lots = account.lots
             for l in lots.indices {
                 func lotPath() -> String { paths.lot(a, l) }
-                if last?.symbol != lots[l].symbol { last = (lots[l].symbol, scenario.prices[lots[l].symbol]) }
+                if last?.symbol != lots[l].symbol { last = (lots[l].symbol, price(of: lots[l].symbol)) }
                 if let price = last?.price {
                     holdings += price * lots[l].shares
                     if !lots[l].doNotSell { sellable += price * lots[l].shares }
@@ -60,12 +68,10 @@ enum ScenarioValidator {
                 if lots[l].acquired > scenario.asOf {
                     report("\(lotPath()).acquired", "\(lots[l].acquired) is after asOf \(scenario.asOf)")
                 }
-                if let id = lots[l].id {
-                    if let first = lotIDs[id] {
-                        report("\(lotPath()).id", "duplicate lot id \"\(id)\" (also \(paths.lot(first.account, first.lot)))")
-                    } else {
-                        lotIDs[id] = (a, l)
-                    }
+                // (One hash of the id: the first lot with it is put back where a later one has it too.)
+                if let id = lots[l].id, let first = lotIDs.updateValue((a, l), forKey: id) {
+                    lotIDs[id] = first
+                    report("\(lotPath()).id", "duplicate lot id \"\(id)\" (also \(paths.lot(first.account, first.lot)))")
                 }
             }
             guard complete, priced else { continue }
