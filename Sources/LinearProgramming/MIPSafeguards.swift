@@ -107,8 +107,10 @@ extension MIPSession {
         /// best of their bounds: a floor for every later run.
         var open = gap > 0 && blocks.count > 1 ? Array(blocks.indices) : []
         var floor = floor
+        // (The order is checked: each search once, or the searches in their own order.)
+        let order = gap > 0 && searchOrderWithGap.sorted() == Array(0..<searches) ? searchOrderWithGap : Array(0..<searches)
         while true {
-            for search in 0..<searches {
+            for search in order {
                 let (expired, remaining) = timeLeft()
                 if expired { return .timeLimit(found) }
                 // Each run starts from the relaxation solved to optimality.

@@ -98,6 +98,9 @@ public protocol MIPSession: SolverSession {
     /// only then by its own rule. The choice of branching variable never changes an answer,
     /// only how fast it is proven.
     func setBranchFirst(_ variables: [Variable]) throws(LinearProgrammingError)
+    /// The order in which the searches take their turns (`branchAndBoundInTurns`) in a run
+    /// with a gap (a stage that later stages hold): each of `0..<branchAndBoundSearches` once.
+    var searchOrderWithGap: [Int] { get }
     /// The wall-clock limit of one solve, in seconds (nil for none).
     var timeLimit: Double? { get }
     /// Branch and bound from the relaxation just solved to optimality, as `run` says.
@@ -113,6 +116,7 @@ public protocol MIPSession: SolverSession {
 
 extension MIPSession {
     public func setBranchFirst(_ variables: [Variable]) throws(LinearProgrammingError) {}
+    public var searchOrderWithGap: [Int] { Array(0..<branchAndBoundSearches) }
     public var nodeLimitBound: Double? { nil }
     public var runBound: Double? { nil }
 }

@@ -139,6 +139,9 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
     private var isIntegerColumn: [Bool] = []
     /// 1-based columns to branch on first (``MIPSession/setBranchFirst(_:)``).
     private var branchFirst: [Int32] = []
+    /// Whether ``MIPSession/setBranchFirst(_:)`` was called (the optimizer calls it from the
+    /// second stage on, with the net-share columns, possibly none).
+    private var branchFirstSet = false
     /// 1-based columns with a non-zero objective coefficient now.
     private var objectiveColumns: [Int32] = []
     /// Their coefficients, in the same order.
@@ -745,6 +748,19 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
             throw .variableOutOfRange(index: variable.index, count: variableCount)
         }
         branchFirst = variables.map { Int32($0.index + 1) }
+        branchFirstSet = true
+    }
+
+    /// Once branching first is set (the stages after the first), search 1 (Driebeck–Tomlin, no
+    /// cuts, the given columns then the 0/1 ones first) takes the first turn in a stage that
+    /// later stages hold, then searches 0 and 2: its nodes cost a fraction of search 0's (every
+    /// cut, best bound), and such a stage stops as soon as its best point is within the gap of
+    /// the bound it has (often the root's or an earlier stage's), which needs a point more
+    /// than a tree. The last stage (no gap) keeps 0, 1, 2. The order of the turns never changes
+    /// an answer, only the path to it (docs/engineering.md, "Whole shares: search 1 first in
+    /// the held stages").
+    public var searchOrderWithGap: [Int] {
+        branchFirstSet && !integerVariablesAreBinary ? [1, 0, 2] : Array(0..<branchAndBoundSearches)
     }
 
     public var timeLimit: Double? { options.timeLimit }
