@@ -756,9 +756,9 @@ public final class GLPKProblem: MIPSession, DualSession, BasisSession {
     /// later stages hold, then searches 0 and 2: its nodes cost a fraction of search 0's (every
     /// cut, best bound), and such a stage stops as soon as its best point is within the gap of
     /// the bound it has (often the root's or an earlier stage's), which needs a point more
-    /// than a tree. The last stage (no gap) keeps 0, 1, 2. The order of the turns never changes
-    /// an answer, only the path to it (docs/engineering.md, "Whole shares: search 1 first in
-    /// the held stages").
+    /// than a tree. The last stage (no gap) keeps 0, 1, 2. The order of the turns changes only
+    /// the path: which point within the stage's gap ends it, never a proven bound or the margin
+    /// (docs/engineering.md, "Whole shares: search 1 first in the held stages").
     public var searchOrderWithGap: [Int] {
         branchFirstSet && !integerVariablesAreBinary ? [1, 0, 2] : Array(0..<branchAndBoundSearches)
     }
