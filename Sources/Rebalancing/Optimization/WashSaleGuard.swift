@@ -594,10 +594,8 @@ extension Optimizer {
         // each symbol settled or released cost more than setting their bounds.)
         for (symbol, allowPurchases) in choices {
             guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
-            if allowPurchases {
-                for l in candidate.lossLots { try session.setBounds(built.sells[l], lower: 0, upper: 0) }
-            } else {
-                for p in candidate.purchases { try session.setBounds(built.purchases[p].variable, lower: 0, upper: 0) }
+            try built.forEachSettled(candidate, allowPurchases: allowPurchases) { variable throws(LinearProgrammingError) in
+                try session.setBounds(variable, lower: 0, upper: 0)
             }
         }
     }
@@ -613,9 +611,9 @@ extension Optimizer {
         }
         for symbol in symbols {
             guard let candidate = built.guardCandidate(symbol: symbol) else { continue }
-            // (In `settlementVariables`' order: the loss lots, then the purchases.)
-            for l in candidate.lossLots { try restore(built.sells[l]) }
-            for p in candidate.purchases { try restore(built.purchases[p].variable) }
+            // (Every variable either settlement may hold: the loss lots, then the purchases.)
+            try built.forEachSettled(candidate, allowPurchases: true, restore)
+            try built.forEachSettled(candidate, allowPurchases: false, restore)
         }
     }
 
@@ -783,9 +781,24 @@ extension RebalanceModel {
         candidate.lots.reduce(0) { $0 + values[sells[$1].index] }
     }
 
-    /// The variables a settlement of the candidate holds at zero: its purchases, or its loss lots.
+    /// The variables a settlement of the candidate holds at zero: its loss lots where it allows
+    /// purchases, else its purchases.
     func settlement(_ candidate: GuardCandidate, allowPurchases: Bool) -> [Variable] {
-        allowPurchases ? candidate.lossLots.map { sells[$0] } : candidate.purchases.map { purchases[$0].variable }
+        var variables: [Variable] = []
+        forEachSettled(candidate, allowPurchases: allowPurchases) { variables.append($0) }
+        return variables
+    }
+
+    /// ``settlement(_:allowPurchases:)``'s variables given to `body` one by one, in order, with
+    /// no array (settling and releasing run in every settlement round).
+    func forEachSettled<E: Error>(
+        _ candidate: GuardCandidate, allowPurchases: Bool, _ body: (Variable) throws(E) -> Void
+    ) throws(E) {
+        if allowPurchases {
+            for l in candidate.lossLots { try body(sells[l]) }
+        } else {
+            for p in candidate.purchases { try body(purchases[p].variable) }
+        }
     }
 
     /// Whether `values` is exactly zero in every variable the settlements `choices` hold at zero.
@@ -794,11 +807,6 @@ extension RebalanceModel {
             guard let candidate = guardCandidate(symbol: symbol) else { return true }
             return settlement(candidate, allowPurchases: allowPurchases).allSatisfy { values[$0.index] == 0 }
         }
-    }
-
-    /// Every variable a settlement of the candidate may hold at zero.
-    func settlementVariables(_ candidate: GuardCandidate) -> [Variable] {
-        candidate.lossLots.map { sells[$0] } + candidate.purchases.map { purchases[$0].variable }
     }
 
     /// The guard candidate of a symbol, if the guard can bind on it.
